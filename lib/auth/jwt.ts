@@ -1,0 +1,102 @@
+/**
+ * Session JWTs (RFC 7519) with jose, following RFC 8725: one algorithm (HS256) on an allow-list,
+ * `typ` checked, `kid` looked up only in the server's own key set (no `jwk`/`jku`/`x5u`/`x5c`, no
+ * paths or URLs), `exp`/`iat`/`sub`/`iss`/`aud` required, `nbf` honoured, at most 30 s of clock
+ * skew. Every failure is the same generic error; the reason goes to `cause` for the logs only.
+ */
+import { SignJWT, decodeProtectedHeader, jwtVerify, type JWTHeaderParameters, type JWTPayload } from 'jose';
+import { config } from '../config';
+import { getJwtKeys } from './keys';
+
+export const JWT_ALGORITHM = 'HS256';
+const CLOCK_TOLERANCE_SECONDS = 30;
+const FORBIDDEN_HEADER_PARAMETERS = ['jwk', 'jku', 'x5u', 'x5c', 'x5t', 'x5t#S256', 'crit'] as const;
+
+export interface SessionClaims {
+  /** User id. */
+  sub: string;
+  username: string;
+  /** Password version: tokens from before the last password change carry an older one. */
+  pwv: number;
+  iat: number;
+  exp: number;
+}
+
+export class InvalidTokenError extends Error {
+  override name = 'InvalidTokenError';
+  constructor(reason: string, options?: { cause?: unknown }) {
+    super(reason, options);
+  }
+}
+
+export interface IssuedToken {
+  token: string;
+  expiresAt: Date;
+}
+
+/** Signs a session token; it never outlives the password it was obtained with. */
+export async function issueSessionToken(
+  user: { id: string; username: string; passwordVersion: number; passwordExpiration: string },
+  now: Date = new Date(),
+): Promise<IssuedToken> {
+  const { current } = await getJwtKeys();
+  const iat = Math.floor(now.getTime() / 1000);
+  const passwordExpiry = Math.floor(Date.parse(user.passwordExpiration) / 1000);
+  const exp = Math.min(iat + config.tokenTtlSeconds, passwordExpiry);
+  const token = await new SignJWT({ username: user.username, pwv: user.passwordVersion })
+    .setProtectedHeader({ alg: JWT_ALGORITHM, typ: 'JWT', kid: current.kid })
+    .setSubject(user.id)
+    .setIssuer(config.jwtIssuer)
+    .setAudience(config.jwtAudience)
+    .setIssuedAt(iat)
+    .setExpirationTime(exp)
+    .sign(current.key);
+  return { token, expiresAt: new Date(exp * 1000) };
+}
+
+function checkHeader(token: string): void {
+  let header: JWTHeaderParameters;
+  try {
+    header = decodeProtectedHeader(token) as JWTHeaderParameters;
+  } catch (cause) {
+    throw new InvalidTokenError('malformed JWT header', { cause });
+  }
+  for (const parameter of FORBIDDEN_HEADER_PARAMETERS) {
+    if (parameter in header) throw new InvalidTokenError(`JWT header parameter "${parameter}" is not accepted`);
+  }
+  if (header.alg !== JWT_ALGORITHM) throw new InvalidTokenError(`JWT algorithm "${String(header.alg)}" is not accepted`);
+  if (typeof header.kid !== 'string') throw new InvalidTokenError('JWT has no kid');
+}
+
+export async function verifySessionToken(token: string, now: Date = new Date()): Promise<SessionClaims> {
+  checkHeader(token);
+  const { byKid } = await getJwtKeys();
+  let payload: JWTPayload;
+  try {
+    ({ payload } = await jwtVerify(
+      token,
+      (header) => {
+        const key = header.kid === undefined ? undefined : byKid.get(header.kid);
+        if (!key) throw new InvalidTokenError('unknown kid');
+        return key;
+      },
+      {
+        algorithms: [JWT_ALGORITHM],
+        typ: 'JWT',
+        issuer: config.jwtIssuer,
+        audience: config.jwtAudience,
+        requiredClaims: ['exp', 'iat', 'sub', 'iss', 'aud'],
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        currentDate: now,
+      },
+    ));
+  } catch (cause) {
+    throw new InvalidTokenError('JWT verification failed', { cause });
+  }
+  const { sub, iat, exp, username, pwv } = payload;
+  if (typeof sub !== 'string' || typeof username !== 'string' || typeof pwv !== 'number' || typeof iat !== 'number' || typeof exp !== 'number') {
+    throw new InvalidTokenError('JWT claims have the wrong types');
+  }
+  if (iat > now.getTime() / 1000 + CLOCK_TOLERANCE_SECONDS) throw new InvalidTokenError('JWT issued in the future');
+  return { sub, username, pwv, iat, exp };
+}

@@ -1,0 +1,183 @@
+/**
+ * Auth headers (API keys). Each lives as two items written and removed together in one
+ * transaction: the owner's copy under `USER#<username>` (listing) and the lookup item under
+ * `TOKEN#<hash>` (finding a token with one strongly consistent GetItem). Every write is also
+ * conditioned on the owner's profile still matching the session (same user id, same password
+ * version), so a deleted user or a session from before a password change writes nothing.
+ */
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { keys } from './table';
+
+/** Who is acting: the verified session's user. */
+export interface Owner {
+  userId: string;
+  username: string;
+  passwordVersion: number;
+}
+
+export interface StoredAuthHeader {
+  id: string;
+  name: string;
+  created: string;
+  tokenHash: string;
+  /** AES-256-GCM ciphertext of the token (see lib/auth/tokens.ts). */
+  tokenCiphertext: string;
+}
+
+export interface TokenOwner {
+  userId: string;
+  username: string;
+  headerId: string;
+}
+
+/** The session no longer matches the stored user (deleted, or password changed since). */
+export class StaleSessionError extends Error {
+  override name = 'StaleSessionError';
+}
+
+/** No such token for this owner (absent, or someone else's — deliberately indistinguishable). */
+export class AuthHeaderNotFoundError extends Error {
+  override name = 'AuthHeaderNotFoundError';
+}
+
+const MAX_CONFLICT_RETRIES = 6;
+
+export class AuthHeaderRepository {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  private profileCondition(owner: Owner) {
+    return {
+      ConditionCheck: {
+        TableName: this.tableName,
+        Key: keys.profile(owner.username),
+        ConditionExpression: 'id = :userId AND passwordVersion = :passwordVersion',
+        ExpressionAttributeValues: { ':userId': owner.userId, ':passwordVersion': owner.passwordVersion },
+      },
+    };
+  }
+
+  async add(owner: Owner, header: StoredAuthHeader): Promise<void> {
+    const { tokenHash, ...attributes } = header;
+    await this.transact(
+      [
+        this.profileCondition(owner),
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...keys.header(owner.username, tokenHash), ...attributes, userId: owner.userId },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...keys.token(tokenHash), userId: owner.userId, username: owner.username, headerId: header.id },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      ],
+      () => new Error('token hash collision'),
+    );
+  }
+
+  /**
+   * The owner's headers, oldest first, in one Query (paged only past 1 MB). The profile sorts into
+   * the same partition, so the session is re-checked by the same read.
+   */
+  async listByOwner(owner: Owner): Promise<StoredAuthHeader[]> {
+    const headers: StoredAuthHeader[] = [];
+    let profileMatches = false;
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.userPartition(owner.username) },
+          ConsistentRead: true,
+          ExclusiveStartKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        if (item.sk === 'PROFILE') {
+          profileMatches = item.id === owner.userId && item.passwordVersion === owner.passwordVersion;
+        } else if (typeof item.sk === 'string' && item.sk.startsWith(keys.headerPrefix) && item.userId === owner.userId) {
+          headers.push({
+            id: item.id,
+            name: item.name,
+            created: item.created,
+            tokenHash: item.sk.slice(keys.headerPrefix.length),
+            tokenCiphertext: item.tokenCiphertext,
+          });
+        }
+      }
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    if (!profileMatches) throw new StaleSessionError('session does not match the stored user');
+    return headers.sort((a, b) => a.created.localeCompare(b.created) || a.id.localeCompare(b.id));
+  }
+
+  /** Deletes the owner's header with this token hash; someone else's or a missing one changes nothing. */
+  async deleteByTokenHash(owner: Owner, tokenHash: string): Promise<void> {
+    await this.transact(
+      [
+        this.profileCondition(owner),
+        {
+          Delete: {
+            TableName: this.tableName,
+            Key: keys.token(tokenHash),
+            ConditionExpression: 'userId = :userId',
+            ExpressionAttributeValues: { ':userId': owner.userId },
+          },
+        },
+        {
+          Delete: {
+            TableName: this.tableName,
+            Key: keys.header(owner.username, tokenHash),
+            ConditionExpression: 'attribute_exists(pk)',
+          },
+        },
+      ],
+      () => new AuthHeaderNotFoundError('no such auth header for this user'),
+    );
+  }
+
+  /** Who owns a token: one strongly consistent GetItem (the API-key check hot path). */
+  async findOwnerByTokenHash(tokenHash: string): Promise<TokenOwner | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.token(tokenHash), ConsistentRead: true }));
+    return Item ? { userId: Item.userId, username: Item.username, headerId: Item.headerId } : undefined;
+  }
+
+  /**
+   * Runs a transaction whose first item is the profile check. A failed profile check is a stale
+   * session; any other failed condition is `onConditionFailed()`. Conflicts with a concurrent
+   * transaction on the same items are retried with jittered back-off: after the other one commits,
+   * the retry sees its outcome (e.g. of ten parallel deletes, one succeeds and nine find nothing).
+   */
+  private async transact(
+    items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>,
+    onConditionFailed: () => Error,
+  ): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.client.send(new TransactWriteCommand({ TransactItems: items }));
+        return;
+      } catch (error) {
+        if (!(error instanceof TransactionCanceledException)) throw error;
+        const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code);
+        if (codes[0] === 'ConditionalCheckFailed') throw new StaleSessionError('session does not match the stored user', { cause: error });
+        if (codes.includes('ConditionalCheckFailed')) throw onConditionFailed();
+        if (codes.includes('TransactionConflict') && attempt < MAX_CONFLICT_RETRIES) {
+          await sleep(Math.random() * 20 * 2 ** attempt);
+          continue;
+        }
+        throw error;
+      }
+    }
+  }
+}

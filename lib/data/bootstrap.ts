@@ -1,0 +1,29 @@
+/** Creates the table from its one definition (local runs and tests; the deployed one is CDK's). */
+import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createTableInput, TABLE_KEYS } from './table';
+
+async function tableStatus(client: DynamoDBDocumentClient, tableName: string): Promise<string | undefined> {
+  try {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return Table?.TableStatus;
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) return undefined;
+    throw error;
+  }
+}
+
+/** Creates the table (with TTL on) if it does not exist; returns whether it did. */
+export async function ensureTable(client: DynamoDBDocumentClient, tableName: string): Promise<boolean> {
+  if ((await tableStatus(client, tableName)) !== undefined) return false;
+  await client.send(new CreateTableCommand(createTableInput(tableName)));
+  while ((await tableStatus(client, tableName)) !== 'ACTIVE') await sleep(100);
+  await client.send(
+    new UpdateTimeToLiveCommand({
+      TableName: tableName,
+      TimeToLiveSpecification: { AttributeName: TABLE_KEYS.timeToLiveAttribute, Enabled: true },
+    }),
+  );
+  return true;
+}

@@ -1,0 +1,156 @@
+/**
+ * Users: one profile item per username (see table.ts). Reads are strongly consistent so a password
+ * change or a deletion takes effect on the very next request.
+ */
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { conflict, notFound } from '../errors';
+import { keys } from './table';
+
+export interface UserRecord {
+  id: string;
+  username: string;
+  email: string;
+  firstname: string;
+  lastname: string;
+  /** RFC 3339 UTC. */
+  created: string;
+  passwordHash: string;
+  /** Incremented on every password change; session JWTs carry the version they were issued under. */
+  passwordVersion: number;
+  /** RFC 3339 UTC. */
+  passwordExpiration: string;
+}
+
+export type PublicUser = Omit<UserRecord, 'passwordHash'>;
+
+const PROFILE_ATTRIBUTES = ['id', 'username', 'email', 'firstname', 'lastname', 'created', 'passwordHash', 'passwordVersion', 'passwordExpiration'] as const;
+
+function toUser(item: Record<string, unknown>): UserRecord {
+  const user = {} as Record<string, unknown>;
+  for (const name of PROFILE_ATTRIBUTES) user[name] = item[name];
+  return user as unknown as UserRecord;
+}
+
+export class UserRepository {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async findByUsername(username: string): Promise<UserRecord | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.profile(username), ConsistentRead: true }));
+    return Item ? toUser(Item) : undefined;
+  }
+
+  /** Creates a user; a taken username is a 409. */
+  async create(user: UserRecord): Promise<void> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.profile(user.username), ...user },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw conflict(`username "${user.username}" is already taken`, error);
+      throw error;
+    }
+  }
+
+  /** Sets a new password hash and expiration; bumps the version so older session JWTs stop working. */
+  async setPassword(username: string, passwordHash: string, passwordExpiration: string): Promise<void> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.profile(username),
+          UpdateExpression: 'SET passwordHash = :hash, passwordExpiration = :expiration ADD passwordVersion :one',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':hash': passwordHash, ':expiration': passwordExpiration, ':one': 1 },
+        }),
+      );
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) throw notFound(`no user "${username}"`, error);
+      throw error;
+    }
+  }
+
+  /** All users, without their hashes (admin CLI; a full scan, not for request paths). */
+  async list(): Promise<PublicUser[]> {
+    const users: PublicUser[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'sk = :profile',
+          ExpressionAttributeValues: { ':profile': 'PROFILE' },
+          ExclusiveStartKey,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        const { passwordHash: _hash, ...user } = toUser(item);
+        users.push(user);
+      }
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return users.sort((a, b) => a.username.localeCompare(b.username));
+  }
+
+  /**
+   * Deletes a user and every auth header they own. The profile goes first, so the user's sessions
+   * and listings stop at once; then each header and its token item are removed together in
+   * transactions. Should that be interrupted, the leftover headers carry the old user id, which no
+   * future user with the same name has, and are ignored (and removed by a rerun of the delete).
+   */
+  async delete(username: string): Promise<{ removedHeaders: number }> {
+    try {
+      await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: keys.profile(username), ConditionExpression: 'attribute_exists(pk)' }));
+    } catch (error) {
+      if (!(error instanceof ConditionalCheckFailedException)) throw error;
+      // No profile: still sweep leftovers of an interrupted earlier delete, then report not found.
+      const { removedHeaders } = await this.deleteHeaders(username);
+      if (removedHeaders === 0) throw notFound(`no user "${username}"`, error);
+      return { removedHeaders };
+    }
+    return this.deleteHeaders(username);
+  }
+
+  private async deleteHeaders(username: string): Promise<{ removedHeaders: number }> {
+    let removedHeaders = 0;
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :header)',
+          ExpressionAttributeValues: { ':pk': keys.userPartition(username), ':header': keys.headerPrefix },
+          ProjectionExpression: 'pk, sk',
+          ConsistentRead: true,
+          ExclusiveStartKey,
+        }),
+      );
+      const items = page.Items ?? [];
+      // 2 items per header, 100 items per transaction.
+      for (let i = 0; i < items.length; i += 50) {
+        const batch = items.slice(i, i + 50);
+        await this.client.send(
+          new TransactWriteCommand({
+            TransactItems: batch.flatMap((item) => {
+              const tokenHash = String(item.sk).slice(keys.headerPrefix.length);
+              return [
+                { Delete: { TableName: this.tableName, Key: { pk: item.pk, sk: item.sk } } },
+                { Delete: { TableName: this.tableName, Key: keys.token(tokenHash) } },
+              ];
+            }),
+          }),
+        );
+        removedHeaders += batch.length;
+      }
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return { removedHeaders };
+  }
+}

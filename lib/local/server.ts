@@ -1,0 +1,158 @@
+/**
+ * The local HTTP server: each request becomes an API Gateway REST (v1) proxy event for the same
+ * handler modules the Lambdas run, so what works here works behind API Gateway.
+ */
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { routes, type Route } from '../routes';
+
+type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+
+// API Gateway refuses payloads over 10 MB itself; so does this server, without buffering them.
+const API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
+
+async function loadHandler(route: Route): Promise<Handler> {
+  const module = (await import(`../../functions/${route.module}`)) as { handler: Handler };
+  return module.handler;
+}
+
+function lambdaContext(route: Route, requestId: string): Context {
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: `local-${route.id}`,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:local-${route.id}`,
+    memoryLimitInMB: '1024',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/local-${route.id}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => 30_000,
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+export function toProxyEvent(req: IncomingMessage, body: string, route: Route, requestId: string): APIGatewayProxyEvent {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const headers: Record<string, string> = {};
+  const multiValueHeaders: Record<string, string[]> = {};
+  for (let i = 0; i < req.rawHeaders.length; i += 2) {
+    const name = req.rawHeaders[i] as string;
+    const value = req.rawHeaders[i + 1] as string;
+    headers[name] = value;
+    (multiValueHeaders[name] ??= []).push(value);
+  }
+  const query: Record<string, string> = {};
+  const multiQuery: Record<string, string[]> = {};
+  for (const [name, value] of url.searchParams) {
+    query[name] = value;
+    (multiQuery[name] ??= []).push(value);
+  }
+  const hasQuery = url.searchParams.size > 0;
+  return {
+    resource: route.path,
+    path: url.pathname,
+    httpMethod: req.method ?? 'GET',
+    headers,
+    multiValueHeaders,
+    queryStringParameters: hasQuery ? query : null,
+    multiValueQueryStringParameters: hasQuery ? multiQuery : null,
+    pathParameters: null,
+    stageVariables: null,
+    body: body.length > 0 ? body : null,
+    isBase64Encoded: false,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      authorizer: undefined,
+      protocol: `HTTP/${req.httpVersion}`,
+      httpMethod: req.method ?? 'GET',
+      path: url.pathname,
+      stage: 'local',
+      requestId,
+      requestTimeEpoch: Date.now(),
+      resourceId: route.id,
+      resourcePath: route.path,
+      // From the socket, like API Gateway: X-Forwarded-For is the client's to forge.
+      identity: {
+        sourceIp: req.socket.remoteAddress ?? 'unknown',
+        userAgent: req.headers['user-agent'] ?? null,
+        accessKey: null,
+        accountId: null,
+        apiKey: null,
+        apiKeyId: null,
+        caller: null,
+        clientCert: null,
+        cognitoAuthenticationProvider: null,
+        cognitoAuthenticationType: null,
+        cognitoIdentityId: null,
+        cognitoIdentityPoolId: null,
+        principalOrgId: null,
+        user: null,
+        userArn: null,
+      },
+    },
+  };
+}
+
+function sendJson(res: ServerResponse, statusCode: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(statusCode, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+function readBody(req: IncomingMessage): Promise<string | undefined> {
+  return new Promise((resolveBody, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > API_GATEWAY_MAX_BODY_BYTES) {
+        resolveBody(undefined);
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolveBody(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+export function createLocalServer(): Server {
+  const handlers = new Map<Route, Promise<Handler>>();
+  return createServer(async (req, res) => {
+    try {
+      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      const candidates = routes.filter((route) => route.path === path);
+      const route = candidates.find((candidate) => candidate.method === req.method);
+      if (!route) {
+        if (candidates.length > 0) {
+          sendJson(res, 405, { message: `Method ${req.method} not allowed on ${path}` }, { Allow: candidates.map((r) => r.method).join(', ') });
+        } else {
+          sendJson(res, 404, { message: `No route for ${req.method} ${path}` });
+        }
+        req.resume();
+        return;
+      }
+      const body = await readBody(req);
+      if (body === undefined) {
+        sendJson(res, 413, { message: 'request body too large' });
+        return;
+      }
+      if (!handlers.has(route)) handlers.set(route, loadHandler(route));
+      const handler = await (handlers.get(route) as Promise<Handler>);
+      const requestId = randomUUID();
+      const result = await handler(toProxyEvent(req, body, route, requestId), lambdaContext(route, requestId));
+      const headers: Record<string, string | number | boolean> = { ...result.headers };
+      res.writeHead(result.statusCode, headers as Record<string, string>);
+      res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);
+    } catch (error) {
+      // Handlers map their own errors; reaching here is a bug in this server.
+      console.error(JSON.stringify({ level: 'ERROR', message: 'local server error', error: String(error) }));
+      if (!res.headersSent) sendJson(res, 500, { message: 'Internal server error' });
+      else res.destroy();
+    }
+  });
+}

@@ -1,0 +1,44 @@
+/** Test helpers for the real DynamoDB Local the global setup started. */
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { createUser, type NewUser } from '../../lib/auth/users';
+import { config } from '../../lib/config';
+import { ensureTable } from '../../lib/data/bootstrap';
+import { documentClient } from '../../lib/data/client';
+import { users } from '../../lib/data/repositories';
+import type { UserRecord } from '../../lib/data/users';
+
+/** Creates this test file's table before its tests run. */
+export function useTestTable(): void {
+  beforeAll(async () => {
+    await ensureTable(documentClient, config.tableName);
+  });
+}
+
+let counter = 0;
+
+/** A user with a unique name and a policy-compliant password. */
+export async function givenUser(overrides: Partial<NewUser> = {}): Promise<UserRecord & { password: string }> {
+  counter += 1;
+  const input: NewUser = {
+    username: `user${counter}.${Math.random().toString(36).slice(2, 8)}`,
+    password: 'Correct-Horse-Battery-9',
+    email: `user${counter}@example.com`,
+    firstname: 'Test',
+    lastname: `User${counter}`,
+    ...overrides,
+  };
+  const user = await createUser(users, input);
+  return { ...user, password: input.password };
+}
+
+/** Every item in this test file's table. */
+export async function scanTable(): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let ExclusiveStartKey: Record<string, unknown> | undefined;
+  do {
+    const page = await documentClient.send(new ScanCommand({ TableName: config.tableName, ExclusiveStartKey, ConsistentRead: true }));
+    items.push(...(page.Items ?? []));
+    ExclusiveStartKey = page.LastEvaluatedKey;
+  } while (ExclusiveStartKey);
+  return items;
+}

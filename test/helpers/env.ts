@@ -1,0 +1,12 @@
+/**
+ * Runs before each test file's modules load (lib/config.ts reads the environment at import):
+ * a table of its own, fresh in-memory keys, and a cheap bcrypt cost.
+ */
+import { randomBytes } from 'node:crypto';
+import { generateLocalKeys } from '../../lib/auth/keys';
+
+process.env.TABLE_NAME = `test-${randomBytes(6).toString('hex')}`;
+process.env.BCRYPT_COST ??= '4';
+process.env.LOCAL_AUTH_KEYS = JSON.stringify(generateLocalKeys());
+process.env.AWS_REGION ??= 'us-east-1';
+process.env.LOG_LEVEL ??= 'SILENT';
