@@ -3,10 +3,11 @@
  * a misconfigured function fails on its first invocation with a clear message instead of
  * misbehaving later.
  */
+import { TABLES, type TableDefinition, type TableId } from './data/table';
 
 export interface Config {
-  /** DynamoDB table holding users, auth headers and login-throttle counters. */
-  tableName: string;
+  /** DynamoDB table names (see lib/data/table.ts). */
+  tables: Record<TableId, string>;
   /** Optional DynamoDB endpoint (DynamoDB Local); unset means the AWS regional endpoint. */
   dynamoDbEndpoint: string | undefined;
   /** Lifetime of a JWT issued by /user/login, in seconds. */
@@ -31,6 +32,16 @@ export interface Config {
 
 type Env = Record<string, string | undefined>;
 
+/** Each table's name from its variable; locally `<TABLE_PREFIX>-<suffix>` (prefix `auth-service`). */
+function tableNames(env: Env): Record<TableId, string> {
+  const prefix = env.TABLE_PREFIX?.trim() || 'auth-service';
+  const names = {} as Record<TableId, string>;
+  for (const [id, table] of Object.entries(TABLES) as [TableId, TableDefinition][]) {
+    names[id] = env[table.envVar]?.trim() || `${prefix}-${table.localSuffix}`;
+  }
+  return names;
+}
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
@@ -52,7 +63,7 @@ function stringFromEnv(env: Env, name: string, fallback?: string): string {
 
 export function loadConfig(env: Env = process.env): Config {
   return {
-    tableName: stringFromEnv(env, 'TABLE_NAME', 'auth-service'),
+    tables: tableNames(env),
     dynamoDbEndpoint: env.DYNAMODB_ENDPOINT?.trim() || undefined,
     tokenTtlSeconds: intFromEnv(env, 'TOKEN_TTL_SECONDS', 3600, 60, 7 * 24 * 3600),
     passwordMaxAgeDays: intFromEnv(env, 'PASSWORD_MAX_AGE_DAYS', 90, 1, 3650),

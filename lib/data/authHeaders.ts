@@ -1,14 +1,15 @@
 /**
  * Auth headers (API keys). Each lives as two items written and removed together in one
- * transaction: the owner's copy under `USER#<username>` (listing) and the lookup item under
+ * transaction: the owner's copy under `USER#<userId>` (listing) and the lookup item under
  * `TOKEN#<hash>` (finding a token with one strongly consistent GetItem). Every write is also
- * conditioned on the owner's profile still matching the session (same user id, same password
- * version), so a deleted user or a session from before a password change writes nothing.
+ * conditioned on the owner's profile in the users table still matching the session (same user id,
+ * same password version), so a deleted user or a session from before a password change writes
+ * nothing. This repository only ever reads the users table.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { keys } from './table';
+import { authHeaderKeys as keys } from './table';
 
 /** Who is acting: the verified session's user. */
 export interface Owner {
@@ -48,13 +49,14 @@ export class AuthHeaderRepository {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly usersTableName: string,
   ) {}
 
   private profileCondition(owner: Owner) {
     return {
       ConditionCheck: {
-        TableName: this.tableName,
-        Key: keys.profile(owner.username),
+        TableName: this.usersTableName,
+        Key: { username: owner.username },
         ConditionExpression: 'id = :userId AND passwordVersion = :passwordVersion',
         ExpressionAttributeValues: { ':userId': owner.userId, ':passwordVersion': owner.passwordVersion },
       },
@@ -69,7 +71,7 @@ export class AuthHeaderRepository {
         {
           Put: {
             TableName: this.tableName,
-            Item: { ...keys.header(owner.username, tokenHash), ...attributes, userId: owner.userId },
+            Item: { ...keys.header(owner.userId, tokenHash), ...attributes, userId: owner.userId },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
@@ -86,40 +88,52 @@ export class AuthHeaderRepository {
   }
 
   /**
-   * The owner's headers, oldest first, in one Query (paged only past 1 MB). The profile sorts into
-   * the same partition, so the session is re-checked by the same read.
+   * The owner's headers, oldest first: one Query (paged only past 1 MB), with the profile read that
+   * re-checks the session issued alongside it.
    */
   async listByOwner(owner: Owner): Promise<StoredAuthHeader[]> {
+    const [profileMatches, headers] = await Promise.all([this.sessionMatches(owner), this.queryHeaders(owner.userId)]);
+    if (!profileMatches) throw new StaleSessionError('session does not match the stored user');
+    return headers.sort((a, b) => a.created.localeCompare(b.created) || a.id.localeCompare(b.id));
+  }
+
+  private async sessionMatches(owner: Owner): Promise<boolean> {
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.usersTableName,
+        Key: { username: owner.username },
+        ConsistentRead: true,
+        ProjectionExpression: 'id, passwordVersion',
+      }),
+    );
+    return Item?.id === owner.userId && Item?.passwordVersion === owner.passwordVersion;
+  }
+
+  private async queryHeaders(userId: string): Promise<StoredAuthHeader[]> {
     const headers: StoredAuthHeader[] = [];
-    let profileMatches = false;
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
       const page = await this.client.send(
         new QueryCommand({
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.userPartition(owner.username) },
+          ExpressionAttributeValues: { ':pk': keys.userPartition(userId) },
           ConsistentRead: true,
           ExclusiveStartKey,
         }),
       );
       for (const item of page.Items ?? []) {
-        if (item.sk === 'PROFILE') {
-          profileMatches = item.id === owner.userId && item.passwordVersion === owner.passwordVersion;
-        } else if (typeof item.sk === 'string' && item.sk.startsWith(keys.headerPrefix) && item.userId === owner.userId) {
-          headers.push({
-            id: item.id,
-            name: item.name,
-            created: item.created,
-            tokenHash: item.sk.slice(keys.headerPrefix.length),
-            tokenCiphertext: item.tokenCiphertext,
-          });
-        }
+        headers.push({
+          id: item.id,
+          name: item.name,
+          created: item.created,
+          tokenHash: String(item.sk).slice(keys.headerPrefix.length),
+          tokenCiphertext: item.tokenCiphertext,
+        });
       }
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
-    if (!profileMatches) throw new StaleSessionError('session does not match the stored user');
-    return headers.sort((a, b) => a.created.localeCompare(b.created) || a.id.localeCompare(b.id));
+    return headers;
   }
 
   /** Deletes the owner's header with this token hash; someone else's or a missing one changes nothing. */
@@ -138,7 +152,7 @@ export class AuthHeaderRepository {
         {
           Delete: {
             TableName: this.tableName,
-            Key: keys.header(owner.username, tokenHash),
+            Key: keys.header(owner.userId, tokenHash),
             ConditionExpression: 'attribute_exists(pk)',
           },
         },

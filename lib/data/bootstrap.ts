@@ -1,8 +1,8 @@
-/** Creates the table from its one definition (local runs and tests; the deployed one is CDK's). */
+/** Creates the tables from their one definition (local runs and tests; deployed ones are CDK's). */
 import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createTableInput, TABLE_KEYS } from './table';
+import { createTableInput, type TableDefinition } from './table';
 
 async function tableStatus(client: DynamoDBDocumentClient, tableName: string): Promise<string | undefined> {
   try {
@@ -14,16 +14,18 @@ async function tableStatus(client: DynamoDBDocumentClient, tableName: string): P
   }
 }
 
-/** Creates the table (with TTL on) if it does not exist; returns whether it did. */
-export async function ensureTable(client: DynamoDBDocumentClient, tableName: string): Promise<boolean> {
+/** Creates the table (with TTL where defined) if it does not exist; returns whether it did. */
+export async function ensureTable(client: DynamoDBDocumentClient, definition: TableDefinition, tableName: string): Promise<boolean> {
   if ((await tableStatus(client, tableName)) !== undefined) return false;
-  await client.send(new CreateTableCommand(createTableInput(tableName)));
+  await client.send(new CreateTableCommand(createTableInput(definition, tableName)));
   while ((await tableStatus(client, tableName)) !== 'ACTIVE') await sleep(100);
-  await client.send(
-    new UpdateTimeToLiveCommand({
-      TableName: tableName,
-      TimeToLiveSpecification: { AttributeName: TABLE_KEYS.timeToLiveAttribute, Enabled: true },
-    }),
-  );
+  if (definition.timeToLiveAttribute) {
+    await client.send(
+      new UpdateTimeToLiveCommand({
+        TableName: tableName,
+        TimeToLiveSpecification: { AttributeName: definition.timeToLiveAttribute, Enabled: true },
+      }),
+    );
+  }
   return true;
 }

@@ -1,53 +1,57 @@
 /**
- * The one DynamoDB table, defined once: the local bootstrap creates it from this and the CDK stack
- * declares it from this, so the key schema cannot drift between the two.
+ * The DynamoDB tables, defined once: the local bootstrap creates them from this and the CDK stack
+ * declares them from this, so key schemas cannot drift between the two.
  *
- * Single-table layout (all keys are strings):
- *
- * | item            | pk                 | sk                  | holds                                      |
- * |-----------------|--------------------|---------------------|--------------------------------------------|
- * | user profile    | `USER#<username>`  | `PROFILE`           | id, names, email, bcrypt hash, pw version  |
- * | auth header     | `USER#<username>`  | `HEADER#<hash>`     | id, name, created, encrypted token, userId |
- * | token lookup    | `TOKEN#<hash>`     | `TOKEN`             | owner (userId, username), header id        |
- * | login throttle  | `THROTTLE#<scope>` | `THROTTLE`          | failure count, lock-out end, `expiresAt`   |
+ * | table          | partition key          | sort key         | items                                          |
+ * |----------------|------------------------|------------------|------------------------------------------------|
+ * | users          | `username`             | —                | profile, bcrypt hash, password version/expiry  |
+ * | authHeaders    | `pk` = `USER#<userId>` | `sk` = `HEADER#<hash>` | owner's copy: id, name, created, encrypted token |
+ * |                | `pk` = `TOKEN#<hash>`  | `sk` = `TOKEN`   | lookup: owner (userId, username), header id    |
+ * | loginThrottle  | `key`                  | —                | failure counters, lock-out end, TTL `expiresAt`|
  *
  * `<hash>` is HMAC-SHA256 of the token under a server key. Why this shape:
+ * - three tables, so IAM can say what each function may touch: login reads users and writes only
+ *   throttle counters; the auth-header functions write only auth headers and merely read/check users;
  * - a token is found with one strongly consistent GetItem on `TOKEN#<hash>` (the API-key hot path);
- * - a user's list is one Query on `USER#<username>`, which returns the profile in the same page, so
- *   the session (password version) is re-checked at no extra cost;
- * - add and delete write the header item and its lookup item in one transaction, conditioned on
- *   the profile, so neither is ever left without the other.
+ * - a user's list is one Query on `USER#<userId>` (plus the profile read that re-checks the session);
+ * - add and delete write the header item and its lookup item in one transaction, conditioned on the
+ *   user's profile, so neither is ever left without the other.
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
-export const TABLE_KEYS = {
-  partitionKey: 'pk',
-  sortKey: 'sk',
-  /** Epoch seconds; DynamoDB TTL removes expired throttle items. */
-  timeToLiveAttribute: 'expiresAt',
-} as const;
+export interface TableDefinition {
+  /** Environment variable holding the table's name at run time. */
+  readonly envVar: string;
+  /** Suffix of the local table name (`<prefix>-<suffix>`). */
+  readonly localSuffix: string;
+  readonly partitionKey: string;
+  readonly sortKey?: string;
+  /** Epoch-seconds attribute DynamoDB TTL expires items by. */
+  readonly timeToLiveAttribute?: string;
+}
 
-export const keys = {
-  profile: (username: string) => ({ pk: `USER#${username}`, sk: 'PROFILE' }),
-  userPartition: (username: string) => `USER#${username}`,
-  header: (username: string, tokenHash: string) => ({ pk: `USER#${username}`, sk: `HEADER#${tokenHash}` }),
+export const TABLES = {
+  users: { envVar: 'USERS_TABLE', localSuffix: 'users', partitionKey: 'username' },
+  authHeaders: { envVar: 'AUTH_HEADERS_TABLE', localSuffix: 'auth-headers', partitionKey: 'pk', sortKey: 'sk' },
+  loginThrottle: { envVar: 'LOGIN_THROTTLE_TABLE', localSuffix: 'login-throttle', partitionKey: 'key', timeToLiveAttribute: 'expiresAt' },
+} as const satisfies Record<string, TableDefinition>;
+
+export type TableId = keyof typeof TABLES;
+
+export const authHeaderKeys = {
+  userPartition: (userId: string) => `USER#${userId}`,
+  header: (userId: string, tokenHash: string) => ({ pk: `USER#${userId}`, sk: `HEADER#${tokenHash}` }),
   headerPrefix: 'HEADER#',
   token: (tokenHash: string) => ({ pk: `TOKEN#${tokenHash}`, sk: 'TOKEN' }),
-  throttle: (scope: string) => ({ pk: `THROTTLE#${scope}`, sk: 'THROTTLE' }),
 };
 
-/** CreateTable input for DynamoDB Local (on-demand, same keys as the deployed table). */
-export function createTableInput(tableName: string): CreateTableCommandInput {
+/** CreateTable input (on-demand, the same keys as the deployed table). */
+export function createTableInput(definition: TableDefinition, tableName: string): CreateTableCommandInput {
+  const keys = [definition.partitionKey, ...(definition.sortKey ? [definition.sortKey] : [])];
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
-    AttributeDefinitions: [
-      { AttributeName: TABLE_KEYS.partitionKey, AttributeType: 'S' },
-      { AttributeName: TABLE_KEYS.sortKey, AttributeType: 'S' },
-    ],
-    KeySchema: [
-      { AttributeName: TABLE_KEYS.partitionKey, KeyType: 'HASH' },
-      { AttributeName: TABLE_KEYS.sortKey, KeyType: 'RANGE' },
-    ],
+    AttributeDefinitions: keys.map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+    KeySchema: keys.map((name, index) => ({ AttributeName: name, KeyType: index === 0 ? 'HASH' : 'RANGE' })),
   };
 }

@@ -1,11 +1,11 @@
 /**
- * Users: one profile item per username (see table.ts). Reads are strongly consistent so a password
- * change or a deletion takes effect on the very next request.
+ * Users: one item per username in the users table (see table.ts). Reads are strongly consistent so
+ * a password change or a deletion takes effect on the very next request.
  */
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { conflict, notFound } from '../errors';
-import { keys } from './table';
+import { authHeaderKeys } from './table';
 
 export interface UserRecord {
   id: string;
@@ -36,10 +36,21 @@ export class UserRepository {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
+    /** Needed only to delete a user's auth headers along with the user (admin CLI). */
+    private readonly authHeadersTableName?: string,
   ) {}
 
   async findByUsername(username: string): Promise<UserRecord | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.profile(username), ConsistentRead: true }));
+    const { Item } = await this.client.send(
+      new GetCommand({
+        TableName: this.tableName,
+        Key: { username },
+        ConsistentRead: true,
+        // Named attributes only: the login role's IAM policy allows no others (dynamodb:Attributes).
+        ProjectionExpression: PROFILE_ATTRIBUTES.map((_, i) => `#a${i}`).join(', '),
+        ExpressionAttributeNames: Object.fromEntries(PROFILE_ATTRIBUTES.map((name, i) => [`#a${i}`, name])),
+      }),
+    );
     return Item ? toUser(Item) : undefined;
   }
 
@@ -49,8 +60,8 @@ export class UserRepository {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...keys.profile(user.username), ...user },
-          ConditionExpression: 'attribute_not_exists(pk)',
+          Item: user,
+          ConditionExpression: 'attribute_not_exists(username)',
         }),
       );
     } catch (error) {
@@ -65,9 +76,9 @@ export class UserRepository {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: keys.profile(username),
+          Key: { username },
           UpdateExpression: 'SET passwordHash = :hash, passwordExpiration = :expiration ADD passwordVersion :one',
-          ConditionExpression: 'attribute_exists(pk)',
+          ConditionExpression: 'attribute_exists(username)',
           ExpressionAttributeValues: { ':hash': passwordHash, ':expiration': passwordExpiration, ':one': 1 },
         }),
       );
@@ -83,12 +94,7 @@ export class UserRepository {
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
       const page = await this.client.send(
-        new ScanCommand({
-          TableName: this.tableName,
-          FilterExpression: 'sk = :profile',
-          ExpressionAttributeValues: { ':profile': 'PROFILE' },
-          ExclusiveStartKey,
-        }),
+        new ScanCommand({ TableName: this.tableName, ExclusiveStartKey }),
       );
       for (const item of page.Items ?? []) {
         const { passwordHash: _hash, ...user } = toUser(item);
@@ -102,47 +108,49 @@ export class UserRepository {
   /**
    * Deletes a user and every auth header they own. The profile goes first, so the user's sessions
    * and listings stop at once; then each header and its token item are removed together in
-   * transactions. Should that be interrupted, the leftover headers carry the old user id, which no
-   * future user with the same name has, and are ignored (and removed by a rerun of the delete).
+   * transactions. Should that be interrupted, the leftovers sit under the old user id, which no
+   * future user gets, and no session can reach them any more.
    */
   async delete(username: string): Promise<{ removedHeaders: number }> {
+    let deleted: Record<string, unknown> | undefined;
     try {
-      await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: keys.profile(username), ConditionExpression: 'attribute_exists(pk)' }));
+      ({ Attributes: deleted } = await this.client.send(
+        new DeleteCommand({ TableName: this.tableName, Key: { username }, ConditionExpression: 'attribute_exists(username)', ReturnValues: 'ALL_OLD' }),
+      ));
     } catch (error) {
-      if (!(error instanceof ConditionalCheckFailedException)) throw error;
-      // No profile: still sweep leftovers of an interrupted earlier delete, then report not found.
-      const { removedHeaders } = await this.deleteHeaders(username);
-      if (removedHeaders === 0) throw notFound(`no user "${username}"`, error);
-      return { removedHeaders };
+      if (error instanceof ConditionalCheckFailedException) throw notFound(`no user "${username}"`, error);
+      throw error;
     }
-    return this.deleteHeaders(username);
+    return this.deleteHeaders(String(deleted?.id));
   }
 
-  private async deleteHeaders(username: string): Promise<{ removedHeaders: number }> {
+  private async deleteHeaders(userId: string): Promise<{ removedHeaders: number }> {
+    const tableName = this.authHeadersTableName;
+    if (!tableName) throw new Error('UserRepository needs the auth headers table to delete users');
     let removedHeaders = 0;
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
       const page = await this.client.send(
         new QueryCommand({
-          TableName: this.tableName,
+          TableName: tableName,
           KeyConditionExpression: 'pk = :pk AND begins_with(sk, :header)',
-          ExpressionAttributeValues: { ':pk': keys.userPartition(username), ':header': keys.headerPrefix },
+          ExpressionAttributeValues: { ':pk': authHeaderKeys.userPartition(userId), ':header': authHeaderKeys.headerPrefix },
           ProjectionExpression: 'pk, sk',
           ConsistentRead: true,
           ExclusiveStartKey,
         }),
       );
       const items = page.Items ?? [];
-      // 2 items per header, 100 items per transaction.
+      // 2 items per header, at most 100 items per transaction.
       for (let i = 0; i < items.length; i += 50) {
         const batch = items.slice(i, i + 50);
         await this.client.send(
           new TransactWriteCommand({
             TransactItems: batch.flatMap((item) => {
-              const tokenHash = String(item.sk).slice(keys.headerPrefix.length);
+              const tokenHash = String(item.sk).slice(authHeaderKeys.headerPrefix.length);
               return [
-                { Delete: { TableName: this.tableName, Key: { pk: item.pk, sk: item.sk } } },
-                { Delete: { TableName: this.tableName, Key: keys.token(tokenHash) } },
+                { Delete: { TableName: tableName, Key: { pk: item.pk, sk: item.sk } } },
+                { Delete: { TableName: tableName, Key: authHeaderKeys.token(tokenHash) } },
               ];
             }),
           }),

@@ -43,11 +43,15 @@ async function main(): Promise<void> {
     const { config } = await import('../config');
     const { documentClient } = await import('../data/client');
     const { ensureTable } = await import('../data/bootstrap');
+    const { TABLES } = await import('../data/table');
     const { users } = await import('../data/repositories');
     const { createUser } = await import('../auth/users');
     const { createLocalServer } = await import('./server');
 
-    if (await ensureTable(documentClient, config.tableName)) console.log(`created table ${config.tableName}`);
+    for (const [id, definition] of Object.entries(TABLES)) {
+      const name = config.tables[id as keyof typeof TABLES];
+      if (await ensureTable(documentClient, definition, name)) console.log(`created table ${name}`);
+    }
     if (!(await users.findByUsername(DEMO_USER.username))) {
       await createUser(users, DEMO_USER);
       console.log(`created demo user ${DEMO_USER.username} / ${DEMO_USER.password}`);

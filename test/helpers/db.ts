@@ -5,12 +5,15 @@ import { config } from '../../lib/config';
 import { ensureTable } from '../../lib/data/bootstrap';
 import { documentClient } from '../../lib/data/client';
 import { users } from '../../lib/data/repositories';
+import { TABLES, type TableId } from '../../lib/data/table';
 import type { UserRecord } from '../../lib/data/users';
 
-/** Creates this test file's table before its tests run. */
-export function useTestTable(): void {
+/** Creates this test file's tables before its tests run. */
+export function useTestTables(): void {
   beforeAll(async () => {
-    await ensureTable(documentClient, config.tableName);
+    for (const [id, definition] of Object.entries(TABLES)) {
+      await ensureTable(documentClient, definition, config.tables[id as TableId]);
+    }
   });
 }
 
@@ -31,12 +34,12 @@ export async function givenUser(overrides: Partial<NewUser> = {}): Promise<UserR
   return { ...user, password: input.password };
 }
 
-/** Every item in this test file's table. */
-export async function scanTable(): Promise<Record<string, unknown>[]> {
+/** Every item in one of this test file's tables. */
+export async function scanTable(table: TableId): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   let ExclusiveStartKey: Record<string, unknown> | undefined;
   do {
-    const page = await documentClient.send(new ScanCommand({ TableName: config.tableName, ExclusiveStartKey, ConsistentRead: true }));
+    const page = await documentClient.send(new ScanCommand({ TableName: config.tables[table], ExclusiveStartKey, ConsistentRead: true }));
     items.push(...(page.Items ?? []));
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);

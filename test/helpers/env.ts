@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { generateLocalKeys } from '../../lib/auth/keys';
 
-process.env.TABLE_NAME = `test-${randomBytes(6).toString('hex')}`;
+process.env.TABLE_PREFIX = `test-${randomBytes(6).toString('hex')}`;
 process.env.BCRYPT_COST ??= '4';
 process.env.LOCAL_AUTH_KEYS = JSON.stringify(generateLocalKeys());
 process.env.AWS_REGION ??= 'us-east-1';

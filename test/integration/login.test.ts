@@ -2,10 +2,10 @@
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { handler } from '../../functions/login';
 import { verifySessionToken } from '../../lib/auth/jwt';
-import { givenUser, useTestTable } from '../helpers/db';
+import { givenUser, useTestTables } from '../helpers/db';
 import { invoke } from '../helpers/invoke';
 
-useTestTable();
+useTestTables();
 
 const login = (body: unknown) => invoke(handler, { method: 'POST', path: '/user/login', body });
 
