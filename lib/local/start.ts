@@ -21,12 +21,13 @@ function portFromEnv(name: string, fallback: number): number {
 
 async function main(): Promise<void> {
   const port = portFromEnv('PORT', 3000);
+  const dataDir = process.env.DYNAMODB_DATA_DIR || '.data/dynamodb';
   let database: RunningDynamoDb | undefined;
   if (process.env.DYNAMODB_ENDPOINT) {
     await waitForDynamoDb(process.env.DYNAMODB_ENDPOINT, 10_000);
   } else {
     const dynamoPort = portFromEnv('DYNAMODB_PORT', 8000);
-    database = await startDynamoDbLocal({ port: dynamoPort, dataDir: '.data/dynamodb' });
+    database = await startDynamoDbLocal({ port: dynamoPort, dataDir });
     // The handlers read this at import time (lib/config.ts), so it is set before they load.
     process.env.DYNAMODB_ENDPOINT = database.endpoint;
   }
@@ -62,7 +63,8 @@ async function main(): Promise<void> {
       server.listen(port, resolveListen);
     });
     const url = `http://localhost:${port}`;
-    console.log(`DynamoDB: ${process.env.DYNAMODB_ENDPOINT}${database ? ' (embedded DynamoDB Local, data in .data/dynamodb)' : ''}`);
+    const embedded = database ? ` (embedded DynamoDB Local, data in ${dataDir})` : '';
+    console.log(`DynamoDB: ${process.env.DYNAMODB_ENDPOINT}${embedded}`);
     console.log(`Auth service listening on ${url}`);
     console.log(`Try:\n  curl -s -X POST ${url}/user/login -H 'Content-Type: application/json' -d '{"username":"${DEMO_USER.username}","password":"${DEMO_USER.password}"}'`);
     console.log('Press Ctrl-C to stop.');

@@ -1,0 +1,153 @@
+/**
+ * End to end over HTTP: the local server (the same handler modules behind real sockets), and
+ * `npm start` itself as a newcomer runs it, with the README's curl flow.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { config } from '../../lib/config';
+import { createLocalServer } from '../../lib/local/server';
+import { freePort } from '../../lib/local/dynamodb';
+import { givenUser, useTestTables } from '../helpers/db';
+
+useTestTables();
+
+let server: Server;
+let baseUrl: string;
+
+beforeAll(async () => {
+  server = createLocalServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+});
+
+async function call(method: string, path: string, options: { body?: string; jwt?: string; headers?: Record<string, string> } = {}) {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { ...(options.body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...(options.jwt ? { Authorization: `Bearer ${options.jwt}` } : {}), ...options.headers },
+    body: options.body,
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, text, json: text ? (JSON.parse(text) as unknown) : undefined };
+}
+
+describe('local HTTP server', () => {
+  it('serves the whole contract flow: login, add, list, delete', async () => {
+    const user = await givenUser();
+
+    const login = await call('POST', '/user/login', { body: JSON.stringify({ username: user.username, password: user.password }) });
+    expect(login.status).toBe(200);
+    const jwt = (login.json as { Token: string }).Token;
+
+    const added = await call('POST', '/authheader/add', { jwt, body: JSON.stringify({ name: 'production-api-key' }) });
+    expect(added.status).toBe(200);
+    const header = added.json as { token: string };
+
+    const listed = await call('GET', '/authheader/list', { jwt });
+    expect(listed.status).toBe(200);
+    expect(listed.json).toEqual([added.json]);
+
+    const deleted = await call('POST', '/authheader/delete', { jwt, body: JSON.stringify({ text: header.token }) });
+    expect(deleted.status).toBe(200);
+    expect(deleted.json).toEqual({ message: 'Success' });
+
+    const again = await call('POST', '/authheader/delete', { jwt, body: JSON.stringify({ text: header.token }) });
+    expect(again.status).toBe(404);
+  });
+
+  it('sends JSON, no-store and nosniff on success and on error', async () => {
+    for (const response of [await call('POST', '/user/login', { body: '{"username":"x","password":"y"}' }), await call('GET', '/authheader/list')]) {
+      expect(response.headers.get('content-type')).toBe('application/json');
+      expect(response.headers.get('cache-control')).toBe('no-store');
+      expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(response.json).toEqual({ message: expect.any(String) });
+    }
+  });
+
+  it.each([
+    ['an unknown route', 'GET', '/nope', 404, undefined],
+    ['a known route with the wrong method', 'GET', '/user/login', 405, undefined],
+    ['malformed JSON', 'POST', '/user/login', 400, '{"username":'],
+    ['a body over the limit', 'POST', '/user/login', 413, JSON.stringify({ username: 'u', password: 'p'.repeat(40_000) })],
+  ])('answers %s with a JSON message', async (_case, method, path, status, body) => {
+    const response = await call(method, path, { body });
+
+    expect(response.status).toBe(status);
+    expect(response.json).toEqual({ message: expect.any(String) });
+    expect(response.text).not.toMatch(/at .*\.ts:\d+/);
+  });
+
+  it('accepts a login without a Content-Type header', async () => {
+    const user = await givenUser();
+
+    const response = await call('POST', '/user/login', { body: JSON.stringify({ username: user.username, password: user.password }), headers: { 'Content-Type': 'text/plain' } });
+
+    expect(response.status).toBe(200);
+  });
+});
+
+/** Starts `npm start`'s entry point with the given environment; resolves once it is listening. */
+function startService(env: Record<string, string>): Promise<{ child: ChildProcess; output: () => string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'lib/local/start.ts'], {
+    env: { ...process.env, ...env, LOG_LEVEL: 'WARN' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('Press Ctrl-C')) resolve({ child, output: () => output });
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
+  });
+}
+
+function stopped(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
+}
+
+describe('npm start', () => {
+  it('serves the README flow with the demo user against an existing DynamoDB, then stops on SIGINT', async () => {
+    const port = await freePort();
+    const { child, output } = await startService({ PORT: String(port), DYNAMODB_ENDPOINT: config.dynamoDbEndpoint as string, TABLE_PREFIX: `${process.env.TABLE_PREFIX}-start` });
+    try {
+      expect(output()).toContain(`http://localhost:${port}`);
+      expect(output()).toContain('curl');
+      const login = await fetch(`http://localhost:${port}/user/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'john.doe', password: 'SecurePass123!' }) });
+      expect(login.status).toBe(200);
+      expect(await login.json()).toMatchObject({ Username: 'john.doe', Email: 'john.doe@example.com', Firstname: 'John', Lastname: 'Doe' });
+    } finally {
+      child.kill('SIGINT');
+    }
+    expect(await stopped(child)).toBe(0);
+  }, 60_000);
+
+  it('starts its own embedded DynamoDB Local and stops the java process with it on SIGTERM', async () => {
+    const [port, dynamoPort] = [await freePort(), await freePort()];
+    const dataDir = mkdtempSync(join(tmpdir(), 'auth-e2e-'));
+    const env: Record<string, string> = { PORT: String(port), DYNAMODB_PORT: String(dynamoPort), DYNAMODB_DATA_DIR: dataDir, TABLE_PREFIX: 'e2e' };
+    const { child, output } = await startService({ ...env, DYNAMODB_ENDPOINT: '' });
+    try {
+      expect(output()).toContain(`http://127.0.0.1:${dynamoPort}`);
+      const login = await fetch(`http://localhost:${port}/user/login`, { method: 'POST', body: JSON.stringify({ username: 'john.doe', password: 'SecurePass123!' }) });
+      expect(login.status).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await stopped(child)).toBe(0);
+    // The embedded database went down with the service: its port is free again.
+    await expect(fetch(`http://127.0.0.1:${dynamoPort}`)).rejects.toThrow();
+    // ...and kept its data where it was told to.
+    expect(readdirSync(dataDir).some((file) => file.endsWith('.db'))).toBe(true);
+    rmSync(dataDir, { recursive: true, force: true });
+  }, 90_000);
+});
