@@ -44,9 +44,10 @@ export interface LocalKeyFile {
   tokenEncryption: SecretValue;
 }
 
-type KeyName = keyof LocalKeyFile;
+export type KeyName = keyof LocalKeyFile;
 
-const SECRET_ID_ENV: Record<KeyName, string> = {
+/** The variable holding each key's Secrets Manager id (the CDK stack sets these). */
+export const SECRET_ID_ENV: Record<KeyName, string> = {
   jwt: 'JWT_SECRET_ID',
   tokenHmac: 'TOKEN_HMAC_SECRET_ID',
   tokenEncryption: 'TOKEN_ENCRYPTION_SECRET_ID',

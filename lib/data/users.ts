@@ -24,7 +24,8 @@ export interface UserRecord {
 
 export type PublicUser = Omit<UserRecord, 'passwordHash'>;
 
-const PROFILE_ATTRIBUTES = ['id', 'username', 'email', 'firstname', 'lastname', 'created', 'passwordHash', 'passwordVersion', 'passwordExpiration'] as const;
+/** What a profile read returns; the login role's IAM policy allows exactly these attributes. */
+export const PROFILE_ATTRIBUTES = ['id', 'username', 'email', 'firstname', 'lastname', 'created', 'passwordHash', 'passwordVersion', 'passwordExpiration'] as const;
 
 function toUser(item: Record<string, unknown>): UserRecord {
   const user = {} as Record<string, unknown>;

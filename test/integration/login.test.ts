@@ -52,6 +52,25 @@ describe('POST /user/login', () => {
       expect(exp).toBe(Math.floor(expires.getTime() / 1000));
     });
 
+    it('also accepts an HTTP API (payload v2) event', async () => {
+      const user = await givenUser();
+      const event = {
+        version: '2.0',
+        routeKey: 'POST /user/login',
+        rawPath: '/user/login',
+        rawQueryString: '',
+        headers: { 'content-type': 'application/json' },
+        body: Buffer.from(JSON.stringify({ username: user.username, password: user.password })).toString('base64'),
+        isBase64Encoded: true,
+        requestContext: { http: { method: 'POST', path: '/user/login', sourceIp: '198.51.100.7' }, requestId: 'v2', stage: '$default' },
+      };
+
+      const response = await (handler as unknown as (e: unknown, c: unknown) => Promise<{ statusCode: number; body: string }>)(event, {});
+
+      expect(response.statusCode).toBe(200);
+      expect(JSON.parse(response.body)).toMatchObject({ Username: user.username });
+    });
+
     it('expires passwords PASSWORD_MAX_AGE_DAYS (90) after they were set by default', async () => {
       const before = Date.now();
       const user = await givenUser();

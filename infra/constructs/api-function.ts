@@ -1,0 +1,107 @@
+/**
+ * One endpoint's Lambda with the project's defaults: Node.js 24 on arm64, an ESM bundle built by the
+ * local esbuild (settings shared with the benchmark, AWS SDK bundled in), its own log group with
+ * retention, JSON logs, and a role that may write that log group and nothing else until the stack
+ * binds tables and secrets to it — each binding sets the env var and grants exactly what is named.
+ */
+import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { ApplicationLogLevel, Architecture, type CfnFunction, LoggingFormat, Runtime, SystemLogLevel } from 'aws-cdk-lib/aws-lambda';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { join } from 'node:path';
+import type { TableDefinition } from '../../lib/data/table';
+import { bundlingSettings } from '../bundling';
+import { REPO_ROOT } from '../paths';
+
+/** The DynamoDB actions a function may be granted: named one by one, never a wildcard. */
+export type DynamoDbAction =
+  | 'dynamodb:GetItem'
+  | 'dynamodb:Query'
+  | 'dynamodb:PutItem'
+  | 'dynamodb:UpdateItem'
+  | 'dynamodb:DeleteItem'
+  | 'dynamodb:ConditionCheckItem';
+
+export interface ApiFunctionProps {
+  /** Module under functions/ exporting `handler`. */
+  readonly module: string;
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+  readonly logRetention: RetentionDays;
+  /** What happens to the log group when the stack is deleted. */
+  readonly logRemovalPolicy: RemovalPolicy;
+  readonly environment?: Record<string, string>;
+}
+
+export class ApiFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
+
+  /** `id` becomes the function's CloudFormation logical id (`sam local invoke <id>`). */
+  constructor(scope: Construct, id: string, props: ApiFunctionProps) {
+    super(scope, id);
+    this.logGroup = new LogGroup(this, 'Logs', { retention: props.logRetention, removalPolicy: props.logRemovalPolicy });
+    // Our own role instead of the default one with AWSLambdaBasicExecutionRole (logs:* on every group).
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Runs the ${id} Lambda: its log group plus the tables and secrets bound to it`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, 'Handler', {
+      entry: join(REPO_ROOT, 'functions', `${props.module}.ts`),
+      handler: 'handler',
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: join(REPO_ROOT, 'package-lock.json'),
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memoryMb,
+      timeout: Duration.seconds(props.timeoutSeconds),
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      applicationLogLevelV2: ApplicationLogLevel.INFO,
+      systemLogLevelV2: SystemLogLevel.WARN,
+      environment: {
+        ...(bundlingSettings.sourceMap ? { NODE_OPTIONS: '--enable-source-maps' } : {}),
+        // Empty (unused) when deployed; declared so `sam local --env-vars events/env.json` can point
+        // the function at DynamoDB Local and local keys: SAM only overrides variables the template has.
+        DYNAMODB_ENDPOINT: '',
+        LOCAL_AUTH_KEYS: '',
+        ...props.environment,
+      },
+      bundling: {
+        // Never Docker, never the network: the esbuild devDependency builds the bundle.
+        forceDockerBundling: false,
+        format: bundlingSettings.format === 'esm' ? OutputFormat.ESM : OutputFormat.CJS,
+        target: bundlingSettings.target,
+        minify: bundlingSettings.minify,
+        sourceMap: bundlingSettings.sourceMap,
+        mainFields: [...bundlingSettings.mainFields],
+        banner: bundlingSettings.banner,
+        externalModules: [...bundlingSettings.externalModules],
+        logLevel: LogLevel.WARNING,
+      },
+    });
+    (this.function.node.defaultChild as CfnFunction).overrideLogicalId(id);
+  }
+
+  /** Sets the table's env var and allows exactly `actions` on the table (no indexes, no wildcards). */
+  bindTable(table: ITable, definition: TableDefinition, actions: readonly DynamoDbAction[], conditions?: Record<string, Record<string, unknown>>): this {
+    this.function.addEnvironment(definition.envVar, table.tableName);
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: [...actions], resources: [table.tableArn], conditions }));
+    return this;
+  }
+
+  /** Sets the secret-id env var and allows reading that one secret. */
+  useSecret(secret: ISecret, envVar: string): this {
+    this.function.addEnvironment(envVar, secret.secretArn);
+    secret.grantRead(this.role);
+    return this;
+  }
+}

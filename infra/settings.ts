@@ -1,0 +1,115 @@
+/**
+ * The stack's deploy-time knobs, read from CDK context (`-c name=value` or cdk.json) with defaults,
+ * validated once so a typo fails the synth instead of deploying something unintended.
+ */
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Node } from 'constructs';
+
+export interface FunctionSizing {
+  /** MB; Lambda allots CPU in proportion (1769 MB = one full vCPU). */
+  readonly memoryMb: number;
+  readonly timeoutSeconds: number;
+}
+
+export interface StackSettings {
+  /** Tables (and log groups) are destroyed with the stack instead of retained; no deletion protection. */
+  readonly destroyable: boolean;
+  /** Allowed CORS origins; empty = no CORS headers at all. */
+  readonly corsOrigins: string[];
+  /** Stage-wide steady-state requests per second and burst. */
+  readonly throttleRate: number;
+  readonly throttleBurst: number;
+  /** Stricter stage throttle on POST /user/login. */
+  readonly loginThrottleRate: number;
+  readonly loginThrottleBurst: number;
+  /** Attach a WAF web ACL to the API stage. */
+  readonly waf: boolean;
+  /** Requests to /user/login one IP may send per 5 minutes before WAF blocks it. */
+  readonly wafLoginRateLimit: number;
+  /** How long CloudWatch keeps function and access logs. */
+  readonly logRetention: RetentionDays;
+  readonly login: FunctionSizing;
+  readonly authHeaders: FunctionSizing;
+}
+
+export const DEFAULT_SETTINGS: StackSettings = {
+  destroyable: false,
+  corsOrigins: [],
+  throttleRate: 50,
+  throttleBurst: 100,
+  loginThrottleRate: 10,
+  loginThrottleBurst: 20,
+  waf: true,
+  wafLoginRateLimit: 100,
+  logRetention: RetentionDays.ONE_MONTH,
+  // bcrypt is CPU-bound: a full vCPU keeps a cost-10 verify around 60-80 ms.
+  login: { memoryMb: 1769, timeoutSeconds: 10 },
+  // DynamoDB round trips and a few HMAC/AES operations: I/O-bound, 256 MB is plenty.
+  authHeaders: { memoryMb: 256, timeoutSeconds: 10 },
+};
+
+type Lookup = (key: string) => unknown;
+
+function bool(lookup: Lookup, key: string, fallback: boolean): boolean {
+  const raw = lookup(key);
+  if (raw === undefined) return fallback;
+  if (raw === true || raw === 'true') return true;
+  if (raw === false || raw === 'false') return false;
+  throw new Error(`context "${key}" must be true or false, got ${JSON.stringify(raw)}`);
+}
+
+function int(lookup: Lookup, key: string, fallback: number, min: number, max: number): number {
+  const raw = lookup(key);
+  if (raw === undefined) return fallback;
+  const value = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d+$/.test(raw.trim()) ? Number(raw) : Number.NaN;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new Error(`context "${key}" must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+function origins(lookup: Lookup, key: string): string[] {
+  const raw = lookup(key);
+  if (raw === undefined) return [];
+  const list = Array.isArray(raw) ? raw.map(String) : String(raw).split(',');
+  const cleaned = list.map((origin) => origin.trim()).filter(Boolean);
+  for (const origin of cleaned) {
+    if (origin !== '*' && !/^https?:\/\/[^\s/,]+$/.test(origin)) {
+      throw new Error(`context "${key}": "${origin}" is not an origin like https://app.example.com (or "*")`);
+    }
+  }
+  return cleaned;
+}
+
+function retention(lookup: Lookup, key: string, fallback: RetentionDays): RetentionDays {
+  const days = int(lookup, key, fallback, 1, 3653);
+  const allowed = Object.values(RetentionDays).filter((value): value is RetentionDays => typeof value === 'number' && value !== RetentionDays.INFINITE);
+  if (!allowed.includes(days as RetentionDays)) throw new Error(`context "${key}" must be one of CloudWatch's retention periods (${allowed.join(', ')}), got ${days}`);
+  return days as RetentionDays;
+}
+
+/** The settings from a construct's context (the app's, for `-c` values). */
+export function settingsFromContext(node: Pick<Node, 'tryGetContext'>): StackSettings {
+  const lookup: Lookup = (key) => node.tryGetContext(key);
+  const d = DEFAULT_SETTINGS;
+  return {
+    destroyable: bool(lookup, 'destroyable', bool(lookup, 'dev', d.destroyable)),
+    corsOrigins: origins(lookup, 'corsOrigins'),
+    throttleRate: int(lookup, 'throttleRate', d.throttleRate, 1, 10_000),
+    throttleBurst: int(lookup, 'throttleBurst', d.throttleBurst, 1, 5_000),
+    loginThrottleRate: int(lookup, 'loginThrottleRate', d.loginThrottleRate, 1, 10_000),
+    loginThrottleBurst: int(lookup, 'loginThrottleBurst', d.loginThrottleBurst, 1, 5_000),
+    waf: bool(lookup, 'waf', d.waf),
+    // WAF's rate-based rules accept 10 and up (per 5-minute window).
+    wafLoginRateLimit: int(lookup, 'wafLoginRateLimit', d.wafLoginRateLimit, 10, 2_000_000_000),
+    logRetention: retention(lookup, 'logRetentionDays', d.logRetention),
+    login: {
+      memoryMb: int(lookup, 'loginMemoryMb', d.login.memoryMb, 128, 10_240),
+      timeoutSeconds: int(lookup, 'loginTimeoutSeconds', d.login.timeoutSeconds, 1, 29),
+    },
+    authHeaders: {
+      memoryMb: int(lookup, 'authHeaderMemoryMb', d.authHeaders.memoryMb, 128, 10_240),
+      timeoutSeconds: int(lookup, 'authHeaderTimeoutSeconds', d.authHeaders.timeoutSeconds, 1, 29),
+    },
+  };
+}

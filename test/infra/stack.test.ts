@@ -1,0 +1,346 @@
+/**
+ * The synthesized AuthService template: what each endpoint runs on, what it may touch, and how the
+ * API in front of it behaves. One real synthesis (esbuild bundles included) for the default
+ * settings; context variants synthesize without bundling.
+ */
+import { beforeAll, describe, expect, test } from '@jest/globals';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { mockClient } from 'aws-sdk-client-mock';
+import { UserRepository } from '../../lib/data/users';
+import { TABLES, type TableId } from '../../lib/data/table';
+import { addAuthHeaderBodySchema, deleteAuthHeaderBodySchema, loginBodySchema } from '../../lib/http/schemas';
+import { routes } from '../../lib/routes';
+import { DEFAULT_SETTINGS, settingsFromContext } from '../../infra/settings';
+import { synthesize } from './synth';
+import { type Grant, grantsOf, logicalIdOf, referencedId, referencedIds, resourcePath, resourcesOf } from './template';
+
+let template: Template;
+
+beforeAll(() => {
+  ({ template } = synthesize());
+});
+
+const functionId = (routeId: string) => `${routeId}Function`;
+const tableId = (table: TableId) => logicalIdOf(template, 'AWS::DynamoDB::Table', `${table.charAt(0).toUpperCase()}${table.slice(1)}Table`);
+const secretId = (name: 'Jwt' | 'TokenHmac' | 'TokenEncryption') => logicalIdOf(template, 'AWS::SecretsManager::Secret', `${name}Key`);
+const roleOf = (routeId: string) => referencedId(resourcesOf(template, 'AWS::Lambda::Function')[functionId(routeId)]?.Properties.Role) as string;
+const grantsTo = (routeId: string) => grantsOf(template, roleOf(routeId));
+const onTable = (grants: Grant[], table: TableId) => grants.filter((grant) => grant.resource === tableId(table)).map((grant) => grant.action).sort();
+
+describe('functions', () => {
+  test('one per route, with the readable logical id `sam local invoke` uses', () => {
+    expect(Object.keys(resourcesOf(template, 'AWS::Lambda::Function')).sort()).toEqual(routes.map((route) => functionId(route.id)).sort());
+  });
+
+  test.each(routes.map((route) => route.id))('%s: Node.js 24 on arm64, ESM bundle, JSON logs', (routeId) => {
+    const fn = resourcesOf(template, 'AWS::Lambda::Function')[functionId(routeId)];
+    expect(fn?.Properties).toMatchObject({
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      Handler: 'index.handler',
+      LoggingConfig: { LogFormat: 'JSON', ApplicationLogLevel: 'INFO', SystemLogLevel: 'WARN' },
+    });
+    // Its own log group, with retention.
+    const logGroup = resourcesOf(template, 'AWS::Logs::LogGroup')[referencedId(fn?.Properties.LoggingConfig.LogGroup) as string];
+    expect(logGroup?.Properties.RetentionInDays).toBe(30);
+    expect(logGroup?.DeletionPolicy).toBe('Retain');
+    expect(fn?.Metadata?.['aws:asset:path']).toMatch(/^asset\./);
+  });
+
+  test('login gets a full vCPU for bcrypt; the I/O-bound auth-header functions 256 MB', () => {
+    const functions = resourcesOf(template, 'AWS::Lambda::Function');
+    expect(functions.LoginFunction?.Properties).toMatchObject({ MemorySize: 1769, Timeout: 10 });
+    for (const id of ['AuthHeaderAdd', 'AuthHeaderList', 'AuthHeaderDelete']) {
+      expect(functions[functionId(id)]?.Properties).toMatchObject({ MemorySize: 256, Timeout: 10 });
+    }
+  });
+
+  test('memory and timeouts come from context', () => {
+    const { template: sized } = synthesize({ bundle: false, context: { loginMemoryMb: '3008', loginTimeoutSeconds: 15, authHeaderMemoryMb: 512 } });
+    const functions = resourcesOf(sized, 'AWS::Lambda::Function');
+    expect(functions.LoginFunction?.Properties).toMatchObject({ MemorySize: 3008, Timeout: 15 });
+    expect(functions.AuthHeaderListFunction?.Properties).toMatchObject({ MemorySize: 512, Timeout: 10 });
+  });
+});
+
+describe('tables', () => {
+  test.each(Object.keys(TABLES) as TableId[])('%s: keys from lib/data/table.ts, on demand, PITR, deletion protection, retained', (table) => {
+    const definition = TABLES[table];
+    const resource = resourcesOf(template, 'AWS::DynamoDB::Table')[tableId(table)];
+    const keys = [definition.partitionKey, ...('sortKey' in definition ? [definition.sortKey] : [])];
+    expect(resource?.Properties.KeySchema).toEqual(keys.map((name, i) => ({ AttributeName: name, KeyType: i === 0 ? 'HASH' : 'RANGE' })));
+    expect(resource?.Properties.AttributeDefinitions).toEqual(keys.map((name) => ({ AttributeName: name, AttributeType: 'S' })));
+    expect(resource?.Properties).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      DeletionProtectionEnabled: true,
+    });
+    expect(resource?.Properties.TableName).toBeUndefined();
+    expect(resource?.DeletionPolicy).toBe('Retain');
+    expect(resource?.UpdateReplacePolicy).toBe('Retain');
+    if ('timeToLiveAttribute' in definition) {
+      expect(resource?.Properties.TimeToLiveSpecification).toEqual({ AttributeName: definition.timeToLiveAttribute, Enabled: true });
+    } else {
+      expect(resource?.Properties.TimeToLiveSpecification).toBeUndefined();
+    }
+  });
+
+  test('-c destroyable=true: tables, secrets and logs go with the stack', () => {
+    const { template: dev } = synthesize({ bundle: false, context: { destroyable: 'true' } });
+    for (const type of ['AWS::DynamoDB::Table', 'AWS::SecretsManager::Secret', 'AWS::Logs::LogGroup']) {
+      for (const resource of Object.values(resourcesOf(dev, type))) expect(resource.DeletionPolicy).toBe('Delete');
+    }
+    for (const table of Object.values(resourcesOf(dev, 'AWS::DynamoDB::Table'))) expect(table.Properties.DeletionProtectionEnabled).toBe(false);
+  });
+});
+
+describe('least privilege', () => {
+  test('login: reads named user attributes, keeps throttle counters, reads the JWT key; nothing else', () => {
+    const grants = grantsTo('Login');
+    expect(onTable(grants, 'users')).toEqual(['dynamodb:GetItem']);
+    expect(onTable(grants, 'loginThrottle')).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    expect(onTable(grants, 'authHeaders')).toEqual([]);
+    expect(grants.map((grant) => grant.action)).not.toContain('dynamodb:PutItem');
+    const userRead = grants.find((grant) => grant.resource === tableId('users'));
+    expect(userRead?.condition).toEqual({
+      'ForAllValues:StringEquals': { 'dynamodb:Attributes': expect.arrayContaining(['username', 'passwordHash', 'passwordVersion', 'passwordExpiration']) },
+      StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+    });
+  });
+
+  test("login's attribute condition allows exactly what UserRepository.findByUsername projects", async () => {
+    // Prepare: capture the GetItem the login path sends.
+    const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }));
+    const mock = mockClient(client);
+    mock.on(GetCommand).resolves({});
+    // Act
+    await new UserRepository(client, 'users').findByUsername('john.doe');
+    // Assess
+    const projected = Object.values(mock.commandCalls(GetCommand)[0]?.args[0].input.ExpressionAttributeNames ?? {}).sort();
+    const condition = grantsTo('Login').find((grant) => grant.resource === tableId('users'))?.condition as Record<string, Record<string, string[]>>;
+    expect(projected.length).toBeGreaterThan(0);
+    expect([...(condition['ForAllValues:StringEquals']?.['dynamodb:Attributes'] ?? [])].sort()).toEqual(projected);
+  });
+
+  test.each([
+    ['AuthHeaderAdd', ['dynamodb:PutItem'], ['dynamodb:ConditionCheckItem']],
+    ['AuthHeaderList', ['dynamodb:Query'], ['dynamodb:GetItem']],
+    ['AuthHeaderDelete', ['dynamodb:DeleteItem'], ['dynamodb:ConditionCheckItem']],
+  ])('%s: exactly %j on auth headers, %j on users, nothing on throttle counters', (routeId, onHeaders, onUsers) => {
+    const grants = grantsTo(routeId);
+    expect(onTable(grants, 'authHeaders')).toEqual(onHeaders);
+    expect(onTable(grants, 'users')).toEqual(onUsers);
+    expect(onTable(grants, 'loginThrottle')).toEqual([]);
+    for (const write of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']) {
+      expect(onTable(grants, 'users')).not.toContain(write);
+    }
+  });
+
+  test.each(routes.map((route) => route.id))('%s: no wildcard actions or resources, logs only to its own group', (routeId) => {
+    const grants = grantsTo(routeId);
+    for (const grant of grants) {
+      expect(grant.action).not.toContain('*');
+      expect(grant.resource).not.toContain('*');
+    }
+    const logGroup = referencedId(resourcesOf(template, 'AWS::Lambda::Function')[functionId(routeId)]?.Properties.LoggingConfig.LogGroup);
+    expect(grants.filter((grant) => grant.action.startsWith('logs:'))).toEqual([
+      { action: 'logs:CreateLogStream', resource: logGroup, condition: undefined },
+      { action: 'logs:PutLogEvents', resource: logGroup, condition: undefined },
+    ]);
+    // No managed policy (AWSLambdaBasicExecutionRole would allow every log group).
+    expect(resourcesOf(template, 'AWS::IAM::Role')[roleOf(routeId)]?.Properties.ManagedPolicyArns).toBeUndefined();
+  });
+});
+
+describe('secrets', () => {
+  const uses = {
+    Login: ['Jwt'],
+    AuthHeaderAdd: ['Jwt', 'TokenHmac', 'TokenEncryption'],
+    AuthHeaderList: ['Jwt', 'TokenEncryption'],
+    AuthHeaderDelete: ['Jwt', 'TokenHmac'],
+  } as const;
+  const envVar = { Jwt: 'JWT_SECRET_ID', TokenHmac: 'TOKEN_HMAC_SECRET_ID', TokenEncryption: 'TOKEN_ENCRYPTION_SECRET_ID' } as const;
+
+  test('generated by Secrets Manager in the format lib/auth/keys.ts reads', () => {
+    const secrets = resourcesOf(template, 'AWS::SecretsManager::Secret');
+    expect(Object.keys(secrets)).toHaveLength(3);
+    for (const [name, templateJson] of [['Jwt', '{"kid":"v1"}'], ['TokenHmac', '{}'], ['TokenEncryption', '{}']] as const) {
+      const secret = secrets[secretId(name)];
+      expect(secret?.Properties.SecretString).toBeUndefined();
+      expect(secret?.Properties.GenerateSecretString).toEqual({ SecretStringTemplate: templateJson, GenerateStringKey: 'k', PasswordLength: 64, ExcludePunctuation: true });
+      expect(secret?.DeletionPolicy).toBe('Retain');
+    }
+  });
+
+  test.each(Object.entries(uses))('%s: its env names only the secrets it uses, and its role reads only those', (routeId, names) => {
+    const variables = resourcesOf(template, 'AWS::Lambda::Function')[functionId(routeId)]?.Properties.Environment.Variables;
+    for (const [name, variable] of Object.entries(envVar)) {
+      if ((names as readonly string[]).includes(name)) expect(variables[variable]).toEqual({ Ref: secretId(name as keyof typeof envVar) });
+      else expect(variables[variable]).toBeUndefined();
+    }
+    const read = grantsTo(routeId).filter((grant) => grant.action === 'secretsmanager:GetSecretValue').map((grant) => grant.resource).sort();
+    expect(read).toEqual(names.map((name) => secretId(name)).sort());
+  });
+
+  test('no key material in the template: secrets are generated, env values are references or plain settings', () => {
+    const json = JSON.stringify(template.toJSON());
+    expect(json).not.toMatch(/LOCAL-ONLY|"k"\s*:/);
+    for (const fn of Object.values(resourcesOf(template, 'AWS::Lambda::Function'))) {
+      const variables = fn.Properties.Environment.Variables as Record<string, unknown>;
+      expect(variables.LOCAL_AUTH_KEYS).toBe('');
+      expect(variables.DYNAMODB_ENDPOINT).toBe('');
+      for (const value of Object.values(variables)) {
+        if (typeof value === 'string') expect(value.length).toBeLessThan(32);
+      }
+    }
+  });
+});
+
+describe('API', () => {
+  const methods = () => Object.values(resourcesOf(template, 'AWS::ApiGateway::Method')).filter((method) => method.Properties.HttpMethod !== 'OPTIONS');
+
+  test.each(routes.map((route) => [route.method, route.path, route.id] as const))('%s %s → its own function (proxy)', (method, path, routeId) => {
+    const matching = methods().filter((m) => m.Properties.HttpMethod === method && resourcePath(template, referencedId(m.Properties.ResourceId) as string) === path);
+    expect(matching).toHaveLength(1);
+    const integration = matching[0]?.Properties.Integration;
+    expect(integration.Type).toBe('AWS_PROXY');
+    expect([...referencedIds(integration.Uri)]).toEqual([functionId(routeId)]);
+  });
+
+  test('exactly the four routes (no CORS preflights unless origins are configured)', () => {
+    expect(methods()).toHaveLength(routes.length);
+    template.resourcePropertiesCountIs('AWS::ApiGateway::Method', { HttpMethod: 'OPTIONS' }, 0);
+    for (const fn of Object.values(resourcesOf(template, 'AWS::Lambda::Function'))) expect(fn.Properties.Environment.Variables.CORS_ORIGINS).toBe('');
+  });
+
+  test.each([
+    ['Login', loginBodySchema],
+    ['AuthHeaderAdd', addAuthHeaderBodySchema],
+    ['AuthHeaderDelete', deleteAuthHeaderBodySchema],
+  ] as const)('%s: API Gateway validates the body against the schema from lib/http/schemas.ts', (routeId, schema) => {
+    const method = methods().find((m) => m.Properties.OperationName === routeId);
+    const modelId = referencedId(method?.Properties.RequestModels['application/json']) as string;
+    const model = resourcesOf(template, 'AWS::ApiGateway::Model')[modelId];
+    expect(model?.Properties.ContentType).toBe('application/json');
+    expect(model?.Properties.Schema).toEqual({
+      $schema: 'http://json-schema.org/draft-04/schema#',
+      title: schema.title,
+      type: 'object',
+      required: [...schema.required],
+      properties: Object.fromEntries(Object.entries(schema.properties).map(([name, field]) => [name, { type: 'string', minLength: field.minLength, maxLength: field.maxLength }])),
+    });
+    const validator = resourcesOf(template, 'AWS::ApiGateway::RequestValidator')[referencedId(method?.Properties.RequestValidatorId) as string];
+    expect(validator?.Properties.ValidateRequestBody).toBe(true);
+  });
+
+  test('stage: default throttle, stricter on POST /user/login, JSON access logs, error logs without bodies', () => {
+    const stage = Object.values(resourcesOf(template, 'AWS::ApiGateway::Stage'))[0];
+    expect(stage?.Properties.MethodSettings).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100, LoggingLevel: 'ERROR', DataTraceEnabled: false }),
+        expect.objectContaining({ HttpMethod: 'POST', ResourcePath: '/~1user~1login', ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 }),
+      ]),
+    );
+    const accessLog = stage?.Properties.AccessLogSetting;
+    expect(resourcesOf(template, 'AWS::Logs::LogGroup')[referencedId(accessLog.DestinationArn) as string]?.Properties.RetentionInDays).toBe(30);
+    expect(JSON.parse(accessLog.Format.replace(/\$context\.[A-Za-z.]+/g, 'x'))).toMatchObject({ requestId: 'x', status: 'x', ip: 'x' });
+  });
+
+  test('throttle limits come from context', () => {
+    const { template: tuned } = synthesize({ bundle: false, context: { throttleRate: 5, throttleBurst: '7', loginThrottleRate: 1, loginThrottleBurst: 2 } });
+    tuned.hasResourceProperties('AWS::ApiGateway::Stage', {
+      MethodSettings: Match.arrayWith([
+        Match.objectLike({ ResourcePath: '/*', ThrottlingRateLimit: 5, ThrottlingBurstLimit: 7 }),
+        Match.objectLike({ ResourcePath: '/~1user~1login', ThrottlingRateLimit: 1, ThrottlingBurstLimit: 2 }),
+      ]),
+    });
+  });
+
+  test.each([
+    ['DEFAULT_4XX', undefined, '{"message":$context.error.messageString}'],
+    ['DEFAULT_5XX', undefined, '{"message":"Internal server error"}'],
+    ['MISSING_AUTHENTICATION_TOKEN', '404', '{"message":"Not found"}'],
+    ['BAD_REQUEST_BODY', '400', '{"message":"request body does not match the expected schema"}'],
+    ['THROTTLED', '429', '{"message":"Too many requests"}'],
+  ])("API Gateway's own %s answers in the contract's JSON shape", (type, status, body) => {
+    const responses = Object.values(resourcesOf(template, 'AWS::ApiGateway::GatewayResponse')).filter((response) => response.Properties.ResponseType === type);
+    expect(responses).toHaveLength(1);
+    expect(responses[0]?.Properties.StatusCode).toBe(status);
+    expect(responses[0]?.Properties.ResponseTemplates).toEqual({ 'application/json': body });
+  });
+
+  test('429s from API Gateway carry Retry-After', () => {
+    template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', { ResponseType: 'THROTTLED', ResponseParameters: { 'gatewayresponse.header.Retry-After': "'1'" } });
+  });
+
+  test('-c corsOrigins: preflights for the allowed origins, and the functions get the same list', () => {
+    const { template: withCors } = synthesize({ bundle: false, context: { corsOrigins: 'https://app.example.com,https://admin.example.com' } });
+    const preflights = Object.values(resourcesOf(withCors, 'AWS::ApiGateway::Method')).filter((m) => m.Properties.HttpMethod === 'OPTIONS');
+    expect(preflights.length).toBeGreaterThanOrEqual(routes.length);
+    expect(JSON.stringify(preflights)).toContain('https://admin.example.com');
+    for (const fn of Object.values(resourcesOf(withCors, 'AWS::Lambda::Function'))) {
+      expect(fn.Properties.Environment.Variables.CORS_ORIGINS).toBe('https://app.example.com,https://admin.example.com');
+    }
+  });
+
+  test('outputs: the API URL and the three table names', () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(JSON.stringify(outputs.ApiUrl?.Value)).toContain('execute-api');
+    for (const table of Object.keys(TABLES) as TableId[]) {
+      const key = `${table.charAt(0).toUpperCase()}${table.slice(1)}TableName`;
+      expect(outputs[key]?.Value).toEqual({ Ref: tableId(table) });
+    }
+  });
+});
+
+describe('WAF', () => {
+  test('a regional web ACL on the stage rate-limits /user/login per IP', () => {
+    const acls = Object.values(resourcesOf(template, 'AWS::WAFv2::WebACL'));
+    expect(acls).toHaveLength(1);
+    const acl = acls[0];
+    expect(acl?.Properties.Scope).toBe('REGIONAL');
+    const rateRule = acl?.Properties.Rules.find((rule: { Name: string }) => rule.Name === 'LoginRateLimitPerIp');
+    expect(rateRule.Action.Block.CustomResponse.ResponseCode).toBe(429);
+    expect(rateRule.Statement.RateBasedStatement).toMatchObject({
+      Limit: DEFAULT_SETTINGS.wafLoginRateLimit,
+      AggregateKeyType: 'IP',
+      ScopeDownStatement: { ByteMatchStatement: { FieldToMatch: { UriPath: {} }, SearchString: '/user/login' } },
+    });
+    expect(acl?.Properties.Rules.map((rule: { Name: string }) => rule.Name)).toContain('AWSManagedRulesCommonRuleSet');
+
+    const association = Object.values(resourcesOf(template, 'AWS::WAFv2::WebACLAssociation'))[0];
+    const stageId = Object.keys(resourcesOf(template, 'AWS::ApiGateway::Stage'))[0] as string;
+    expect(referencedId(association?.Properties.WebACLArn)).toBe(Object.keys(resourcesOf(template, 'AWS::WAFv2::WebACL'))[0]);
+    expect(JSON.stringify(association?.Properties.ResourceArn)).toContain('/stages/');
+    expect(referencedIds(association?.Properties.ResourceArn)).toContain(stageId);
+  });
+
+  test('-c wafLoginRateLimit tunes the limit; -c waf=false drops the web ACL', () => {
+    const { template: tuned } = synthesize({ bundle: false, context: { wafLoginRateLimit: '500' } });
+    tuned.hasResourceProperties('AWS::WAFv2::WebACL', { Rules: Match.arrayWith([Match.objectLike({ Statement: { RateBasedStatement: Match.objectLike({ Limit: 500 }) } })]) });
+    const { template: without } = synthesize({ bundle: false, context: { waf: 'false' } });
+    without.resourceCountIs('AWS::WAFv2::WebACL', 0);
+    without.resourceCountIs('AWS::WAFv2::WebACLAssociation', 0);
+  });
+});
+
+describe('context validation', () => {
+  const lookup = (context: Record<string, unknown>) => ({ tryGetContext: (key: string) => context[key] });
+
+  test.each([
+    [{ throttleRate: 'fast' }, /throttleRate/],
+    [{ waf: 'yes' }, /waf/],
+    [{ corsOrigins: 'app.example.com' }, /not an origin/],
+    [{ logRetentionDays: 31 }, /retention/],
+    [{ loginMemoryMb: 64 }, /loginMemoryMb/],
+  ])('%j is refused', (context, message) => {
+    expect(() => settingsFromContext(lookup(context))).toThrow(message);
+  });
+
+  test('dev=true is a synonym for destroyable=true', () => {
+    expect(settingsFromContext(lookup({ dev: 'true' })).destroyable).toBe(true);
+    expect(settingsFromContext(lookup({})).destroyable).toBe(false);
+  });
+});
