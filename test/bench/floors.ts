@@ -1,0 +1,128 @@
+/**
+ * The floors: the DynamoDB work (and for login the bcrypt work) each route cannot avoid, issued
+ * directly with the document client in the same shapes as lib/data/users.ts and
+ * lib/data/authHeaders.ts. A route's ratio against its floor is what the HTTP server, middy, JWT,
+ * crypto and JSON add on top.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import bcrypt from 'bcryptjs';
+import { config } from '../../lib/config';
+import { documentClient } from '../../lib/data/client';
+import { authHeaderKeys as keys } from '../../lib/data/table';
+import type { BenchUser } from './fixtures';
+
+const PROFILE_ATTRIBUTES = ['id', 'username', 'email', 'firstname', 'lastname', 'created', 'passwordHash', 'passwordVersion', 'passwordExpiration'];
+
+/** Login's floor: the user's GetItem, then one bcrypt compare at the configured cost. */
+export async function loginFloor(user: BenchUser): Promise<void> {
+  const { Item } = await documentClient.send(
+    new GetCommand({
+      TableName: config.tables.users,
+      Key: { username: user.record.username },
+      ConsistentRead: true,
+      ProjectionExpression: PROFILE_ATTRIBUTES.map((_, i) => `#a${i}`).join(', '),
+      ExpressionAttributeNames: Object.fromEntries(PROFILE_ATTRIBUTES.map((name, i) => [`#a${i}`, name])),
+    }),
+  );
+  if (!(await bcrypt.compare(user.password, String(Item?.passwordHash)))) throw new Error('login floor: password did not match');
+}
+
+/** List's floor: the profile GetItem and the header Query, in parallel as the repository does. */
+export async function listFloor(user: BenchUser): Promise<number> {
+  const profile = documentClient.send(
+    new GetCommand({
+      TableName: config.tables.users,
+      Key: { username: user.record.username },
+      ConsistentRead: true,
+      ProjectionExpression: 'id, passwordVersion',
+    }),
+  );
+  const query = async () => {
+    let count = 0;
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await documentClient.send(
+        new QueryCommand({
+          TableName: config.tables.authHeaders,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.userPartition(user.record.id) },
+          ConsistentRead: true,
+          ExclusiveStartKey,
+        }),
+      );
+      count += page.Items?.length ?? 0;
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    return count;
+  };
+  const [, count] = await Promise.all([profile, query()]);
+  return count;
+}
+
+function profileCondition(user: BenchUser) {
+  return {
+    ConditionCheck: {
+      TableName: config.tables.users,
+      Key: { username: user.record.username },
+      ConditionExpression: 'id = :userId AND passwordVersion = :passwordVersion',
+      ExpressionAttributeValues: { ':userId': user.record.id, ':passwordVersion': user.record.passwordVersion },
+    },
+  };
+}
+
+/** Add's floor: the profile condition and the two Puts in one transaction; returns the hash. */
+export async function addFloor(user: BenchUser): Promise<string> {
+  const tokenHash = randomBytes(32).toString('base64url');
+  const id = randomUUID();
+  // Same size as a real ciphertext: "v1." + 12-byte IV + 47-byte token + 16-byte tag, base64url.
+  const tokenCiphertext = ['v1', randomBytes(12), randomBytes(47), randomBytes(16)].map((part) => (typeof part === 'string' ? part : part.toString('base64url'))).join('.');
+  await documentClient.send(
+    new TransactWriteCommand({
+      TransactItems: [
+        profileCondition(user),
+        {
+          Put: {
+            TableName: config.tables.authHeaders,
+            Item: { ...keys.header(user.record.id, tokenHash), id, name: 'bench-floor', created: new Date().toISOString(), tokenCiphertext, userId: user.record.id },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        {
+          Put: {
+            TableName: config.tables.authHeaders,
+            Item: { ...keys.token(tokenHash), userId: user.record.id, username: user.record.username, headerId: id },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+      ],
+    }),
+  );
+  return tokenHash;
+}
+
+/** Delete's floor: the profile condition and the two conditional Deletes in one transaction. */
+export async function deleteFloor(user: BenchUser, tokenHash: string): Promise<void> {
+  await documentClient.send(
+    new TransactWriteCommand({
+      TransactItems: [
+        profileCondition(user),
+        {
+          Delete: {
+            TableName: config.tables.authHeaders,
+            Key: keys.token(tokenHash),
+            ConditionExpression: 'userId = :userId',
+            ExpressionAttributeValues: { ':userId': user.record.id },
+          },
+        },
+        {
+          Delete: {
+            TableName: config.tables.authHeaders,
+            Key: keys.header(user.record.id, tokenHash),
+            ConditionExpression: 'attribute_exists(pk)',
+          },
+        },
+      ],
+    }),
+  );
+}

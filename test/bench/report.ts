@@ -1,0 +1,71 @@
+/** The result rows every section returns, the printed table and the JSON file. */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { round, roundSummary, type Summary } from './stats';
+
+export interface Row {
+  section: string;
+  name: string;
+  /** Raw latency of the measured thing (ms). */
+  measured?: Summary;
+  /** Raw latency of its floor (ms). */
+  floor?: Summary;
+  /** The headline figure: a ratio, a difference or a rate, already in `unit`. */
+  value: number;
+  unit: 'x' | 'ms' | 'req/s' | 'KB' | 'errors';
+  goal?: { max: number; strict?: boolean; text: string };
+  note?: string;
+}
+
+export interface SectionResult {
+  rows: Row[];
+  /** Everything else worth keeping in the JSON (raw summaries, settings, sample counts). */
+  details: Record<string, unknown>;
+}
+
+export function ratioRow(section: string, name: string, measured: Summary, floor: Summary, goalMax?: number, note?: string): Row {
+  return {
+    section,
+    name,
+    measured: roundSummary(measured),
+    floor: roundSummary(floor),
+    value: round(measured.p50 / floor.p50),
+    unit: 'x',
+    goal: goalMax === undefined ? undefined : { max: goalMax, text: `<= ${goalMax}` },
+    note,
+  };
+}
+
+export function goalMet(row: Row): boolean | undefined {
+  if (!row.goal) return undefined;
+  return row.goal.strict ? row.value < row.goal.max : row.value <= row.goal.max;
+}
+
+const fmt = (value: number | undefined, decimals = 2) => (value === undefined || Number.isNaN(value) ? '' : value.toFixed(decimals));
+
+/** A fixed-width text table (also valid Markdown). */
+export function formatTable(rows: readonly Row[]): string {
+  const header = ['section', 'measurement', 'p50 ms', 'p95 ms', 'p99 ms', 'floor p50', 'value', 'goal', 'met'];
+  const lines = rows.map((row) => {
+    const met = goalMet(row);
+    return [
+      row.section,
+      row.name,
+      fmt(row.measured?.p50),
+      fmt(row.measured?.p95),
+      fmt(row.measured?.p99),
+      fmt(row.floor?.p50),
+      `${fmt(row.value, row.unit === 'x' ? 3 : row.unit === 'ms' ? 3 : row.unit === 'errors' ? 0 : 1)} ${row.unit}`,
+      row.goal?.text ?? '',
+      met === undefined ? '' : met ? 'yes' : 'NO',
+    ];
+  });
+  const widths = header.map((title, i) => Math.max(title.length, ...lines.map((line) => (line[i] as string).length)));
+  const render = (cells: string[]) => `| ${cells.map((cell, i) => (i >= 2 && i <= 6 ? cell.padStart(widths[i] as number) : cell.padEnd(widths[i] as number))).join(' | ')} |`;
+  return [render(header), `|${widths.map((width, i) => (i >= 2 && i <= 6 ? `${'-'.repeat(width + 1)}:` : '-'.repeat(width + 2))).join('|')}|`, ...lines.map(render)].join('\n');
+}
+
+export function writeJson(path: string, data: unknown): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(data, null, 2)}\n`);
+}

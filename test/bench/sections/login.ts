@@ -1,0 +1,62 @@
+/** 1. Login through the local HTTP server vs one GetItem + one bcrypt compare. */
+import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
+import { handler as loginHandler } from '../../../functions/login';
+import { config } from '../../../lib/config';
+import type { ApiResult } from '../../../lib/http/middleware';
+import type { Fixtures, BenchUser } from '../fixtures';
+import { loginFloor } from '../floors';
+import { ratioRow, type SectionResult } from '../report';
+import { summarize } from '../stats';
+import { interleaved } from '../timing';
+import type { BenchOptions } from './options';
+
+type LambdaHandler = (event: APIGatewayProxyEvent, context: Context) => Promise<ApiResult>;
+const invokeLogin = loginHandler as unknown as LambdaHandler;
+const context = { awsRequestId: 'bench', functionName: 'bench', getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
+
+function loginEvent(user: BenchUser): APIGatewayProxyEvent {
+  return {
+    resource: '/user/login',
+    path: '/user/login',
+    httpMethod: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    multiValueHeaders: {},
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: null,
+    stageVariables: null,
+    body: JSON.stringify({ username: user.record.username, password: user.password }),
+    isBase64Encoded: false,
+    requestContext: { requestId: 'bench', identity: { sourceIp: '127.0.0.1' } } as APIGatewayProxyEvent['requestContext'],
+  };
+}
+
+/**
+ * Besides the route and its floor, the handler invoked in-process splits the difference: route -
+ * handler is the HTTP server and client, handler - floor is everything login does beyond the
+ * floor (throttle counters, JWT signing, middleware).
+ */
+export async function benchLogin(fixtures: Fixtures, user: BenchUser, options: BenchOptions): Promise<SectionResult> {
+  const samples = await interleaved(
+    {
+      route: () => fixtures.api.login(user.record.username, user.password),
+      floor: () => loginFloor(user),
+      handler: async () => {
+        const result = await invokeLogin(loginEvent(user), context);
+        if (result.statusCode !== 200) throw new Error(`login handler answered ${result.statusCode}: ${result.body}`);
+      },
+    },
+    options.loginSamples,
+    Math.min(options.warmup, 10),
+  );
+  const route = summarize(samples.route);
+  const floor = summarize(samples.floor);
+  const handler = summarize(samples.handler);
+  return {
+    rows: [
+      ratioRow('1 login', `POST /user/login (bcrypt cost ${config.bcryptCost})`, route, floor, 1.1, 'floor = GetItem + bcrypt.compare'),
+      ratioRow('1 login', 'login handler in-process (no HTTP)', handler, floor, undefined, 'attribution only: handler - floor = throttle + JWT + middleware'),
+    ],
+    details: { bcryptCost: config.bcryptCost, route, floor, handler, addedMsAtP50: route.p50 - floor.p50, httpMsAtP50: route.p50 - handler.p50 },
+  };
+}
