@@ -44,8 +44,11 @@ export const DEFAULT_SETTINGS: StackSettings = {
   logRetention: RetentionDays.ONE_MONTH,
   // bcrypt is CPU-bound: a full vCPU keeps a cost-10 verify around 60-80 ms.
   login: { memoryMb: 1769, timeoutSeconds: 10 },
-  // DynamoDB round trips and a few HMAC/AES operations: I/O-bound, 256 MB is plenty.
-  authHeaders: { memoryMb: 256, timeoutSeconds: 10 },
+  // Warm, these wait on DynamoDB (~10 ms of HMAC/AES/JSON CPU). Cold, they are CPU-bound: loading a
+  // ~420 kB bundle took 0.3 s and the first response 0.6 s on a full core (npm run bench), which
+  // 256 MB (~1/7 vCPU) would stretch to seconds. 1024 MB (~0.6 vCPU) costs ~$0.13 per million
+  // 10 ms invocations on arm64, against ~$0.03 at 256 MB.
+  authHeaders: { memoryMb: 1024, timeoutSeconds: 10 },
 };
 
 type Lookup = (key: string) => unknown;
