@@ -1,13 +1,13 @@
 /** POST /authheader/add — creates an auth header (API key) for the logged-in user. */
 import middy from '@middy/core';
 import { addAuthHeader } from '../lib/auth/authHeaders';
-import { type ApiRequest, type ApiResult, httpApi, json, jsonBody, jwtAuth } from '../lib/http/middleware';
+import { type ApiEvent, type ApiResult, httpApi, json, jsonBody, jwtAuth, route } from '../lib/http/middleware';
 import { addAuthHeaderBodySchema, type BodyOf } from '../lib/http/schemas';
 
 type Body = BodyOf<typeof addAuthHeaderBodySchema>;
 
-export const handler = middy<ApiRequest<Body>, ApiResult>()
+export const handler = middy<ApiEvent, ApiResult>()
   .use(httpApi())
   .use(jwtAuth())
   .use(jsonBody(addAuthHeaderBodySchema))
-  .handler(async ({ body, session }) => json(await addAuthHeader(session, body.name)));
+  .handler(route<Body>(async ({ body, session }) => json(await addAuthHeader(session, body.name))));

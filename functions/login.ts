@@ -1,12 +1,12 @@
 /** POST /user/login — username and password in, the user's profile and a session JWT out. */
 import middy from '@middy/core';
 import { login } from '../lib/auth/login';
-import { type ApiRequest, type ApiResult, httpApi, json, jsonBody } from '../lib/http/middleware';
+import { type ApiEvent, type ApiResult, httpApi, json, jsonBody, route, sourceIp } from '../lib/http/middleware';
 import { type BodyOf, loginBodySchema } from '../lib/http/schemas';
 
 type Body = BodyOf<typeof loginBodySchema>;
 
-export const handler = middy<ApiRequest<Body>, ApiResult>()
+export const handler = middy<ApiEvent, ApiResult>()
   .use(httpApi())
   .use(jsonBody(loginBodySchema))
-  .handler(async ({ body }) => json(await login(body.username, body.password)));
+  .handler(route<Body>(async (request) => json(await login(request.body.username, request.body.password, sourceIp(request)))));

@@ -7,10 +7,25 @@
 import { SignJWT, decodeProtectedHeader, jwtVerify, type JWTHeaderParameters, type JWTPayload } from 'jose';
 import { config } from '../config';
 import { getJwtKeys } from './keys';
+import { webcrypto } from 'node:crypto';
 
 export const JWT_ALGORITHM = 'HS256';
 const CLOCK_TOLERANCE_SECONDS = 30;
 const FORBIDDEN_HEADER_PARAMETERS = ['jwk', 'jku', 'x5u', 'x5c', 'x5t', 'x5t#S256', 'crit'] as const;
+// Ours are ~300 characters; anything far longer is not worth base64-decoding.
+const MAX_TOKEN_CHARS = 4096;
+
+// jose imports a raw key into WebCrypto on every call; import each key once instead (the key bytes
+// are memoised by lib/auth/keys.ts, so their identity is stable across warm invocations).
+const importedKeys = new WeakMap<Uint8Array, Promise<webcrypto.CryptoKey>>();
+function hmacKey(raw: Uint8Array): Promise<webcrypto.CryptoKey> {
+  let key = importedKeys.get(raw);
+  if (!key) {
+    key = webcrypto.subtle.importKey('raw', raw, { name: 'HMAC', hash: 'SHA-256' }, false, ['sign', 'verify']);
+    importedKeys.set(raw, key);
+  }
+  return key;
+}
 
 export interface SessionClaims {
   /** User id. */
@@ -50,11 +65,12 @@ export async function issueSessionToken(
     .setAudience(config.jwtAudience)
     .setIssuedAt(iat)
     .setExpirationTime(exp)
-    .sign(current.key);
+    .sign(await hmacKey(current.key));
   return { token, expiresAt: new Date(exp * 1000) };
 }
 
 function checkHeader(token: string): void {
+  if (token.length > MAX_TOKEN_CHARS) throw new InvalidTokenError('JWT too long');
   let header: JWTHeaderParameters;
   try {
     header = decodeProtectedHeader(token) as JWTHeaderParameters;
@@ -78,7 +94,7 @@ export async function verifySessionToken(token: string, now: Date = new Date()):
       (header) => {
         const key = header.kid === undefined ? undefined : byKid.get(header.kid);
         if (!key) throw new InvalidTokenError('unknown kid');
-        return key;
+        return hmacKey(key);
       },
       {
         algorithms: [JWT_ALGORITHM],
@@ -87,6 +103,8 @@ export async function verifySessionToken(token: string, now: Date = new Date()):
         audience: config.jwtAudience,
         requiredClaims: ['exp', 'iat', 'sub', 'iss', 'aud'],
         clockTolerance: CLOCK_TOLERANCE_SECONDS,
+        // No token of ours lives longer than the configured lifetime, whatever its `exp` says.
+        maxTokenAge: config.tokenTtlSeconds,
         currentDate: now,
       },
     ));

@@ -1,8 +1,10 @@
 /**
- * POST /user/login: the credential check, the password-expiry rule and the contract's response.
+ * POST /user/login: the throttle, the credential check, the password-expiry rule and the contract's
+ * response.
  */
-import { forbidden, unauthorized } from '../errors';
-import { users } from '../data/repositories';
+import { forbidden, tooManyRequests, unauthorized } from '../errors';
+import { LoginThrottledError } from '../data/loginThrottle';
+import { loginThrottle, users } from '../data/repositories';
 import { issueSessionToken } from './jwt';
 import { prepareDummyHash, verifyPassword } from './passwords';
 
@@ -19,17 +21,38 @@ export interface LoginResponse {
 }
 
 export const INCORRECT_CREDENTIALS = 'Incorrect username or password';
+export const TOO_MANY_ATTEMPTS = 'Too many failed login attempts; try again later';
 
 prepareDummyHash();
 
-export async function login(username: string, password: string, now: Date = new Date()): Promise<LoginResponse> {
-  const user = await users.findByUsername(username);
+/** Charges the attempt to the username and the source IP, or answers 429 before any bcrypt work. */
+async function beginAttempt(username: string, sourceIp: string, now: Date) {
+  try {
+    return await loginThrottle.beginAttempt(username, sourceIp, now);
+  } catch (error) {
+    // Same answer whether or not the username exists: the counters are keyed by what was typed.
+    if (error instanceof LoginThrottledError) {
+      const throttled = tooManyRequests(TOO_MANY_ATTEMPTS, error.retryAfterSeconds);
+      throttled.cause = error; // which counter refused, for the log line only
+      throw throttled;
+    }
+    throw error;
+  }
+}
+
+export async function login(username: string, password: string, sourceIp: string, now: Date = new Date()): Promise<LoginResponse> {
+  // The user is read while the attempt is charged: the read costs nothing if the throttle refuses,
+  // and bcrypt still runs only after the throttle has let the attempt through.
+  const [attempt, user] = await Promise.all([beginAttempt(username, sourceIp, now), users.findByUsername(username)]);
   // Unknown user and wrong password do the same bcrypt work and give the same answer.
   const passwordMatches = await verifyPassword(password, user?.passwordHash);
   if (!user || !passwordMatches) throw unauthorized(INCORRECT_CREDENTIALS);
   // Only after the password is proven correct may the caller learn that it has expired.
-  if (Date.parse(user.passwordExpiration) <= now.getTime()) throw forbidden('Password expired; ask an administrator to set a new one');
-  const { token } = await issueSessionToken(user, now);
+  const expired = Date.parse(user.passwordExpiration) <= now.getTime();
+  // The password is proven: the username's failure count starts again (expired or not).
+  const [, issued] = await Promise.all([loginThrottle.recordSuccess(attempt, now), expired ? undefined : issueSessionToken(user, now)]);
+  if (!issued) throw forbidden('Password expired; ask an administrator to set a new one');
+  const { token } = issued;
   return {
     Id: user.id,
     Created: user.created,
@@ -41,4 +64,3 @@ export async function login(username: string, password: string, now: Date = new 
     PasswordExpiration: user.passwordExpiration,
   };
 }
-

@@ -2,7 +2,15 @@
 import { config } from '../config';
 import { AuthHeaderRepository } from './authHeaders';
 import { documentClient } from './client';
+import { LoginThrottleRepository } from './loginThrottle';
 import { UserRepository } from './users';
 
 export const users = new UserRepository(documentClient, config.tables.users, config.tables.authHeaders);
 export const authHeaders = new AuthHeaderRepository(documentClient, config.tables.authHeaders, config.tables.users);
+
+// A counter is forgotten an hour after it started or after its last lock-out ended.
+const THROTTLE_WINDOW_SECONDS = 3600;
+export const loginThrottle = new LoginThrottleRepository(documentClient, config.tables.loginThrottle, {
+  user: { maxFailures: config.loginMaxFailuresPerUser, maxLockoutSeconds: config.loginMaxLockoutSeconds, windowSeconds: THROTTLE_WINDOW_SECONDS },
+  ip: { maxFailures: config.loginMaxFailuresPerIp, maxLockoutSeconds: config.loginMaxLockoutSeconds, windowSeconds: THROTTLE_WINDOW_SECONDS },
+});

@@ -82,6 +82,10 @@ const bodyLimit = (maxBytes: number): MiddlewareObj<ApiEvent> => ({
   },
 });
 
+// A lone UTF-16 surrogate (JSON "\ud800") is not text and has no UTF-8 form; DynamoDB stores
+// strings as UTF-8, so it would be refused (a 500) or stored altered. Refuse it here as a 400.
+const LONE_SURROGATE = /\p{Cs}/u;
+
 const validateBody = (schema: ObjectSchema): MiddlewareObj<ApiEvent> => ({
   name: 'validateBody',
   before: ({ event }) => {
@@ -152,6 +156,14 @@ export function jwtAuth(): MiddlewareObj {
       }
     },
   };
+}
+
+/**
+ * Types a route's function with what the middleware established (parsed and validated body,
+ * verified session), while the exported handler still takes the API Gateway event.
+ */
+export function route<TBody = unknown>(fn: (request: ApiRequest<TBody>) => Promise<ApiResult>): (event: ApiEvent) => Promise<ApiResult> {
+  return fn as unknown as (event: ApiEvent) => Promise<ApiResult>;
 }
 
 /** A 200 (or other) JSON response. */

@@ -45,6 +45,8 @@ export const deleteAuthHeaderBodySchema = {
   properties: { text: str(1, 512) },
 } as const satisfies ObjectSchema;
 
+const LONE_SURROGATE = /\p{Cs}/u;
+
 /**
  * Why `value` does not match `schema`, or undefined. Hand-written for this small subset (object of
  * bounded strings): a general validator such as ajv would add ~120 kB and a schema compile to every
@@ -62,6 +64,9 @@ export function schemaViolation(schema: ObjectSchema, value: unknown): string | 
     if (!Object.hasOwn(body, name)) continue;
     const fieldValue = body[name];
     if (typeof fieldValue !== 'string') return `"${name}" must be a string`;
+    // A lone UTF-16 surrogate (JSON "\ud800") is not text: DynamoDB stores strings as UTF-8 and
+    // would refuse it with a 500, or store something other than what the client sent.
+    if (LONE_SURROGATE.test(fieldValue)) return `"${name}" must be valid Unicode text`;
     const length = [...fieldValue].length;
     if (length < field.minLength) return `"${name}" must not be empty`;
     if (length > field.maxLength) return `"${name}" must be at most ${field.maxLength} characters`;

@@ -23,6 +23,12 @@ describe('request body schemas', () => {
     expect(schemaViolation(addAuthHeaderBodySchema, { name: '🔑'.repeat(129) })).toMatch(/at most 128/);
   });
 
+  it('refuses strings that are not well-formed Unicode (lone surrogates)', () => {
+    expect(schemaViolation(addAuthHeaderBodySchema, { name: 'key-\ud800' })).toBe('"name" must be valid Unicode text');
+    expect(schemaViolation(addAuthHeaderBodySchema, { name: 'key-\udfff-x' })).toBe('"name" must be valid Unicode text');
+    expect(schemaViolation(addAuthHeaderBodySchema, { name: 'key-\ud83d\udd11' })).toBeUndefined();
+  });
+
   it('does not see inherited properties as fields', () => {
     const body = Object.create({ text: 'inherited' }) as object;
 
