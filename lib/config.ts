@@ -67,8 +67,9 @@ export function loadConfig(env: Env = process.env): Config {
     dynamoDbEndpoint: env.DYNAMODB_ENDPOINT?.trim() || undefined,
     tokenTtlSeconds: intFromEnv(env, 'TOKEN_TTL_SECONDS', 3600, 60, 7 * 24 * 3600),
     passwordMaxAgeDays: intFromEnv(env, 'PASSWORD_MAX_AGE_DAYS', 90, 1, 3650),
-    // bcrypt below 10 is too cheap for stored passwords; above 15 a login takes seconds.
-    bcryptCost: intFromEnv(env, 'BCRYPT_COST', 10, env.NODE_ENV === 'test' ? 4 : 10, 15),
+    // bcrypt below 10 is too cheap for stored passwords; above 15 a login takes seconds. 11 is the
+    // highest cost whose compare stays within ~200 ms on one vCPU (npm run bench, README Performance).
+    bcryptCost: intFromEnv(env, 'BCRYPT_COST', 11, env.NODE_ENV === 'test' ? 4 : 10, 15),
     jwtIssuer: stringFromEnv(env, 'JWT_ISSUER', 'auth-service'),
     jwtAudience: stringFromEnv(env, 'JWT_AUDIENCE', 'auth-service-api'),
     maxBodyBytes: intFromEnv(env, 'MAX_BODY_BYTES', 16 * 1024, 256, 1024 * 1024),

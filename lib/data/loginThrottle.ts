@@ -1,11 +1,13 @@
 /**
  * Login throttling: failure counters per username and per source IP in the loginThrottle table, so
- * every Lambda instance sees the same counts. Only GetItem, UpdateItem and DeleteItem are used (the
- * login function's IAM grant on this table is exactly those).
+ * every Lambda instance sees the same counts. Only GetItem, UpdateItem (alone or two in one
+ * TransactWriteItems, which IAM authorises as UpdateItem) and DeleteItem are used: the login
+ * function's IAM grant on this table is exactly those.
  *
  * An attempt is counted *before* the password is checked (bcrypt is the CPU amplifier), and the
  * count is taken with conditional writes, so parallel requests cannot all slip past the limit:
- * - below the limit, one atomic `ADD failures 1` conditioned on "still below, not locked";
+ * - below the limit, one atomic `ADD failures 1` conditioned on "still below, not locked" (for the
+ *   IP and the username together in one transaction: one round trip in the common case);
  * - at or past it, a compare-and-set on the value just read that also sets the lock-out end
  *   (`lockedUntil`), 2^(failures - limit) seconds, capped. A lost race re-reads, a few times.
  * A counter is forgotten `windowSeconds` after it started (or after its last lock-out ended); the
@@ -15,8 +17,8 @@
  * username (sometimes their password, typed into the wrong field). An IPv6 client is counted by
  * its /64, which one host can rotate through freely.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
 import { isIPv6 } from 'node:net';
 
@@ -101,6 +103,7 @@ export class LoginThrottleRepository {
    */
   async beginAttempt(username: string, sourceIp: string, now: Date = new Date()): Promise<LoginAttempt> {
     const attempt = { userKey: throttleKeys.user(username), ipKey: throttleKeys.ip(sourceIp) };
+    if (await this.countBothBelowLimit(attempt, now.getTime())) return attempt;
     await this.charge(attempt.ipKey, this.policies.ip, 'ip', now);
     await this.charge(attempt.userKey, this.policies.user, 'user', now);
     return attempt;
@@ -138,10 +141,31 @@ export class LoginThrottleRepository {
     throw new LoginThrottledError(1, counter);
   }
 
-  /** The common case in one write: still below the limit after this attempt, so no lock to set. */
+  /**
+   * The common case in one round trip: both counters stay below their limits after this attempt, so
+   * one transaction adds to both (or, if either is at its limit, to neither, and the caller takes
+   * the careful path one counter at a time).
+   */
+  private async countBothBelowLimit(attempt: LoginAttempt, nowMs: number): Promise<boolean> {
+    if (this.policies.ip.maxFailures < 2 || this.policies.user.maxFailures < 2) return false;
+    const updates = [this.belowLimitUpdate(attempt.ipKey, this.policies.ip, nowMs), this.belowLimitUpdate(attempt.userKey, this.policies.user, nowMs)];
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: updates.map((update) => ({ Update: withNames(update) })) }));
+      return true;
+    } catch (error) {
+      if (error instanceof TransactionCanceledException) return false;
+      throw error;
+    }
+  }
+
+  /** Still below the limit after this attempt, so no lock to set: one conditional write. */
   private async countBelowLimit(key: string, policy: ThrottlePolicy, nowMs: number): Promise<boolean> {
     if (policy.maxFailures < 2) return false;
-    return this.conditionalUpdate({
+    return this.conditionalUpdate(this.belowLimitUpdate(key, policy, nowMs));
+  }
+
+  private belowLimitUpdate(key: string, policy: ThrottlePolicy, nowMs: number) {
+    return {
       TableName: this.tableName,
       Key: { key },
       UpdateExpression: 'ADD #failures :one SET #expiresAt = if_not_exists(#expiresAt, :expiresAt)',
@@ -154,7 +178,7 @@ export class LoginThrottleRepository {
         ':nowS': epochSeconds(nowMs),
         ':nowMs': nowMs,
       },
-    });
+    };
   }
 
   /**
@@ -223,18 +247,23 @@ export class LoginThrottleRepository {
   }
 
   /** True when the write happened, false when its condition did not hold. */
-  private async conditionalUpdate(input: Omit<ConstructorParameters<typeof UpdateCommand>[0], 'ExpressionAttributeNames'>): Promise<boolean> {
-    // DynamoDB refuses attribute names an expression does not use.
-    const expressions = `${input.UpdateExpression} ${input.ConditionExpression}`;
-    const names = Object.fromEntries(Object.entries(NAMES).filter(([alias]) => expressions.includes(alias)));
+  private async conditionalUpdate(input: UpdateInput): Promise<boolean> {
     try {
-      await this.client.send(new UpdateCommand({ ...input, ExpressionAttributeNames: names }));
+      await this.client.send(new UpdateCommand(withNames(input)));
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
     }
   }
+}
+
+type UpdateInput = Omit<ConstructorParameters<typeof UpdateCommand>[0], 'ExpressionAttributeNames'> & { UpdateExpression: string; ConditionExpression: string };
+
+/** Adds the attribute-name aliases an update uses (DynamoDB refuses unused ones). */
+function withNames<T extends UpdateInput>(input: T): T & { ExpressionAttributeNames: Record<string, string> } {
+  const expressions = `${input.UpdateExpression} ${input.ConditionExpression}`;
+  return { ...input, ExpressionAttributeNames: Object.fromEntries(Object.entries(NAMES).filter(([alias]) => expressions.includes(alias))) };
 }
 
 function epochSeconds(ms: number): number {

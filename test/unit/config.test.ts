@@ -9,7 +9,7 @@ describe('config', () => {
       dynamoDbEndpoint: undefined,
       tokenTtlSeconds: 3600,
       passwordMaxAgeDays: 90,
-      bcryptCost: 10,
+      bcryptCost: 11,
       corsOrigins: [],
     });
   });

@@ -201,3 +201,27 @@ describe('jose is given no say over the algorithm', () => {
     await refused(hs512);
   });
 });
+
+describe('verified-token memory (warm functions)', () => {
+  it('still refuses a remembered token once it has expired', async () => {
+    const token = await signed({ iat: T - 60, exp: T + 5 });
+    await expect(verifySessionToken(token, NOW)).resolves.toMatchObject({ sub: user.id });
+
+    await refused(token, new Date(NOW.getTime() + 36_000));
+  });
+
+  it('still refuses a remembered token once it is older than the configured lifetime', async () => {
+    const token = await signed({ iat: T, exp: T + 100 * config.tokenTtlSeconds });
+    await expect(verifySessionToken(token, NOW)).resolves.toMatchObject({ sub: user.id });
+
+    await refused(token, new Date(NOW.getTime() + (config.tokenTtlSeconds + 31) * 1000));
+  });
+
+  it('remembers only the identical token: one flipped signature bit is verified afresh and refused', async () => {
+    const token = await signed();
+    await verifySessionToken(token, NOW);
+    const last = token.at(-2) === 'A' ? 'B' : 'A';
+
+    await refused(`${token.slice(0, -2)}${last}${token.at(-1)}`);
+  });
+});
