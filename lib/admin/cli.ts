@@ -5,13 +5,14 @@
  * or 8000), or with `--stack` the tables of a deployed stack (found from its CloudFormation outputs,
  * default AWS credential chain).
  */
-import { DynamoDBClient, ListTablesCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { parseArgs } from 'node:util';
 import { createUser, setUserPassword } from '../auth/users';
 import { config } from '../config';
 import { createDocumentClient } from '../data/client';
 import { UserRepository } from '../data/users';
 import { isHttpError } from '../errors';
+import { waitForDynamoDb } from '../local/dynamodb';
 
 const USAGE = `Usage: npm run admin -- [--stack <StackName> [--region <region>]] user <command> [options]
 
@@ -55,13 +56,10 @@ interface Target {
 
 async function localTarget(): Promise<Target> {
   const endpoint = config.dynamoDbEndpoint ?? `http://localhost:${process.env.DYNAMODB_PORT ?? '8000'}`;
-  const probe = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' }, maxAttempts: 1 });
   try {
-    await probe.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: AbortSignal.timeout(3000) });
+    await waitForDynamoDb(endpoint, 1000);
   } catch (cause) {
     throw new Error(`cannot reach DynamoDB at ${endpoint}: start the local service with \`npm start\` (or set DYNAMODB_ENDPOINT)`, { cause });
-  } finally {
-    probe.destroy();
   }
   const client = createDocumentClient({ endpoint });
   return {

@@ -2,7 +2,7 @@
 import { CreateTableCommand, DescribeTableCommand, ResourceNotFoundException, UpdateTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createTableInput, type TableDefinition } from './table';
+import { createTableInput, TABLES, type TableDefinition, type TableId } from './table';
 
 async function tableStatus(client: DynamoDBDocumentClient, tableName: string): Promise<string | undefined> {
   try {
@@ -28,4 +28,13 @@ export async function ensureTable(client: DynamoDBDocumentClient, definition: Ta
     );
   }
   return true;
+}
+
+/** Creates every table of lib/data/table.ts that is missing, under the given names; returns those it created. */
+export async function ensureTables(client: DynamoDBDocumentClient, names: Record<TableId, string>): Promise<string[]> {
+  const created: string[] = [];
+  for (const [id, definition] of Object.entries(TABLES) as [TableId, TableDefinition][]) {
+    if (await ensureTable(client, definition, names[id])) created.push(names[id]);
+  }
+  return created;
 }

@@ -49,7 +49,8 @@ export async function waitForDynamoDb(endpoint: string, timeoutMs = 30_000, isDe
   try {
     for (;;) {
       try {
-        await client.send(new ListTablesCommand({ Limit: 1 }));
+        // Bounded per call too: an endpoint that accepts but never answers must not hang the wait.
+        await client.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: AbortSignal.timeout(Math.max(500, deadline - Date.now())) });
         return;
       } catch (error) {
         if (isDead() || Date.now() > deadline) throw new Error(`DynamoDB at ${endpoint} is not reachable`, { cause: error });

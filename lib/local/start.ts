@@ -43,16 +43,12 @@ async function main(): Promise<void> {
   try {
     const { config } = await import('../config');
     const { documentClient } = await import('../data/client');
-    const { ensureTable } = await import('../data/bootstrap');
-    const { TABLES } = await import('../data/table');
+    const { ensureTables } = await import('../data/bootstrap');
     const { users } = await import('../data/repositories');
     const { createUser } = await import('../auth/users');
     const { createLocalServer } = await import('./server');
 
-    for (const [id, definition] of Object.entries(TABLES)) {
-      const name = config.tables[id as keyof typeof TABLES];
-      if (await ensureTable(documentClient, definition, name)) console.log(`created table ${name}`);
-    }
+    for (const name of await ensureTables(documentClient, config.tables)) console.log(`created table ${name}`);
     if (!(await users.findByUsername(DEMO_USER.username))) {
       await createUser(users, DEMO_USER);
       console.log(`created demo user ${DEMO_USER.username} / ${DEMO_USER.password}`);

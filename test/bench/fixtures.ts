@@ -9,10 +9,9 @@ import { addAuthHeader } from '../../lib/auth/authHeaders';
 import { verifySessionToken, type SessionClaims } from '../../lib/auth/jwt';
 import { createUser } from '../../lib/auth/users';
 import { config } from '../../lib/config';
-import { ensureTable } from '../../lib/data/bootstrap';
+import { ensureTables } from '../../lib/data/bootstrap';
 import { documentClient } from '../../lib/data/client';
 import { users } from '../../lib/data/repositories';
-import { TABLES, type TableId } from '../../lib/data/table';
 import type { UserRecord } from '../../lib/data/users';
 import { createLocalServer } from '../../lib/local/server';
 import { ApiClient } from './http';
@@ -37,9 +36,7 @@ export interface Fixtures {
 }
 
 export async function createFixtures(): Promise<Fixtures> {
-  for (const [id, definition] of Object.entries(TABLES)) {
-    await ensureTable(documentClient, definition, config.tables[id as TableId]);
-  }
+  await ensureTables(documentClient, config.tables);
   const server = createLocalServer();
   server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolveListen, reject) => {

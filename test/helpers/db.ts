@@ -2,18 +2,16 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createUser, type NewUser } from '../../lib/auth/users';
 import { config } from '../../lib/config';
-import { ensureTable } from '../../lib/data/bootstrap';
+import { ensureTables } from '../../lib/data/bootstrap';
 import { documentClient } from '../../lib/data/client';
 import { users } from '../../lib/data/repositories';
-import { TABLES, type TableId } from '../../lib/data/table';
+import type { TableId } from '../../lib/data/table';
 import type { UserRecord } from '../../lib/data/users';
 
 /** Creates this test file's tables before its tests run. */
 export function useTestTables(): void {
   beforeAll(async () => {
-    for (const [id, definition] of Object.entries(TABLES)) {
-      await ensureTable(documentClient, definition, config.tables[id as TableId]);
-    }
+    await ensureTables(documentClient, config.tables);
   });
 }
 
