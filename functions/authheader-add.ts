@@ -1,6 +1,6 @@
 /** POST /authheader/add — creates an auth header (API key) for the logged-in user. */
 import middy from '@middy/core';
-import { addAuthHeader } from '../lib/auth/authHeaders';
+import { addAuthHeader } from '../lib/services/authHeaderService';
 import { type ApiEvent, type ApiResult, httpApi, json, jsonBody, jwtAuth, route } from '../lib/http/middleware';
 import { addAuthHeaderBodySchema, type BodyOf } from '../lib/http/schemas';
 

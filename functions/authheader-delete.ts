@@ -1,6 +1,6 @@
 /** POST /authheader/delete — deletes one of the logged-in user's auth headers, by its token. */
 import middy from '@middy/core';
-import { deleteAuthHeader } from '../lib/auth/authHeaders';
+import { deleteAuthHeader } from '../lib/services/authHeaderService';
 import { type ApiEvent, type ApiResult, httpApi, json, jsonBody, jwtAuth, route } from '../lib/http/middleware';
 import { type BodyOf, deleteAuthHeaderBodySchema } from '../lib/http/schemas';
 

@@ -1,6 +1,6 @@
 /** GET /authheader/list — the logged-in user's auth headers, tokens included (as the contract says). */
 import middy from '@middy/core';
-import { listAuthHeaders } from '../lib/auth/authHeaders';
+import { listAuthHeaders } from '../lib/services/authHeaderService';
 import { type ApiEvent, type ApiResult, httpApi, json, jwtAuth, route } from '../lib/http/middleware';
 
 export const handler = middy<ApiEvent, ApiResult>()

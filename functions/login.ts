@@ -1,6 +1,6 @@
 /** POST /user/login — username and password in, the user's profile and a session JWT out. */
 import middy from '@middy/core';
-import { login } from '../lib/auth/login';
+import { login } from '../lib/services/loginService';
 import { type ApiEvent, type ApiResult, httpApi, json, jsonBody, route, sourceIp } from '../lib/http/middleware';
 import { type BodyOf, loginBodySchema } from '../lib/http/schemas';
 

@@ -25,7 +25,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { type KeyName, SECRET_ID_ENV } from '../lib/auth/keys';
 import { TABLES, type TableId } from '../lib/data/table';
-import { PROFILE_ATTRIBUTES } from '../lib/data/users';
+import { PROFILE_ATTRIBUTES } from '../lib/data/userRepository';
 import { addAuthHeaderBodySchema, deleteAuthHeaderBodySchema, loginBodySchema, type ObjectSchema } from '../lib/http/schemas';
 import { routes } from '../lib/routes';
 import { ApiFirewall } from './constructs/api-firewall';

@@ -1,9 +1,9 @@
 /** The repositories request handlers use: one client per process, tables from the config. */
 import { config } from '../config';
-import { AuthHeaderRepository } from './authHeaders';
+import { AuthHeaderRepository } from './authHeaderRepository';
 import { documentClient } from './client';
-import { LoginThrottleRepository } from './loginThrottle';
-import { UserRepository } from './users';
+import { LoginThrottleRepository } from './loginThrottleRepository';
+import { UserRepository } from './userRepository';
 
 export const users = new UserRepository(documentClient, config.tables.users, config.tables.authHeaders);
 export const authHeaders = new AuthHeaderRepository(documentClient, config.tables.authHeaders, config.tables.users);

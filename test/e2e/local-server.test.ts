@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { config } from '../../lib/config';
-import { createLocalServer } from '../../lib/local/server';
-import { freePort } from '../../lib/local/dynamodb';
+import { createLocalServer } from '../../lib/tools/local/server';
+import { freePort } from '../../lib/tools/local/dynamodb';
 import { givenUser, useTestTables } from '../helpers/db';
 
 useTestTables();
@@ -95,7 +95,7 @@ describe('local HTTP server', () => {
 
 /** Starts `npm start`'s entry point with the given environment; resolves once it is listening. */
 function startService(env: Record<string, string>): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'lib/local/start.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'lib/tools/local/start.ts'], {
     env: { ...process.env, ...env, LOG_LEVEL: 'WARN' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -1,12 +1,12 @@
 /** Test helpers for the real DynamoDB Local the global setup started. */
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { createUser, type NewUser } from '../../lib/auth/users';
+import { createUser, type NewUser } from '../../lib/services/userService';
 import { config } from '../../lib/config';
 import { ensureTables } from '../../lib/data/bootstrap';
 import { documentClient } from '../../lib/data/client';
 import { users } from '../../lib/data/repositories';
 import type { TableId } from '../../lib/data/table';
-import type { UserRecord } from '../../lib/data/users';
+import type { UserRecord } from '../../lib/data/userRepository';
 
 /** Creates this test file's tables before its tests run. */
 export function useTestTables(): void {

@@ -1,5 +1,5 @@
 /** Starts one in-memory DynamoDB Local for the whole test run; each test file uses its own table. */
-import { freePort, startDynamoDbLocal, type RunningDynamoDb } from '../../lib/local/dynamodb';
+import { freePort, startDynamoDbLocal, type RunningDynamoDb } from '../../lib/tools/local/dynamodb';
 
 declare global {
   // eslint-disable-next-line no-var

@@ -1,7 +1,7 @@
 import { beforeEach, expect, test } from '@jest/globals';
 import { CloudFormationClient, DescribeStacksCommand } from '@aws-sdk/client-cloudformation';
 import { mockClient } from 'aws-sdk-client-mock';
-import { StackLookupError, tablesFromStack } from '../../lib/admin/stack';
+import { StackLookupError, tablesFromStack } from '../../lib/tools/admin/stackOutputs';
 
 const cloudFormation = mockClient(CloudFormationClient);
 const client = new CloudFormationClient({ region: 'eu-west-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });

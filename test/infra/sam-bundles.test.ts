@@ -12,7 +12,7 @@ import { mkdtempSync, readFileSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { createUser } from '../../lib/auth/users';
+import { createUser } from '../../lib/services/userService';
 import { config } from '../../lib/config';
 import { ensureTable } from '../../lib/data/bootstrap';
 import { documentClient } from '../../lib/data/client';

@@ -8,7 +8,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand } from '@aws-sdk/lib-dynamodb';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { mockClient } from 'aws-sdk-client-mock';
-import { UserRepository } from '../../lib/data/users';
+import { UserRepository } from '../../lib/data/userRepository';
 import { TABLES, type TableId } from '../../lib/data/table';
 import { addAuthHeaderBodySchema, deleteAuthHeaderBodySchema, loginBodySchema } from '../../lib/http/schemas';
 import { routes } from '../../lib/routes';

@@ -1,7 +1,7 @@
 /** The admin CLI against DynamoDB Local: a user it creates can log in; errors are clear, exit non-zero. */
 import { spawnSync } from 'node:child_process';
 import { handler as loginHandler } from '../../functions/login';
-import { runAdmin } from '../../lib/admin/cli';
+import { runAdmin } from '../../lib/tools/admin/cli';
 import { users } from '../../lib/data/repositories';
 import { useTestTables } from '../helpers/db';
 import { invoke } from '../helpers/invoke';
@@ -104,7 +104,7 @@ describe('npm run admin -- user ...', () => {
   });
 
   it('says to run npm start when the database is not reachable (run as a command)', () => {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'lib/admin/cli.ts', 'user', 'list'], {
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'lib/tools/admin/cli.ts', 'user', 'list'], {
       env: { ...process.env, DYNAMODB_ENDPOINT: 'http://127.0.0.1:9' },
       encoding: 'utf8',
     });

@@ -5,7 +5,7 @@ import { handler as listHandler } from '../../functions/authheader-list';
 import { handler as loginHandler } from '../../functions/login';
 import { getTokenHmacKey } from '../../lib/auth/keys';
 import { hashToken } from '../../lib/auth/tokens';
-import { setUserPassword } from '../../lib/auth/users';
+import { setUserPassword } from '../../lib/services/userService';
 import { authHeaders, users } from '../../lib/data/repositories';
 import { givenUser, scanTable, useTestTables } from '../helpers/db';
 import { invoke } from '../helpers/invoke';

@@ -4,7 +4,7 @@
  */
 import { beforeAll, describe, expect, it } from '@jest/globals';
 import { decodeJwt } from 'jose';
-import { setUserPassword } from '../../lib/auth/users';
+import { setUserPassword } from '../../lib/services/userService';
 import { users } from '../../lib/data/repositories';
 import { givenUser, useTestTables } from '../helpers/db';
 import type { EventOptions } from '../helpers/invoke';

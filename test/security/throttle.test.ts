@@ -6,7 +6,7 @@ import { describe, expect, it, jest } from '@jest/globals';
 import bcrypt from 'bcryptjs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { config } from '../../lib/config';
-import { addressBucket, LoginThrottledError, lockoutSeconds, throttleKeys } from '../../lib/data/loginThrottle';
+import { addressBucket, LoginThrottledError, lockoutSeconds, throttleKeys } from '../../lib/data/loginThrottleRepository';
 import { loginThrottle } from '../../lib/data/repositories';
 import { givenUser, scanTable, useTestTables } from '../helpers/db';
 import { callLogin, freshIp } from './support';

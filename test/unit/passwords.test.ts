@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { createUser, setUserPassword } from '../../lib/auth/users';
+import { createUser, setUserPassword } from '../../lib/services/userService';
 import { hashPassword, PASSWORD_MAX_BYTES, PASSWORD_MIN_CHARS, passwordPolicyViolation, verifyPassword } from '../../lib/auth/passwords';
-import type { UserRecord, UserRepository } from '../../lib/data/users';
+import type { UserRecord, UserRepository } from '../../lib/data/userRepository';
 
 const commonPasswords = readFileSync(new URL('../../lib/auth/data/common-passwords.txt', import.meta.url), 'utf8')
   .split('\n')

@@ -3,10 +3,10 @@
  * response.
  */
 import { forbidden, tooManyRequests, unauthorized } from '../errors';
-import { LoginThrottledError } from '../data/loginThrottle';
+import { LoginThrottledError } from '../data/loginThrottleRepository';
 import { loginThrottle, users } from '../data/repositories';
-import { issueSessionToken } from './jwt';
-import { prepareDummyHash, verifyPassword } from './passwords';
+import { issueSessionToken } from '../auth/jwt';
+import { prepareDummyHash, verifyPassword } from '../auth/passwords';
 
 /** The contract's 200 body (PascalCase, as in the product's reference). */
 export interface LoginResponse {

@@ -8,8 +8,8 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { generateLocalKeys } from '../../lib/auth/keys';
-import { freePort, startDynamoDbLocal } from '../../lib/local/dynamodb';
+import { generateLocalKeys } from '../lib/auth/keys';
+import { freePort, startDynamoDbLocal } from '../lib/tools/local/dynamodb';
 
 const { values } = parseArgs({
   options: {

@@ -5,15 +5,15 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { addAuthHeader } from '../../lib/auth/authHeaders';
-import { verifySessionToken, type SessionClaims } from '../../lib/auth/jwt';
-import { createUser } from '../../lib/auth/users';
-import { config } from '../../lib/config';
-import { ensureTables } from '../../lib/data/bootstrap';
-import { documentClient } from '../../lib/data/client';
-import { users } from '../../lib/data/repositories';
-import type { UserRecord } from '../../lib/data/users';
-import { createLocalServer } from '../../lib/local/server';
+import { addAuthHeader } from '../lib/services/authHeaderService';
+import { verifySessionToken, type SessionClaims } from '../lib/auth/jwt';
+import { createUser } from '../lib/services/userService';
+import { config } from '../lib/config';
+import { ensureTables } from '../lib/data/bootstrap';
+import { documentClient } from '../lib/data/client';
+import { users } from '../lib/data/repositories';
+import type { UserRecord } from '../lib/data/userRepository';
+import { createLocalServer } from '../lib/tools/local/server';
 import { ApiClient } from './http';
 
 export const BENCH_PASSWORD = 'Bench-Password-Strong-42';

@@ -3,7 +3,7 @@
  * DynamoDB Local (lib/config.ts reads it at import). Each section is one function in sections/.
  */
 import { cpus, loadavg } from 'node:os';
-import { config } from '../../lib/config';
+import { config } from '../lib/config';
 import { createFixtures } from './fixtures';
 import { formatTable, goalMet, writeJson, type Row, type SectionResult } from './report';
 import { benchAuthHeaderRoutes } from './sections/authHeaders';

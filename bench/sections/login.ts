@@ -1,8 +1,8 @@
 /** 1. Login through the local HTTP server vs one GetItem + one bcrypt compare. */
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
-import { handler as loginHandler } from '../../../functions/login';
-import { config } from '../../../lib/config';
-import type { ApiResult } from '../../../lib/http/middleware';
+import { handler as loginHandler } from '../../functions/login';
+import { config } from '../../lib/config';
+import type { ApiResult } from '../../lib/http/middleware';
 import type { Fixtures, BenchUser } from '../fixtures';
 import { loginFloor } from '../floors';
 import { ratioRow, type SectionResult } from '../report';

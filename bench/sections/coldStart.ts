@@ -8,15 +8,15 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { bundlingSettings } from '../../../infra/bundling';
-import { config } from '../../../lib/config';
+import { bundlingSettings } from '../../infra/bundling';
+import { config } from '../../lib/config';
 import type { BenchUser } from '../fixtures';
 import { ratioRow, type Row, type SectionResult } from '../report';
 import { round, roundSummary, summarize, type Summary } from '../stats';
 import type { BenchOptions } from './options';
 
 const run = promisify(execFile);
-const PROBE = resolve('test/bench/cold-start/probe.mjs');
+const PROBE = resolve('bench/cold-start/probe.mjs');
 const OUT_DIR = resolve('.data/bench/cold-start');
 
 /** The shared settings, with the format open so the exploration can try CommonJS. */
@@ -144,7 +144,7 @@ function targets(loginUser: BenchUser, headerUser: BenchUser, deleteTokens: read
     requestContext: { requestId: 'cold-start', identity: { sourceIp: '198.51.100.7' } },
   });
   return [
-    { name: 'baseline', entry: 'test/bench/cold-start/baseline.ts', event: () => ({ username: loginUser.record.username }) },
+    { name: 'baseline', entry: 'bench/cold-start/baseline.ts', event: () => ({ username: loginUser.record.username }) },
     { name: 'login', entry: 'functions/login.ts', event: () => request('POST', '/user/login', { username: loginUser.record.username, password: loginUser.password }) },
     { name: 'authheader-list', entry: 'functions/authheader-list.ts', event: () => request('GET', '/authheader/list', undefined, headerUser.token) },
     { name: 'authheader-add', entry: 'functions/authheader-add.ts', event: () => request('POST', '/authheader/add', { name: 'cold-start' }, headerUser.token) },

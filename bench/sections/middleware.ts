@@ -5,9 +5,9 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEvent, Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
-import { handler as listHandler } from '../../../functions/authheader-list';
-import { listAuthHeaders } from '../../../lib/auth/authHeaders';
-import { type ApiRequest, type ApiResult, httpApi, json, jwtAuth } from '../../../lib/http/middleware';
+import { handler as listHandler } from '../../functions/authheader-list';
+import { listAuthHeaders } from '../../lib/services/authHeaderService';
+import { type ApiRequest, type ApiResult, httpApi, json, jwtAuth } from '../../lib/http/middleware';
 import type { BenchUser } from '../fixtures';
 import { type Row, type SectionResult } from '../report';
 import { median, round, roundSummary, summarize } from '../stats';

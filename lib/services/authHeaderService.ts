@@ -3,13 +3,13 @@
  * handling (HMAC lookup key, encrypted value) around the repository.
  */
 import { randomUUID } from 'node:crypto';
-import { AuthHeaderNotFoundError, StaleSessionError, type Owner } from '../data/authHeaders';
+import { AuthHeaderNotFoundError, StaleSessionError, type Owner } from '../data/authHeaderRepository';
 import { authHeaders } from '../data/repositories';
 import { notFound } from '../errors';
 import { invalidSession } from '../http/middleware';
-import type { SessionClaims } from './jwt';
-import { getTokenEncryptionKey, getTokenHmacKey } from './keys';
-import { decryptToken, encryptToken, generateToken, hashToken, looksLikeToken } from './tokens';
+import type { SessionClaims } from '../auth/jwt';
+import { getTokenEncryptionKey, getTokenHmacKey } from '../auth/keys';
+import { decryptToken, encryptToken, generateToken, hashToken, looksLikeToken } from '../auth/tokens';
 
 /** The contract's auth header (lowercase field names, as in the reference). */
 export interface AuthHeaderView {

@@ -5,7 +5,7 @@
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { routes, type Route } from '../routes';
+import { routes, type Route } from '../../routes';
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -13,7 +13,7 @@ type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGat
 const API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
 async function loadHandler(route: Route): Promise<Handler> {
-  const module = (await import(`../../functions/${route.module}`)) as { handler: Handler };
+  const module = (await import(`../../../functions/${route.module}`)) as { handler: Handler };
   return module.handler;
 }
 

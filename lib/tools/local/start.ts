@@ -41,11 +41,11 @@ async function main(): Promise<void> {
   process.once('SIGTERM', () => void stop('SIGTERM'));
 
   try {
-    const { config } = await import('../config');
-    const { documentClient } = await import('../data/client');
-    const { ensureTables } = await import('../data/bootstrap');
-    const { users } = await import('../data/repositories');
-    const { createUser } = await import('../auth/users');
+    const { config } = await import('../../config');
+    const { documentClient } = await import('../../data/client');
+    const { ensureTables } = await import('../../data/bootstrap');
+    const { users } = await import('../../data/repositories');
+    const { createUser } = await import('../../services/userService');
     const { createLocalServer } = await import('./server');
 
     for (const name of await ensureTables(documentClient, config.tables)) console.log(`created table ${name}`);

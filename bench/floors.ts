@@ -1,15 +1,15 @@
 /**
  * The floors: the DynamoDB work (and for login the bcrypt work) each route cannot avoid, issued
- * directly with the document client in the same shapes as lib/data/users.ts and
- * lib/data/authHeaders.ts. A route's ratio against its floor is what the HTTP server, middy, JWT,
+ * directly with the document client in the same shapes as lib/data/userRepository.ts and
+ * lib/data/authHeaderRepository.ts. A route's ratio against its floor is what the HTTP server, middy, JWT,
  * crypto and JSON add on top.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import bcrypt from 'bcryptjs';
-import { config } from '../../lib/config';
-import { documentClient } from '../../lib/data/client';
-import { authHeaderKeys as keys } from '../../lib/data/table';
+import { config } from '../lib/config';
+import { documentClient } from '../lib/data/client';
+import { authHeaderKeys as keys } from '../lib/data/table';
 import type { BenchUser } from './fixtures';
 
 const PROFILE_ATTRIBUTES = ['id', 'username', 'email', 'firstname', 'lastname', 'created', 'passwordHash', 'passwordVersion', 'passwordExpiration'];

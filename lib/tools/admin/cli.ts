@@ -7,11 +7,11 @@
  */
 import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { parseArgs } from 'node:util';
-import { createUser, setUserPassword } from '../auth/users';
-import { config } from '../config';
-import { createDocumentClient } from '../data/client';
-import { UserRepository } from '../data/users';
-import { isHttpError } from '../errors';
+import { createUser, setUserPassword } from '../../services/userService';
+import { config } from '../../config';
+import { createDocumentClient } from '../../data/client';
+import { UserRepository } from '../../data/userRepository';
+import { isHttpError } from '../../errors';
 import { waitForDynamoDb } from '../local/dynamodb';
 
 const USAGE = `Usage: npm run admin -- [--stack <StackName> [--region <region>]] user <command> [options]
@@ -70,7 +70,7 @@ async function localTarget(): Promise<Target> {
 }
 
 async function stackTarget(stackName: string, region: string | undefined): Promise<Target> {
-  const { tablesFromStack } = await import('./stack');
+  const { tablesFromStack } = await import('./stackOutputs');
   const tables = await tablesFromStack(stackName, region);
   const client = createDocumentClient({ region });
   return {

@@ -3,7 +3,7 @@
  * `<Table>TableName` output per table), so the admin CLI never needs them typed in.
  */
 import { CloudFormationClient, DescribeStacksCommand, type Output } from '@aws-sdk/client-cloudformation';
-import type { TableId } from '../data/table';
+import type { TableId } from '../../data/table';
 
 /** The stack output that names each table (infra/stack.ts). */
 export const TABLE_OUTPUTS: Record<TableId, string> = {

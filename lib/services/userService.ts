@@ -5,9 +5,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { config } from '../config';
-import type { UserRecord, UserRepository } from '../data/users';
+import type { UserRecord, UserRepository } from '../data/userRepository';
 import { badRequest } from '../errors';
-import { hashPassword, passwordPolicyViolation } from './passwords';
+import { hashPassword, passwordPolicyViolation } from '../auth/passwords';
 
 export interface NewUser {
   username: string;
