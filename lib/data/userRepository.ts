@@ -4,7 +4,7 @@
  */
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { conflict, notFound } from '../errors';
+import { conflict, notFound } from '../http/errors';
 import { authHeaderKeys } from './table';
 
 export interface UserRecord {

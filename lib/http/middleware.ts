@@ -15,7 +15,7 @@ import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, APIGatewayProxyResult } from 'aws-lambda';
 import { InvalidTokenError, verifySessionToken, type SessionClaims } from '../auth/jwt';
 import { config } from '../config';
-import { badRequest, isHttpError, payloadTooLarge, unauthorized } from '../errors';
+import { badRequest, isHttpError, payloadTooLarge, unauthorized } from './errors';
 import { log } from '../log';
 import { type ObjectSchema, schemaViolation } from './schemas';
 

@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { AuthHeaderNotFoundError, StaleSessionError, type Owner } from '../data/authHeaderRepository';
 import { authHeaders } from '../data/repositories';
-import { notFound } from '../errors';
+import { notFound } from '../http/errors';
 import { invalidSession } from '../http/middleware';
 import type { SessionClaims } from '../auth/jwt';
 import { getTokenEncryptionKey, getTokenHmacKey } from '../auth/keys';

@@ -2,7 +2,7 @@
  * POST /user/login: the throttle, the credential check, the password-expiry rule and the contract's
  * response.
  */
-import { forbidden, tooManyRequests, unauthorized } from '../errors';
+import { forbidden, tooManyRequests, unauthorized } from '../http/errors';
 import { LoginThrottledError } from '../data/loginThrottleRepository';
 import { loginThrottle, users } from '../data/repositories';
 import { issueSessionToken } from '../auth/jwt';

@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { config } from '../config';
 import type { UserRecord, UserRepository } from '../data/userRepository';
-import { badRequest } from '../errors';
+import { badRequest } from '../http/errors';
 import { hashPassword, passwordPolicyViolation } from '../auth/passwords';
 
 export interface NewUser {

@@ -11,7 +11,7 @@ import { createUser, setUserPassword } from '../../services/userService';
 import { config } from '../../config';
 import { createDocumentClient } from '../../data/client';
 import { UserRepository } from '../../data/userRepository';
-import { isHttpError } from '../../errors';
+import { isHttpError } from '../../http/errors';
 import { waitForDynamoDb } from '../local/dynamodb';
 
 const USAGE = `Usage: npm run admin -- [--stack <StackName> [--region <region>]] user <command> [options]
