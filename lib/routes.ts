@@ -1,7 +1,19 @@
 /**
- * The contract's endpoints and the function module that serves each. The local server routes by
- * this list; the CDK stack gives each entry a Lambda of its own.
+ * The service's endpoints, listed once: the CDK stack gives each its own Lambda (one explicit block
+ * per route in infra/stack.ts), the local server routes by this list, and the SAM events test and
+ * the benchmark find the routes here. Nothing else lists them.
  */
+import { addAuthHeaderBodySchema, deleteAuthHeaderBodySchema, loginBodySchema, type ObjectSchema } from './http/schemas';
+
+/** How a route authenticates its caller. */
+export type RouteAuth =
+  /** Public (login). */
+  | 'none'
+  /** The session JWT, verified inside the function by the shared middleware. */
+  | 'jwt'
+  /** The Lambda authorizer in front of the function (JWT or auth header). */
+  | 'authorizer';
+
 export interface Route {
   /** Stable, readable id: the Lambda's logical id prefix (used by `sam local invoke`). */
   readonly id: string;
@@ -9,13 +21,23 @@ export interface Route {
   readonly path: string;
   /** Module under functions/ exporting `handler`. */
   readonly module: string;
-  /** Whether the route needs the session JWT. */
-  readonly auth: boolean;
+  readonly auth: RouteAuth;
+  /** The request body's schema: the function validates with it and API Gateway's model is built from it. */
+  readonly body?: ObjectSchema;
 }
 
 export const routes = [
-  { id: 'Login', method: 'POST', path: '/user/login', module: 'login', auth: false },
-  { id: 'AuthHeaderAdd', method: 'POST', path: '/authheader/add', module: 'authheader-add', auth: true },
-  { id: 'AuthHeaderList', method: 'GET', path: '/authheader/list', module: 'authheader-list', auth: true },
-  { id: 'AuthHeaderDelete', method: 'POST', path: '/authheader/delete', module: 'authheader-delete', auth: true },
+  { id: 'Login', method: 'POST', path: '/user/login', module: 'login', auth: 'none', body: loginBodySchema },
+  { id: 'AuthHeaderAdd', method: 'POST', path: '/authheader/add', module: 'authheader-add', auth: 'jwt', body: addAuthHeaderBodySchema },
+  { id: 'AuthHeaderList', method: 'GET', path: '/authheader/list', module: 'authheader-list', auth: 'jwt' },
+  { id: 'AuthHeaderDelete', method: 'POST', path: '/authheader/delete', module: 'authheader-delete', auth: 'jwt', body: deleteAuthHeaderBodySchema },
 ] as const satisfies readonly Route[];
+
+export type RouteId = (typeof routes)[number]['id'];
+
+/** The route with this id (the stack wires each one by id). */
+export function route(id: RouteId): Route {
+  const found = routes.find((candidate) => candidate.id === id);
+  if (!found) throw new Error(`no route "${id}" in lib/routes.ts`);
+  return found;
+}
