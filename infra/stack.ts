@@ -1,7 +1,7 @@
 /**
- * The service on AWS: the three DynamoDB tables from lib/data/table.ts, the three key secrets, one
- * Lambda per route in lib/routes.ts (each bound to exactly the tables, actions and secrets it uses),
- * and a REST API in front with validation, throttling, access logs, JSON errors and WAF.
+ * The service on AWS: the DynamoDB tables of lib/data/table.ts, the key secrets, and one Lambda per
+ * route of lib/routes.ts behind a REST API with validation, throttling, access logs, JSON errors and
+ * WAF. Below, one block per endpoint says what it runs and exactly what it may touch.
  */
 import { CfnOutput, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import {
@@ -14,81 +14,36 @@ import {
   type JsonSchema,
   LambdaIntegration,
   LogGroupLogDestination,
+  type MethodDeploymentOptions,
   MethodLoggingLevel,
-  type Model,
+  type RequestValidator,
   ResponseType,
   RestApi,
 } from 'aws-cdk-lib/aws-apigateway';
-import { AttributeType, BillingMode, Table } from 'aws-cdk-lib/aws-dynamodb';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
-import { type KeyName, SECRET_ID_ENV } from '../lib/auth/keys';
+import { SECRET_ID_ENV } from '../lib/auth/keys';
 import { TABLES, type TableId } from '../lib/data/table';
 import { PROFILE_ATTRIBUTES } from '../lib/data/userRepository';
-import { addAuthHeaderBodySchema, deleteAuthHeaderBodySchema, loginBodySchema, type ObjectSchema } from '../lib/http/schemas';
-import { routes } from '../lib/routes';
+import type { ObjectSchema } from '../lib/http/schemas';
+import { type Route, type RouteId, route, routes } from '../lib/routes';
 import { ApiFirewall } from './constructs/api-firewall';
-import { ApiFunction, type DynamoDbAction } from './constructs/api-function';
-import { type StackSettings, settingsFromContext } from './settings';
+import { ApiFunction, type GrantConditions } from './constructs/api-function';
+import { KeySecret } from './constructs/key-secret';
+import { ServiceTable } from './constructs/service-table';
+import { type FunctionSizing, type StackSettings, settingsFromContext } from './settings';
 
-type RouteId = (typeof routes)[number]['id'];
-type KeyId = KeyName;
-
-/** The key secrets (format: lib/auth/keys.ts) and the variable a function finds each one's id in. */
-const KEY_SECRETS: Record<KeyId, { envVar: string; description: string; template: Record<string, string> }> = {
-  jwt: { envVar: SECRET_ID_ENV.jwt, description: 'Session JWT signing key (HS256): {"kid","k","previous"?}', template: { kid: 'v1' } },
-  tokenHmac: { envVar: SECRET_ID_ENV.tokenHmac, description: 'HMAC key turning an auth-header token into its lookup key: {"k"}', template: {} },
-  tokenEncryption: { envVar: SECRET_ID_ENV.tokenEncryption, description: 'AES-256-GCM key encrypting stored auth-header tokens: {"k"}', template: {} },
-};
-
-/** The attributes login reads from a user: IAM allows no others. */
-const LOGIN_USER_ATTRIBUTES = [...PROFILE_ATTRIBUTES];
-
-interface RouteAccess {
-  readonly sizing: keyof Pick<StackSettings, 'login' | 'authHeaders'>;
-  readonly tables: Partial<Record<TableId, readonly DynamoDbAction[]>>;
-  readonly secrets: readonly KeyId[];
-  /** Request body schema API Gateway validates before invoking the function. */
-  readonly body?: ObjectSchema;
-}
-
-/** What each endpoint may touch: the DynamoDB calls in lib/data/ and the keys in lib/auth/. */
-export const ROUTE_ACCESS: Record<RouteId, RouteAccess> = {
-  Login: {
-    sizing: 'login',
-    tables: { users: ['dynamodb:GetItem'], loginThrottle: ['dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'] },
-    secrets: ['jwt'],
-    body: loginBodySchema,
-  },
-  AuthHeaderAdd: {
-    sizing: 'authHeaders',
-    tables: { authHeaders: ['dynamodb:PutItem'], users: ['dynamodb:ConditionCheckItem'] },
-    secrets: ['jwt', 'tokenHmac', 'tokenEncryption'],
-    body: addAuthHeaderBodySchema,
-  },
-  AuthHeaderList: {
-    sizing: 'authHeaders',
-    tables: { authHeaders: ['dynamodb:Query'], users: ['dynamodb:GetItem'] },
-    secrets: ['jwt', 'tokenEncryption'],
-  },
-  AuthHeaderDelete: {
-    sizing: 'authHeaders',
-    tables: { authHeaders: ['dynamodb:DeleteItem'], users: ['dynamodb:ConditionCheckItem'] },
-    secrets: ['jwt', 'tokenHmac'],
-    body: deleteAuthHeaderBodySchema,
-  },
-};
-
-/** Extra IAM conditions on a (route, table) grant. */
-const GRANT_CONDITIONS: Partial<Record<RouteId, Partial<Record<TableId, Record<string, Record<string, unknown>>>>>> = {
-  // Login reads profiles with a projection; a request for any other attribute is denied.
-  Login: {
-    users: {
-      'ForAllValues:StringEquals': { 'dynamodb:Attributes': LOGIN_USER_ATTRIBUTES },
-      StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
-    },
-  },
+/**
+ * Login reads a profile with a projection and IAM allows no other attribute. `ForAllValues` alone
+ * holds vacuously for a request that names no attributes (a GetItem without projection returns the
+ * whole item), so `Null: false` also requires the request to name its attributes: together they
+ * guarantee login's role can read only these attributes of a user, whatever its code sends.
+ */
+const LOGIN_USER_READ: GrantConditions = {
+  Null: { 'dynamodb:Attributes': 'false' },
+  'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...PROFILE_ATTRIBUTES] },
+  StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
 };
 
 /** lib/http/schemas.ts objects as API Gateway models (draft-04). */
@@ -104,62 +59,121 @@ function toJsonSchema(schema: ObjectSchema): JsonSchema {
   };
 }
 
-const pascal = (id: string) => id.charAt(0).toUpperCase() + id.slice(1);
+/** The stage's method-settings key for a route (`/user/login/POST`). */
+const methodKey = (r: Route) => `${r.path}/${r.method}`;
 const errorBody = (message: string) => ({ 'application/json': JSON.stringify({ message }) });
 
 export class AuthServiceStack extends Stack {
   readonly settings: StackSettings;
-  readonly tables: Record<TableId, Table>;
-  readonly functions: Record<RouteId, ApiFunction>;
+  readonly tables: Record<TableId, ServiceTable>;
+  /** Every route's function, by route id (checkEveryRouteWired makes sure none is missing). */
+  readonly functions = {} as Record<RouteId, ApiFunction>;
   readonly api: RestApi;
+  private readonly validator: RequestValidator;
+  private readonly logRemovalPolicy: RemovalPolicy;
 
   constructor(scope: Construct, id: string, props: StackProps & { settings?: StackSettings } = {}) {
     super(scope, id, props);
     const settings = (this.settings = props.settings ?? settingsFromContext(this.node));
-    const removalPolicy = settings.destroyable ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    const { destroyable } = settings;
+    this.logRemovalPolicy = destroyable ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
 
     // Tables: one definition shared with the local bootstrap.
-    this.tables = Object.fromEntries(
-      (Object.entries(TABLES) as [TableId, (typeof TABLES)[TableId]][]).map(([tableId, definition]) => [
-        tableId,
-        new Table(this, `${pascal(tableId)}Table`, {
-          partitionKey: { name: definition.partitionKey, type: AttributeType.STRING },
-          sortKey: 'sortKey' in definition ? { name: definition.sortKey, type: AttributeType.STRING } : undefined,
-          timeToLiveAttribute: 'timeToLiveAttribute' in definition ? definition.timeToLiveAttribute : undefined,
-          billingMode: BillingMode.PAY_PER_REQUEST,
-          pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-          deletionProtection: !settings.destroyable,
-          removalPolicy,
-        }),
-      ]),
-    ) as Record<TableId, Table>;
+    const users = new ServiceTable(this, 'UsersTable', { definition: TABLES.users, destroyable });
+    const authHeaders = new ServiceTable(this, 'AuthHeadersTable', { definition: TABLES.authHeaders, destroyable });
+    const loginThrottle = new ServiceTable(this, 'LoginThrottleTable', { definition: TABLES.loginThrottle, destroyable });
+    this.tables = { users, authHeaders, loginThrottle };
 
-    // Keys: generated by Secrets Manager at deploy time, never in the template.
-    const secrets = Object.fromEntries(
-      (Object.entries(KEY_SECRETS) as [KeyId, (typeof KEY_SECRETS)[KeyId]][]).map(([keyId, key]) => [
-        keyId,
-        new Secret(this, `${pascal(keyId)}Key`, {
-          description: key.description,
-          removalPolicy,
-          generateSecretString: {
-            secretStringTemplate: JSON.stringify(key.template),
-            generateStringKey: 'k',
-            passwordLength: 64,
-            excludePunctuation: true,
-          },
-        }),
-      ]),
-    ) as Record<KeyId, Secret>;
+    // Keys: generated by Secrets Manager at deploy time, never in the template (format: lib/auth/keys.ts).
+    const jwt = new KeySecret(this, 'JwtKey', { envVar: SECRET_ID_ENV.jwt, description: 'Session JWT signing key (HS256): {"kid","k","previous"?}', template: { kid: 'v1' }, destroyable });
+    const tokenHmac = new KeySecret(this, 'TokenHmacKey', { envVar: SECRET_ID_ENV.tokenHmac, description: 'HMAC key turning an auth-header token into its lookup key: {"k"}', destroyable });
+    const tokenEncryption = new KeySecret(this, 'TokenEncryptionKey', { envVar: SECRET_ID_ENV.tokenEncryption, description: 'AES-256-GCM key encrypting stored auth-header tokens: {"k"}', destroyable });
 
-    // The API: stage throttling (stricter on login), JSON access logs, CORS when origins are given.
-    const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: settings.logRetention, removalPolicy });
+    this.api = this.createApi(settings, { [methodKey(route('Login'))]: { throttlingRateLimit: settings.loginThrottleRate, throttlingBurstLimit: settings.loginThrottleBurst } });
+    // cdk-nag (APIG2) asks for both switches; no route declares parameters, so in effect bodies are checked.
+    this.validator = this.api.addRequestValidator('RequestValidator', { validateRequestBody: true, validateRequestParameters: true });
+
+    // The endpoints.
+
+    // POST /user/login — public: reads named profile attributes, keeps throttle counters, signs JWTs.
+    this.endpoint('Login', settings.login)
+      .allow(users, ['GetItem'], LOGIN_USER_READ)
+      .allow(loginThrottle, ['GetItem', 'UpdateItem', 'DeleteItem'])
+      .useSecrets(jwt);
+
+    // POST /authheader/add — JWT: writes a header and its lookup item, conditioned on the profile.
+    this.endpoint('AuthHeaderAdd', settings.authHeaders)
+      .allow(authHeaders, ['PutItem'])
+      .allow(users, ['ConditionCheckItem'])
+      .useSecrets(jwt, tokenHmac, tokenEncryption);
+
+    // GET /authheader/list — JWT: one Query, with the profile read that re-checks the session.
+    this.endpoint('AuthHeaderList', settings.authHeaders)
+      .allow(authHeaders, ['Query'])
+      .allow(users, ['GetItem'])
+      .useSecrets(jwt, tokenEncryption);
+
+    // POST /authheader/delete — JWT: removes a header and its lookup item, conditioned on the profile.
+    this.endpoint('AuthHeaderDelete', settings.authHeaders)
+      .allow(authHeaders, ['DeleteItem'])
+      .allow(users, ['ConditionCheckItem'])
+      .useSecrets(jwt, tokenHmac);
+
+    this.checkEveryRouteWired();
+
+    if (settings.waf) {
+      new ApiFirewall(this, 'Firewall', {
+        stageArn: this.api.deploymentStage.stageArn,
+        loginPath: route('Login').path,
+        loginRateLimit: settings.wafLoginRateLimit,
+      });
+    }
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the API (stage included)' });
+    new CfnOutput(this, 'UsersTableName', { value: users.tableName });
+    new CfnOutput(this, 'AuthHeadersTableName', { value: authHeaders.tableName });
+    new CfnOutput(this, 'LoginThrottleTableName', { value: loginThrottle.tableName });
+
+    this.acknowledgeNagFindings();
+  }
+
+  /**
+   * The route's Lambda (logical id `<RouteId>Function`, which `sam local invoke` uses) behind its
+   * method, with the route's body model; the caller binds what the function may touch.
+   */
+  private endpoint(id: RouteId, sizing: FunctionSizing): ApiFunction {
+    const { module, method, path, body } = route(id);
+    const fn = new ApiFunction(this, `${id}Function`, {
+      module,
+      ...sizing,
+      logRetention: this.settings.logRetention,
+      logRemovalPolicy: this.logRemovalPolicy,
+      environment: { CORS_ORIGINS: this.settings.corsOrigins.join(',') },
+    });
+    const model = body && this.api.addModel(`${id}Model`, { contentType: 'application/json', modelName: body.title, schema: toJsonSchema(body) });
+    this.api.root.resourceForPath(path).addMethod(method, new LambdaIntegration(fn.function, { proxy: true, allowTestInvoke: false }), {
+      operationName: id,
+      requestValidator: this.validator,
+      ...(model ? { requestModels: { 'application/json': model } } : {}),
+    });
+    this.functions[id] = fn;
+    return fn;
+  }
+
+  /** A route listed in lib/routes.ts without its block above fails the synth, not the first request. */
+  private checkEveryRouteWired(): void {
+    const missing = routes.filter((r) => !(r.id in this.functions)).map((r) => r.id);
+    if (missing.length > 0) throw new Error(`routes without an endpoint in infra/stack.ts: ${missing.join(', ')}`);
+  }
+
+  /** The REST API: stage throttling (with per-method overrides), JSON access logs, CORS when origins are given. */
+  private createApi(settings: StackSettings, methodOptions: Record<string, MethodDeploymentOptions>): RestApi {
+    const accessLogs = new LogGroup(this, 'ApiAccessLogs', { retention: settings.logRetention, removalPolicy: this.logRemovalPolicy });
     const cors: CorsOptions | undefined =
       settings.corsOrigins.length > 0
         ? { allowOrigins: settings.corsOrigins.includes('*') ? Cors.ALL_ORIGINS : settings.corsOrigins, allowMethods: ['GET', 'POST', 'OPTIONS'], allowHeaders: ['Authorization', 'Content-Type'] }
         : undefined;
-    const loginRoute = routes.find((route) => route.id === 'Login');
-    if (!loginRoute) throw new Error('lib/routes.ts has no Login route');
-    this.api = new RestApi(this, 'Api', {
+    const api = new RestApi(this, 'Api', {
       description: 'Authentication service: login and auth headers (API keys)',
       endpointTypes: [EndpointType.REGIONAL],
       // Execution (error) logs need API Gateway's account-level CloudWatch role; kept on delete
@@ -171,9 +185,7 @@ export class AuthServiceStack extends Stack {
         stageName: 'v1',
         throttlingRateLimit: settings.throttleRate,
         throttlingBurstLimit: settings.throttleBurst,
-        methodOptions: {
-          [`${loginRoute.path}/${loginRoute.method}`]: { throttlingRateLimit: settings.loginThrottleRate, throttlingBurstLimit: settings.loginThrottleBurst },
-        },
+        methodOptions,
         accessLogDestination: new LogGroupLogDestination(accessLogs),
         accessLogFormat: AccessLogFormat.jsonWithStandardFields({
           caller: true,
@@ -192,64 +204,19 @@ export class AuthServiceStack extends Stack {
         metricsEnabled: true,
       },
     });
-    this.addGatewayResponses(settings);
-    // cdk-nag (APIG2) asks for both switches; no route declares parameters, so in effect bodies are checked.
-    const validator = this.api.addRequestValidator('RequestValidator', { validateRequestBody: true, validateRequestParameters: true });
-
-    // The endpoints: one function each, bound to exactly what it uses.
-    const environment = { CORS_ORIGINS: settings.corsOrigins.join(',') };
-    this.functions = {} as Record<RouteId, ApiFunction>;
-    for (const route of routes) {
-      const access = ROUTE_ACCESS[route.id];
-      const fn = new ApiFunction(this, `${route.id}Function`, {
-        module: route.module,
-        ...settings[access.sizing],
-        logRetention: settings.logRetention,
-        logRemovalPolicy: removalPolicy,
-        environment,
-      });
-      for (const [tableId, actions] of Object.entries(access.tables) as [TableId, DynamoDbAction[]][]) {
-        fn.bindTable(this.tables[tableId], TABLES[tableId], actions, GRANT_CONDITIONS[route.id]?.[tableId]);
-      }
-      for (const keyId of access.secrets) fn.useSecret(secrets[keyId], KEY_SECRETS[keyId].envVar);
-      this.functions[route.id] = fn;
-
-      let model: Model | undefined;
-      if (access.body) {
-        model = this.api.addModel(`${route.id}Model`, { contentType: 'application/json', modelName: access.body.title, schema: toJsonSchema(access.body) });
-      }
-      this.api.root.resourceForPath(route.path).addMethod(route.method, new LambdaIntegration(fn.function, { proxy: true, allowTestInvoke: false }), {
-        operationName: route.id,
-        requestValidator: validator,
-        ...(model ? { requestModels: { 'application/json': model } } : {}),
-      });
-    }
-
-    if (settings.waf) {
-      new ApiFirewall(this, 'Firewall', {
-        stageArn: this.api.deploymentStage.stageArn,
-        loginPath: loginRoute.path,
-        loginRateLimit: settings.wafLoginRateLimit,
-      });
-    }
-
-    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the API (stage included)' });
-    for (const tableId of Object.keys(TABLES) as TableId[]) {
-      new CfnOutput(this, `${pascal(tableId)}TableName`, { value: this.tables[tableId].tableName });
-    }
-
-    this.acknowledgeNagFindings();
+    this.addGatewayResponses(api, settings);
+    return api;
   }
 
   /** API Gateway's own errors in the contract's `{ "message": ... }` shape. */
-  private addGatewayResponses(settings: StackSettings): void {
+  private addGatewayResponses(api: RestApi, settings: StackSettings): void {
     const [firstOrigin] = settings.corsOrigins;
     // A gateway response can carry one fixed origin only; with several, browsers see no CORS header
     // on these (rare) errors, which they report as a network error.
     const origin = settings.corsOrigins.includes('*') ? '*' : settings.corsOrigins.length === 1 ? firstOrigin : undefined;
     const responseHeaders: Record<string, string> = origin ? { 'Access-Control-Allow-Origin': `'${origin}'` } : {};
     const respond = (id: string, type: ResponseType, templates: Record<string, string>, statusCode?: string, extraHeaders: Record<string, string> = {}) =>
-      this.api.addGatewayResponse(id, { type, statusCode, templates, responseHeaders: { ...responseHeaders, ...extraHeaders } });
+      api.addGatewayResponse(id, { type, statusCode, templates, responseHeaders: { ...responseHeaders, ...extraHeaders } });
 
     respond('Default4xx', ResponseType.DEFAULT_4XX, { 'application/json': '{"message":$context.error.messageString}' });
     respond('Default5xx', ResponseType.DEFAULT_5XX, errorBody('Internal server error'));

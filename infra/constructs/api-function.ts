@@ -5,35 +5,39 @@
  * binds tables and secrets to it — each binding sets the env var and grants exactly what is named.
  */
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
-import type { ITable } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { ApplicationLogLevel, Architecture, type CfnFunction, LoggingFormat, Runtime, SystemLogLevel } from 'aws-cdk-lib/aws-lambda';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
-import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
-import type { TableDefinition } from '../../lib/data/table';
+import type { KeySecret } from './key-secret';
+import type { ServiceTable } from './service-table';
 import { bundlingSettings } from '../bundling';
 import { REPO_ROOT } from '../paths';
 
-/** The DynamoDB actions a function may be granted: named one by one, never a wildcard. */
-export type DynamoDbAction =
-  | 'dynamodb:GetItem'
-  | 'dynamodb:Query'
-  | 'dynamodb:PutItem'
-  | 'dynamodb:UpdateItem'
-  | 'dynamodb:DeleteItem'
-  | 'dynamodb:ConditionCheckItem';
+/**
+ * The DynamoDB actions a function may be granted: named one by one, never a wildcard. A
+ * TransactWriteItems call is authorised action by action (Put, Update, Delete, ConditionCheck).
+ */
+export type DynamoDbAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem';
+
+/** IAM condition block of a grant (e.g. `dynamodb:Attributes` for a projected read). */
+export type GrantConditions = Record<string, Record<string, unknown>>;
 
 export interface ApiFunctionProps {
   /** Module under functions/ exporting `handler`. */
   readonly module: string;
+  /** MB; Lambda allots CPU in proportion (1769 MB = one full vCPU). */
   readonly memoryMb: number;
   readonly timeoutSeconds: number;
   readonly logRetention: RetentionDays;
   /** What happens to the log group when the stack is deleted. */
   readonly logRemovalPolicy: RemovalPolicy;
+  /**
+   * Variables besides the table and secret ids that `allow` and `useSecrets` set.
+   * @default {}
+   */
   readonly environment?: Record<string, string>;
 }
 
@@ -91,17 +95,22 @@ export class ApiFunction extends Construct {
     (this.function.node.defaultChild as CfnFunction).overrideLogicalId(id);
   }
 
-  /** Sets the table's env var and allows exactly `actions` on the table (no indexes, no wildcards). */
-  bindTable(table: ITable, definition: TableDefinition, actions: readonly DynamoDbAction[], conditions?: Record<string, Record<string, unknown>>): this {
-    this.function.addEnvironment(definition.envVar, table.tableName);
-    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: [...actions], resources: [table.tableArn], conditions }));
+  /**
+   * Sets the table's env var and allows exactly `actions` on the table itself (no indexes, no
+   * wildcards), under `conditions` when given.
+   */
+  allow(table: ServiceTable, actions: readonly DynamoDbAction[], conditions?: GrantConditions): this {
+    this.function.addEnvironment(table.definition.envVar, table.tableName);
+    this.role.addToPrincipalPolicy(new PolicyStatement({ actions: actions.map((action) => `dynamodb:${action}`), resources: [table.tableArn], conditions }));
     return this;
   }
 
-  /** Sets the secret-id env var and allows reading that one secret. */
-  useSecret(secret: ISecret, envVar: string): this {
-    this.function.addEnvironment(envVar, secret.secretArn);
-    secret.grantRead(this.role);
+  /** Sets each secret's id variable and allows reading those secrets only. */
+  useSecrets(...secrets: KeySecret[]): this {
+    for (const secret of secrets) {
+      this.function.addEnvironment(secret.envVar, secret.secretArn);
+      secret.grantRead(this.role);
+    }
     return this;
   }
 }

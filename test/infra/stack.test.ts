@@ -105,6 +105,8 @@ describe('least privilege', () => {
     expect(grants.map((grant) => grant.action)).not.toContain('dynamodb:PutItem');
     const userRead = grants.find((grant) => grant.resource === tableId('users'));
     expect(userRead?.condition).toEqual({
+      // The request must name its attributes: ForAllValues alone holds for a request naming none.
+      Null: { 'dynamodb:Attributes': 'false' },
       'ForAllValues:StringEquals': { 'dynamodb:Attributes': expect.arrayContaining(['username', 'passwordHash', 'passwordVersion', 'passwordExpiration']) },
       StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
     });
