@@ -26,6 +26,8 @@ export interface StackSettings {
   readonly waf: boolean;
   /** Requests to /user/login one IP may send per 5 minutes before WAF blocks it. */
   readonly wafLoginRateLimit: number;
+  /** Requests to any path one IP may send per 5 minutes before WAF blocks it. */
+  readonly wafRateLimit: number;
   /** How long CloudWatch keeps function and access logs. */
   readonly logRetention: RetentionDays;
   readonly login: FunctionSizing;
@@ -41,6 +43,9 @@ export const DEFAULT_SETTINGS: StackSettings = {
   loginThrottleBurst: 20,
   waf: true,
   wafLoginRateLimit: 100,
+  // Well below the stage's shared rate (throttleRate × 300 per 5 minutes), so one address cannot
+  // take the whole of it; generous for one client of an auth API.
+  wafRateLimit: 1500,
   logRetention: RetentionDays.ONE_MONTH,
   // bcrypt is CPU-bound: a full vCPU keeps a cost-10 verify around 60-80 ms.
   login: { memoryMb: 1769, timeoutSeconds: 10 },
@@ -105,6 +110,7 @@ export function settingsFromContext(node: Pick<Node, 'tryGetContext'>): StackSet
     waf: bool(lookup, 'waf', d.waf),
     // WAF's rate-based rules accept 10 and up (per 5-minute window).
     wafLoginRateLimit: int(lookup, 'wafLoginRateLimit', d.wafLoginRateLimit, 10, 2_000_000_000),
+    wafRateLimit: int(lookup, 'wafRateLimit', d.wafRateLimit, 10, 2_000_000_000),
     logRetention: retention(lookup, 'logRetentionDays', d.logRetention),
     login: {
       memoryMb: int(lookup, 'loginMemoryMb', d.login.memoryMb, 128, 10_240),

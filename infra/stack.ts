@@ -126,6 +126,7 @@ export class AuthServiceStack extends Stack {
         stageArn: this.api.deploymentStage.stageArn,
         loginPath: route('Login').path,
         loginRateLimit: settings.wafLoginRateLimit,
+        rateLimit: settings.wafRateLimit,
       });
     }
 

@@ -1,7 +1,13 @@
 /**
- * A regional WAF web ACL for the API stage: a per-IP rate limit on the login endpoint (AWS's
- * "rate-limit a login page" pattern: a rate-based rule scoped down to the URI path) in front of the
- * service's own per-username/per-IP throttle, plus AWS's common rule set.
+ * A regional WAF web ACL for the API stage: a per-IP rate limit on every path (so one address cannot
+ * use up the stage's shared throttle and turn every other caller away), a stricter one on the login
+ * endpoint (AWS's "rate-limit a login page" pattern: a rate-based rule scoped down to the URI path) in
+ * front of the service's own per-username/per-address throttle, plus AWS's common rule set.
+ *
+ * Sampled requests keep the request's headers, and every route but login carries a JWT or an auth
+ * header in `Authorization`: sampling is on only for the login rule (whose requests carry no
+ * credential header; bodies are never sampled) and off everywhere else. The ACL has no WAF logging;
+ * whoever adds it must redact `authorization` (`redactedFields`).
  */
 import { CfnWebACL, CfnWebACLAssociation } from 'aws-cdk-lib/aws-wafv2';
 import { Construct } from 'constructs';
@@ -13,12 +19,24 @@ export interface ApiFirewallProps {
   readonly loginPath: string;
   /** Requests to the login path one IP may send per 5-minute window. */
   readonly loginRateLimit: number;
+  /** Requests to any path one IP may send per 5-minute window. */
+  readonly rateLimit: number;
 }
 
-const visibility = (metricName: string): CfnWebACL.VisibilityConfigProperty => ({
+const visibility = (metricName: string, sampledRequestsEnabled = false): CfnWebACL.VisibilityConfigProperty => ({
   cloudWatchMetricsEnabled: true,
-  sampledRequestsEnabled: true,
+  sampledRequestsEnabled,
   metricName,
+});
+
+const tooManyRequests = (retryAfterSeconds: number): CfnWebACL.RuleActionProperty => ({
+  block: {
+    customResponse: {
+      responseCode: 429,
+      customResponseBodyKey: 'TooManyRequests',
+      responseHeaders: [{ name: 'Retry-After', value: String(retryAfterSeconds) }],
+    },
+  },
 });
 
 export class ApiFirewall extends Construct {
@@ -39,15 +57,7 @@ export class ApiFirewall extends Construct {
         {
           name: 'LoginRateLimitPerIp',
           priority: 0,
-          action: {
-            block: {
-              customResponse: {
-                responseCode: 429,
-                customResponseBodyKey: 'TooManyRequests',
-                responseHeaders: [{ name: 'Retry-After', value: '300' }],
-              },
-            },
-          },
+          action: tooManyRequests(300),
           statement: {
             rateBasedStatement: {
               limit: props.loginRateLimit,
@@ -66,11 +76,18 @@ export class ApiFirewall extends Construct {
               },
             },
           },
-          visibilityConfig: visibility('LoginRateLimitPerIp'),
+          visibilityConfig: visibility('LoginRateLimitPerIp', true),
+        },
+        {
+          name: 'RateLimitPerIp',
+          priority: 1,
+          action: tooManyRequests(300),
+          statement: { rateBasedStatement: { limit: props.rateLimit, evaluationWindowSec: 300, aggregateKeyType: 'IP' } },
+          visibilityConfig: visibility('RateLimitPerIp'),
         },
         {
           name: 'AWSManagedRulesCommonRuleSet',
-          priority: 1,
+          priority: 2,
           overrideAction: { none: {} },
           statement: {
             managedRuleGroupStatement: {

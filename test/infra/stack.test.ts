@@ -319,6 +319,25 @@ describe('WAF', () => {
     expect(referencedIds(association?.Properties.ResourceArn)).toContain(stageId);
   });
 
+  test('every path is rate-limited per IP too, so one address cannot use up the shared stage throttle', () => {
+    const acl = Object.values(resourcesOf(template, 'AWS::WAFv2::WebACL'))[0];
+    const rule = acl?.Properties.Rules.find((candidate: { Name: string }) => candidate.Name === 'RateLimitPerIp');
+    expect(rule.Statement.RateBasedStatement).toEqual({ Limit: DEFAULT_SETTINGS.wafRateLimit, EvaluationWindowSec: 300, AggregateKeyType: 'IP' });
+    expect(rule.Action.Block.CustomResponse).toMatchObject({ ResponseCode: 429, ResponseHeaders: [{ Name: 'Retry-After', Value: '300' }] });
+    // Below what the stage lets all callers together send in the same 5 minutes.
+    expect(DEFAULT_SETTINGS.wafRateLimit).toBeLessThan(DEFAULT_SETTINGS.throttleRate * 300);
+    const { template: tuned } = synthesize({ bundle: false, context: { wafRateLimit: 900 } });
+    tuned.hasResourceProperties('AWS::WAFv2::WebACL', { Rules: Match.arrayWith([Match.objectLike({ Name: 'RateLimitPerIp', Statement: { RateBasedStatement: Match.objectLike({ Limit: 900 }) } })]) });
+  });
+
+  test('no sampled request can show an Authorization header: sampling only on the login rule', () => {
+    const acl = Object.values(resourcesOf(template, 'AWS::WAFv2::WebACL'))[0];
+    expect(acl?.Properties.VisibilityConfig.SampledRequestsEnabled).toBe(false);
+    const sampled = acl?.Properties.Rules.filter((rule: { VisibilityConfig: { SampledRequestsEnabled: boolean } }) => rule.VisibilityConfig.SampledRequestsEnabled);
+    expect(sampled.map((rule: { Name: string }) => rule.Name)).toEqual(['LoginRateLimitPerIp']);
+    expect(Object.keys(resourcesOf(template, 'AWS::WAFv2::LoggingConfiguration'))).toEqual([]);
+  });
+
   test('-c wafLoginRateLimit tunes the limit; -c waf=false drops the web ACL', () => {
     const { template: tuned } = synthesize({ bundle: false, context: { wafLoginRateLimit: '500' } });
     tuned.hasResourceProperties('AWS::WAFv2::WebACL', { Rules: Match.arrayWith([Match.objectLike({ Statement: { RateBasedStatement: Match.objectLike({ Limit: 500 }) } })]) });
@@ -337,6 +356,7 @@ describe('context validation', () => {
     [{ corsOrigins: 'app.example.com' }, /not an origin/],
     [{ logRetentionDays: 31 }, /retention/],
     [{ loginMemoryMb: 64 }, /loginMemoryMb/],
+    [{ wafRateLimit: 5 }, /wafRateLimit/],
   ])('%j is refused', (context, message) => {
     expect(() => settingsFromContext(lookup(context))).toThrow(message);
   });
