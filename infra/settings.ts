@@ -28,6 +28,14 @@ export interface StackSettings {
   readonly wafLoginRateLimit: number;
   /** Requests to any path one IP may send per 5 minutes before WAF blocks it. */
   readonly wafRateLimit: number;
+  /** Address subscribed to the alarm topic (none: subscribe to the topic's ARN yourself). */
+  readonly alarmEmail: string | undefined;
+  /** A route's p99 latency over 5 minutes above this alarms, ms. */
+  readonly latencyAlarmMs: number;
+  /** Failed logins across the service in 5 minutes above this alarm. */
+  readonly failedLoginAlarmThreshold: number;
+  /** Failed key verifications (authorizer denials) in 5 minutes above this alarm. */
+  readonly failedVerificationAlarmThreshold: number;
   /** How long CloudWatch keeps function and access logs. */
   readonly logRetention: RetentionDays;
   readonly login: FunctionSizing;
@@ -46,6 +54,12 @@ export const DEFAULT_SETTINGS: StackSettings = {
   // Well below the stage's shared rate (throttleRate × 300 per 5 minutes), so one address cannot
   // take the whole of it; generous for one client of an auth API.
   wafRateLimit: 1500,
+  alarmEmail: undefined,
+  // A cold start plus bcrypt stays well inside this; a warm route sits far below it.
+  latencyAlarmMs: 2000,
+  // Far above what the per-account throttle lets one client produce in 5 minutes.
+  failedLoginAlarmThreshold: 200,
+  failedVerificationAlarmThreshold: 500,
   logRetention: RetentionDays.ONE_MONTH,
   // bcrypt is CPU-bound: a full vCPU keeps a cost-10 verify around 60-80 ms.
   login: { memoryMb: 1769, timeoutSeconds: 10 },
@@ -89,6 +103,14 @@ function origins(lookup: Lookup, key: string): string[] {
   return cleaned;
 }
 
+function email(lookup: Lookup, key: string): string | undefined {
+  const raw = lookup(key);
+  if (raw === undefined || raw === '') return undefined;
+  const value = String(raw).trim();
+  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)) throw new Error(`context "${key}" must be an email address, got ${JSON.stringify(raw)}`);
+  return value;
+}
+
 function retention(lookup: Lookup, key: string, fallback: RetentionDays): RetentionDays {
   const days = int(lookup, key, fallback, 1, 3653);
   const allowed = Object.values(RetentionDays).filter((value): value is RetentionDays => typeof value === 'number' && value !== RetentionDays.INFINITE);
@@ -111,6 +133,10 @@ export function settingsFromContext(node: Pick<Node, 'tryGetContext'>): StackSet
     // WAF's rate-based rules accept 10 and up (per 5-minute window).
     wafLoginRateLimit: int(lookup, 'wafLoginRateLimit', d.wafLoginRateLimit, 10, 2_000_000_000),
     wafRateLimit: int(lookup, 'wafRateLimit', d.wafRateLimit, 10, 2_000_000_000),
+    alarmEmail: email(lookup, 'alarmEmail'),
+    latencyAlarmMs: int(lookup, 'latencyAlarmMs', d.latencyAlarmMs, 50, 29_000),
+    failedLoginAlarmThreshold: int(lookup, 'failedLoginAlarmThreshold', d.failedLoginAlarmThreshold, 1, 10_000_000),
+    failedVerificationAlarmThreshold: int(lookup, 'failedVerificationAlarmThreshold', d.failedVerificationAlarmThreshold, 1, 10_000_000),
     logRetention: retention(lookup, 'logRetentionDays', d.logRetention),
     login: {
       memoryMb: int(lookup, 'loginMemoryMb', d.login.memoryMb, 128, 10_240),

@@ -31,6 +31,7 @@ import { type Route, type RouteId, route, routes } from '../lib/routes';
 import { ApiFirewall } from './constructs/api-firewall';
 import { ApiFunction, type GrantConditions } from './constructs/api-function';
 import { KeySecret } from './constructs/key-secret';
+import { ServiceMonitoring } from './constructs/service-monitoring';
 import { ServiceTable } from './constructs/service-table';
 import { type FunctionSizing, type StackSettings, settingsFromContext } from './settings';
 
@@ -69,6 +70,7 @@ export class AuthServiceStack extends Stack {
   /** Every route's function, by route id (checkEveryRouteWired makes sure none is missing). */
   readonly functions = {} as Record<RouteId, ApiFunction>;
   readonly api: RestApi;
+  readonly monitoring: ServiceMonitoring;
   private readonly validator: RequestValidator;
   private readonly logRemovalPolicy: RemovalPolicy;
 
@@ -121,14 +123,28 @@ export class AuthServiceStack extends Stack {
 
     this.checkEveryRouteWired();
 
-    if (settings.waf) {
-      new ApiFirewall(this, 'Firewall', {
+    const firewall = settings.waf
+      ? new ApiFirewall(this, 'Firewall', {
         stageArn: this.api.deploymentStage.stageArn,
         loginPath: route('Login').path,
         loginRateLimit: settings.wafLoginRateLimit,
         rateLimit: settings.wafRateLimit,
-      });
-    }
+      })
+      : undefined;
+
+    // Alarms (one SNS topic), the dashboard and saved Logs Insights queries.
+    this.monitoring = new ServiceMonitoring(this, 'Monitoring', {
+      api: this.api,
+      routes: routes.map((r) => ({ name: r.id, method: r.method, path: r.path })),
+      functions: Object.entries(this.functions).map(([name, fn]) => ({ name, function: fn.function, logGroup: fn.logGroup })),
+      tables: [users, authHeaders, loginThrottle],
+      webAcl: firewall?.webAcl,
+      metricsNamespace: 'AuthService',
+      alarmEmail: settings.alarmEmail,
+      latencyP99Ms: settings.latencyAlarmMs,
+      alarmNamePrefix: this.stackName,
+    });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn, description: 'SNS topic every alarm notifies' });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the API (stage included)' });
     new CfnOutput(this, 'UsersTableName', { value: users.tableName });
@@ -228,6 +244,9 @@ export class AuthServiceStack extends Stack {
     respond('Throttled', ResponseType.THROTTLED, errorBody('Too many requests'), '429', { 'Retry-After': "'1'" });
     respond('TooLarge', ResponseType.REQUEST_TOO_LARGE, errorBody('request body too large'), '413');
     respond('WafFiltered', ResponseType.WAF_FILTERED, errorBody('Forbidden'), '403');
+    // An authorizer that cannot reach its database or key store throws (it must not answer Deny,
+    // which the gateway would cache): the client gets the contract's prompt 503, not a bare 500.
+    respond('AuthorizerFailure', ResponseType.AUTHORIZER_FAILURE, errorBody('Service temporarily unavailable; try again shortly'), '503', { 'Retry-After': "'1'" });
   }
 
   /** cdk-nag AwsSolutions findings this design accepts, each acknowledged with its reason (cdk-nag v3: CDK's Validations). */
