@@ -2,6 +2,7 @@
  * End to end over HTTP: the local server (the same handler modules behind real sockets), and
  * `npm start` itself as a newcomer runs it, with the README's curl flow.
  */
+import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -39,7 +40,7 @@ async function call(method: string, path: string, options: { body?: string; jwt?
 }
 
 describe('local HTTP server', () => {
-  it('serves the whole contract flow: login, add, list, delete', async () => {
+  test('serves the whole contract flow: login, add, list, delete', async () => {
     const user = await givenUser();
 
     const login = await call('POST', '/user/login', { body: JSON.stringify({ username: user.username, password: user.password }) });
@@ -62,7 +63,7 @@ describe('local HTTP server', () => {
     expect(again.status).toBe(404);
   });
 
-  it('sends JSON, no-store and nosniff on success and on error', async () => {
+  test('sends JSON, no-store and nosniff on success and on error', async () => {
     for (const response of [await call('POST', '/user/login', { body: '{"username":"x","password":"y"}' }), await call('GET', '/authheader/list')]) {
       expect(response.headers.get('content-type')).toBe('application/json');
       expect(response.headers.get('cache-control')).toBe('no-store');
@@ -71,7 +72,7 @@ describe('local HTTP server', () => {
     }
   });
 
-  it.each([
+  test.each([
     ['an unknown route', 'GET', '/nope', 404, undefined],
     ['a known route with the wrong method', 'GET', '/user/login', 405, undefined],
     ['malformed JSON', 'POST', '/user/login', 400, '{"username":'],
@@ -84,7 +85,7 @@ describe('local HTTP server', () => {
     expect(response.text).not.toMatch(/at .*\.ts:\d+/);
   });
 
-  it('accepts a login without a Content-Type header', async () => {
+  test('accepts a login without a Content-Type header', async () => {
     const user = await givenUser();
 
     const response = await call('POST', '/user/login', { body: JSON.stringify({ username: user.username, password: user.password }), headers: { 'Content-Type': 'text/plain' } });
@@ -116,7 +117,7 @@ function stopped(child: ChildProcess): Promise<number | null> {
 }
 
 describe('npm start', () => {
-  it('serves the README flow with the demo user against an existing DynamoDB, then stops on SIGINT', async () => {
+  test('serves the README flow with the demo user against an existing DynamoDB, then stops on SIGINT', async () => {
     const port = await freePort();
     const { child, output } = await startService({ PORT: String(port), DYNAMODB_ENDPOINT: config.dynamoDbEndpoint as string, TABLE_PREFIX: `${process.env.TABLE_PREFIX}-start` });
     try {
@@ -131,7 +132,7 @@ describe('npm start', () => {
     expect(await stopped(child)).toBe(0);
   }, 60_000);
 
-  it('starts its own embedded DynamoDB Local and stops the java process with it on SIGTERM', async () => {
+  test('starts its own embedded DynamoDB Local and stops the java process with it on SIGTERM', async () => {
     const [port, dynamoPort] = [await freePort(), await freePort()];
     const dataDir = mkdtempSync(join(tmpdir(), 'auth-e2e-'));
     const env: Record<string, string> = { PORT: String(port), DYNAMODB_PORT: String(dynamoPort), DYNAMODB_DATA_DIR: dataDir, TABLE_PREFIX: 'e2e' };

@@ -1,4 +1,5 @@
 /** Test helpers for the real DynamoDB Local the global setup started. */
+import { beforeAll } from '@jest/globals';
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createUser, type NewUser } from '../../lib/services/userService';
 import { config } from '../../lib/config';
@@ -42,4 +43,17 @@ export async function scanTable(table: TableId): Promise<Record<string, unknown>
     ExclusiveStartKey = page.LastEvaluatedKey;
   } while (ExclusiveStartKey);
   return items;
+}
+
+/**
+ * One user's items in the auth-headers table, checked for pairs: each header item (under the user)
+ * has its lookup item (under the token's hash) and vice versa.
+ */
+export async function storedAuthHeaderPairs(userId: string) {
+  const items = await scanTable('authHeaders');
+  const headerItems = items.filter((item) => item.pk === `USER#${userId}`);
+  const tokenItems = items.filter((item) => String(item.pk).startsWith('TOKEN#') && item.userId === userId);
+  const headerHashes = headerItems.map((item) => String(item.sk).slice('HEADER#'.length)).sort();
+  const tokenHashes = tokenItems.map((item) => String(item.pk).slice('TOKEN#'.length)).sort();
+  return { headerItems, tokenItems, headerHashes, tokenHashes };
 }

@@ -1,4 +1,5 @@
 /** The admin CLI against DynamoDB Local: a user it creates can log in; errors are clear, exit non-zero. */
+import { describe, expect, test } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { handler as loginHandler } from '../../functions/login';
 import { runAdmin } from '../../lib/tools/admin/cli';
@@ -21,7 +22,7 @@ const create = (username: string, ...extra: string[]) =>
 const login = (username: string, password: string) => invoke(loginHandler, { body: { username, password } });
 
 describe('npm run admin -- user ...', () => {
-  it('creates a user who can then log in', async () => {
+  test('creates a user who can then log in', async () => {
     const result = await create('grace');
 
     expect(result).toMatchObject({ code: 0, err: '' });
@@ -31,14 +32,14 @@ describe('npm run admin -- user ...', () => {
     expect(response.body).toMatchObject({ Username: 'grace', Email: 'grace@example.com', Firstname: 'Grace', Lastname: 'Hopper' });
   });
 
-  it('honours --password-expires', async () => {
+  test('honours --password-expires', async () => {
     await create('expired.user', '--password-expires', '2021-06-01T12:00:00Z');
 
     expect((await users.findByUsername('expired.user'))?.passwordExpiration).toBe('2021-06-01T12:00:00Z');
     expect((await login('expired.user', 'Tr0ub4dor-and-3')).statusCode).toBe(403);
   });
 
-  it('lists users without their password hashes', async () => {
+  test('lists users without their password hashes', async () => {
     await create('listed');
 
     const result = await admin('user', 'list');
@@ -48,7 +49,7 @@ describe('npm run admin -- user ...', () => {
     expect(result.out).not.toMatch(/\$2[aby]\$/);
   });
 
-  it('sets a password: the old one stops working, the expiration restarts', async () => {
+  test('sets a password: the old one stops working, the expiration restarts', async () => {
     await create('changer', '--password-expires', '2021-01-01T00:00:00Z');
 
     const result = await admin('user', 'set-password', '--username', 'changer', '--password', 'Brand-New-Passphrase-7');
@@ -59,7 +60,7 @@ describe('npm run admin -- user ...', () => {
     expect((await login('changer', 'Brand-New-Passphrase-7')).statusCode).toBe(200);
   });
 
-  it('deletes a user', async () => {
+  test('deletes a user', async () => {
     await create('leaver');
 
     const result = await admin('user', 'delete', '--username', 'leaver');
@@ -68,7 +69,7 @@ describe('npm run admin -- user ...', () => {
     expect((await login('leaver', 'Tr0ub4dor-and-3')).statusCode).toBe(401);
   });
 
-  it.each([
+  test.each([
     ['a duplicate username', ['dup'], 1, /username "dup" is already taken/],
     ['an invalid email', ['bad-email', '--email', 'not-an-email'], 1, /not a valid email address/],
     ['a common password', ['common', '--password', 'password1'], 1, /too common/],
@@ -84,7 +85,7 @@ describe('npm run admin -- user ...', () => {
     expect(result.err).toMatch(message);
   });
 
-  it.each([
+  test.each([
     [['user', 'create', '--username', 'x'], /missing --password, --email, --firstname, --lastname/],
     [['user', 'delete'], /missing --username/],
     [['user', 'rename'], /unknown command "user rename"/],
@@ -98,12 +99,12 @@ describe('npm run admin -- user ...', () => {
     expect(result.err).toContain('Usage: npm run admin');
   });
 
-  it('reports an unknown user on delete and set-password', async () => {
+  test('reports an unknown user on delete and set-password', async () => {
     expect(await admin('user', 'delete', '--username', 'ghost')).toMatchObject({ code: 1, err: 'error: no user "ghost"' });
     expect((await admin('user', 'set-password', '--username', 'ghost', '--password', 'Whatever-Long-9')).code).toBe(1);
   });
 
-  it('says to run npm start when the database is not reachable (run as a command)', () => {
+  test('says to run npm start when the database is not reachable (run as a command)', () => {
     const result = spawnSync(process.execPath, ['--import', 'tsx', 'lib/tools/admin/cli.ts', 'user', 'list'], {
       env: { ...process.env, DYNAMODB_ENDPOINT: 'http://127.0.0.1:9' },
       encoding: 'utf8',

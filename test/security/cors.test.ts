@@ -3,26 +3,25 @@
  * credentials, on successes and errors alike. (Config is read at import, so this file sets the
  * variable first and loads the service afterwards.)
  */
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 process.env.CORS_ORIGINS = 'https://app.example.com, https://admin.example.com';
 
 const { givenUser, useTestTables } = await import('../helpers/db');
 const { invoke } = await import('../helpers/invoke');
-const { callRoute, jwtRoutes, loginAs, loginHandler } = await import('./support');
+const { listHeaders, loginAs } = await import('../helpers/api');
+const { callRoute, jwtRoutes } = await import('../helpers/routes');
+const { handler: loginHandler } = await import('../../functions/login');
 
 useTestTables();
 
 const ALLOWED = 'https://app.example.com';
 
 describe('CORS with configured origins', () => {
-  it('echoes an allowed origin on a successful login, without credentials', async () => {
-    // Prepare
+  test('echoes an allowed origin on a successful login, without credentials', async () => {
     const user = await givenUser();
 
-    // Act
     const response = await invoke(loginHandler, { body: { username: user.username, password: user.password }, headers: { Origin: ALLOWED } });
 
-    // Assess
     expect(response.statusCode).toBe(200);
     expect(response.headers['Access-Control-Allow-Origin']).toBe(ALLOWED);
     expect(response.headers.Vary).toMatch(/Origin/);
@@ -30,7 +29,7 @@ describe('CORS with configured origins', () => {
     expect(response.headers['Cache-Control']).toBe('no-store');
   });
 
-  it.each([
+  test.each([
     ['an unlisted origin', 'https://evil.example'],
     ['a look-alike suffix', 'https://app.example.com.evil.example'],
     ['a look-alike prefix', 'https://evilapp.example.com'],
@@ -43,9 +42,9 @@ describe('CORS with configured origins', () => {
     expect(response.headers['Access-Control-Allow-Credentials']).toBeUndefined();
   });
 
-  it.each(jwtRoutes)('keeps CORS strict on error responses of $route', async (route) => {
-    const allowed = await callRoute(route, { body: route.body, headers: { Origin: ALLOWED } });
-    const evil = await callRoute(route, { body: route.body, headers: { Origin: 'https://evil.example' } });
+  test.each(jwtRoutes)('keeps CORS strict on error responses of $method $path', async (route) => {
+    const allowed = await callRoute(route, { headers: { Origin: ALLOWED } });
+    const evil = await callRoute(route, { headers: { Origin: 'https://evil.example' } });
 
     expect(allowed.statusCode).toBe(401);
     expect(allowed.headers['Access-Control-Allow-Origin']).toBe(ALLOWED);
@@ -58,9 +57,9 @@ describe('CORS with configured origins', () => {
     }
   });
 
-  it('allows only the methods and headers the API uses', async () => {
+  test('allows only the methods and headers the API uses', async () => {
     const token = await loginAs(await givenUser());
-    const response = await callRoute(jwtRoutes[1], { token, headers: { Origin: ALLOWED } });
+    const response = await listHeaders(token, { headers: { Origin: ALLOWED } });
 
     expect(response.statusCode).toBe(200);
     expect(response.headers['Access-Control-Allow-Methods']).toBe('GET,POST,OPTIONS');

@@ -3,12 +3,16 @@
  * Local: whatever the body and headers, never a 5xx, always JSON — the contract's 200 body or
  * `{ "message": string }` — and the service still works afterwards.
  */
-import { beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, test } from '@jest/globals';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import fc from 'fast-check';
 import { givenUser, useTestTables } from '../helpers/db';
 import { apiEvent, lambdaContext } from '../helpers/invoke';
-import { addHandler, addHeader, callLogin, deleteHandler, deleteHeader, freshIp, listHandler, listHeaders, loginAs, loginHandler } from './support';
+import { handler as addHandler } from '../../functions/authheader-add';
+import { handler as deleteHandler } from '../../functions/authheader-delete';
+import { handler as listHandler } from '../../functions/authheader-list';
+import { handler as loginHandler } from '../../functions/login';
+import { addHeader, callLogin, deleteHeader, freshIp, listHeaders, loginAs } from '../helpers/api';
 
 useTestTables();
 
@@ -124,7 +128,7 @@ const fuzzCase = (body: fc.Arbitrary<string | null>, authorization: fc.Arbitrary
   fc.record({ rawBody: body, headers: headersWith(authorization), base64: fc.boolean().map((b) => b && Math.random() < 0.2), sourceIp: fc.ipV4() }) as fc.Arbitrary<FuzzCase>;
 
 describe('fuzzing every endpoint (never a 5xx, always the contract\'s JSON)', () => {
-  it(`POST /user/login: ${RUNS} cases`, async () => {
+  test(`POST /user/login: ${RUNS} cases`, async () => {
     const seen = new Map<number, number>();
     const validUsername = fc.oneof(fc.constant('USER').map(() => user.username), fc.stringMatching(/^[a-z0-9._-]{1,20}$/));
     const body = bodyFor(['username', 'password'], { username: validUsername, password: fc.oneof(fc.constant('PW').map(() => user.password), fc.string({ minLength: 1, maxLength: 80 })) });
@@ -138,7 +142,7 @@ describe('fuzzing every endpoint (never a 5xx, always the contract\'s JSON)', ()
     expect([...seen.values()].reduce((a, b) => a + b, 0)).toBe(RUNS);
   }, 180_000);
 
-  it(`POST /authheader/add: ${RUNS} cases`, async () => {
+  test(`POST /authheader/add: ${RUNS} cases`, async () => {
     const seen = new Map<number, number>();
     const body = bodyFor(['name'], { name: fc.string({ minLength: 1, maxLength: 128 }) });
     await fc.assert(
@@ -149,7 +153,7 @@ describe('fuzzing every endpoint (never a 5xx, always the contract\'s JSON)', ()
     expect(seen.get(200)).toBeGreaterThan(50);
   }, 180_000);
 
-  it(`GET /authheader/list: ${RUNS} cases`, async () => {
+  test(`GET /authheader/list: ${RUNS} cases`, async () => {
     const seen = new Map<number, number>();
     const body = fc.oneof(fc.constant(null), nastyString(100));
     await fc.assert(
@@ -162,7 +166,7 @@ describe('fuzzing every endpoint (never a 5xx, always the contract\'s JSON)', ()
     expect(seen.get(200)).toBeGreaterThan(50);
   }, 180_000);
 
-  it(`POST /authheader/delete: ${RUNS} cases`, async () => {
+  test(`POST /authheader/delete: ${RUNS} cases`, async () => {
     const seen = new Map<number, number>();
     const tokenLike = fc.oneof(fc.stringMatching(/^ahk_[A-Za-z0-9_-]{43}$/), fc.stringMatching(/^ahk_[A-Za-z0-9_-]{0,60}$/));
     const body = bodyFor(['text'], { text: tokenLike });
@@ -176,21 +180,7 @@ describe('fuzzing every endpoint (never a 5xx, always the contract\'s JSON)', ()
     expect(seen.get(404)).toBeGreaterThan(50);
   }, 180_000);
 
-  it.each([
-    ['POST /user/login', loginHandler, '{"username":"\\ud800","password":"Correct-Horse-Battery-9"}'],
-    ['POST /authheader/add', addHandler, '{"name":"key-\\udfff"}'],
-    ['POST /authheader/delete', deleteHandler, '{"text":"ahk_\\ud83d"}'],
-  ])('%s refuses a lone UTF-16 surrogate with a 400 (DynamoDB stores UTF-8)', async (_route, handler, rawBody) => {
-    const event = apiEvent({ rawBody, token, sourceIp: freshIp() });
-
-    const response = await (handler as unknown as Handler)(event, lambdaContext);
-
-    expect(response.statusCode).toBe(400);
-    expect(JSON.parse(response.body)).toEqual({ message: expect.stringMatching(/valid Unicode/) });
-  });
-
-  it('leaves the service healthy: a normal login, add, list and delete still work', async () => {
-    // Act
+  test('leaves the service healthy: a normal login, add, list and delete still work', async () => {
     const login = await callLogin(user.username, user.password, freshIp());
     const session = (login.body as { Token: string }).Token;
     const added = await addHeader(session, 'after-fuzz');
@@ -198,7 +188,6 @@ describe('fuzzing every endpoint (never a 5xx, always the contract\'s JSON)', ()
     const listed = await listHeaders(session);
     const deleted = await deleteHeader(session, header.token);
 
-    // Assess
     expect(login.statusCode).toBe(200);
     expect(added.statusCode).toBe(200);
     expect(listed.statusCode).toBe(200);

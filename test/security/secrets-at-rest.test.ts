@@ -5,14 +5,14 @@
  * Logging is silent in tests by default and lib/log.ts reads the level at import, so this file
  * turns it up to DEBUG first and loads the service afterwards.
  */
-import { beforeAll, describe, expect, it, jest } from '@jest/globals';
+import { beforeAll, describe, expect, jest, test } from '@jest/globals';
 process.env.LOG_LEVEL = 'DEBUG';
 
 const { givenUser, scanTable, useTestTables } = await import('../helpers/db');
 const { TABLES } = await import('../../lib/data/table');
 const { documentClient } = await import('../../lib/data/client');
-const support = await import('./support');
-const { addHeader, callLogin, captureConsole, deleteHeader, freshIp, listHeaders } = support;
+const { addHeader, callLogin, deleteHeader, freshIp, listHeaders } = await import('../helpers/api');
+const { captureConsole } = await import('../helpers/console');
 
 useTestTables();
 
@@ -54,7 +54,7 @@ describe('secrets at rest and in logs', () => {
     for (const table of Object.keys(TABLES) as TableId[]) items[table] = await scanTable(table);
   });
 
-  it('captured the handlers\' logs (so the checks below are not vacuous)', () => {
+  test('captured the handlers\' logs (so the checks below are not vacuous)', () => {
     expect(output).toMatch(/request refused/);
     expect(output).toMatch(/unhandled error/);
     expect(items.users!.length).toBeGreaterThan(0);
@@ -62,16 +62,16 @@ describe('secrets at rest and in logs', () => {
     expect(items.loginThrottle!.length).toBeGreaterThan(0);
   });
 
-  it.each(Object.keys(TABLES))('stores no secret in clear in the %s table', (table) => {
+  test.each(Object.keys(TABLES))('stores no secret in clear in the %s table', (table) => {
     const dump = JSON.stringify(items[table]);
     for (const { kind, value } of secrets) expect({ kind, found: dump.includes(value) }).toEqual({ kind, found: false });
   });
 
-  it('logs no secret', () => {
+  test('logs no secret', () => {
     for (const { kind, value } of secrets) expect({ kind, found: output.includes(value) }).toEqual({ kind, found: false });
   });
 
-  it('keeps passwords as bcrypt hashes and tokens as HMAC lookup keys plus AES-GCM ciphertext', () => {
+  test('keeps passwords as bcrypt hashes and tokens as HMAC lookup keys plus AES-GCM ciphertext', () => {
     for (const user of items.users!) expect(user.passwordHash).toMatch(/^\$2[aby]\$\d{2}\$[./A-Za-z0-9]{53}$/);
     for (const item of items.authHeaders!) {
       if (String(item.pk).startsWith('USER#')) {

@@ -9,7 +9,7 @@ import { config } from '../../lib/config';
 import { addressBucket, LoginThrottledError, lockoutSeconds, throttleKeys } from '../../lib/data/loginThrottleRepository';
 import { loginThrottle } from '../../lib/data/repositories';
 import { givenUser, scanTable, useTestTables } from '../helpers/db';
-import { callLogin, freshIp } from './support';
+import { callLogin, freshIp } from '../helpers/api';
 
 useTestTables();
 

@@ -1,7 +1,8 @@
+import { describe, expect, test } from '@jest/globals';
 import { ConfigError, loadConfig } from '../../lib/config';
 
 describe('config', () => {
-  it('has the documented defaults', () => {
+  test('has the documented defaults', () => {
     const config = loadConfig({});
 
     expect(config).toMatchObject({
@@ -14,13 +15,13 @@ describe('config', () => {
     });
   });
 
-  it('takes table names from their variables, else from TABLE_PREFIX', () => {
+  test('takes table names from their variables, else from TABLE_PREFIX', () => {
     const config = loadConfig({ USERS_TABLE: 'prod-users', TABLE_PREFIX: 'dev' });
 
     expect(config.tables).toEqual({ users: 'prod-users', authHeaders: 'dev-auth-headers', loginThrottle: 'dev-login-throttle' });
   });
 
-  it.each([
+  test.each([
     [{ TOKEN_TTL_SECONDS: 'soon' }, /TOKEN_TTL_SECONDS must be a whole number/],
     [{ TOKEN_TTL_SECONDS: '-5' }, /whole number/],
     [{ TOKEN_TTL_SECONDS: '10' }, /between 60 and/],
@@ -32,11 +33,11 @@ describe('config', () => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 
-  it('allows cheap bcrypt only under NODE_ENV=test', () => {
+  test('allows cheap bcrypt only under NODE_ENV=test', () => {
     expect(loadConfig({ BCRYPT_COST: '4', NODE_ENV: 'test' }).bcryptCost).toBe(4);
   });
 
-  it('splits CORS_ORIGINS', () => {
+  test('splits CORS_ORIGINS', () => {
     expect(loadConfig({ CORS_ORIGINS: 'https://a.example, https://b.example,' }).corsOrigins).toEqual(['https://a.example', 'https://b.example']);
   });
 });

@@ -3,26 +3,17 @@
  * key-carrying header parameters, exp/iat/sub/iss/aud required, nbf honoured, 30 s of skew at
  * most, no token older than the configured lifetime, and one generic error for every failure.
  */
-import { afterEach, describe, expect, it } from '@jest/globals';
-import { createHmac } from 'node:crypto';
+import { afterEach, describe, expect, test } from '@jest/globals';
 import { decodeJwt, decodeProtectedHeader, SignJWT } from 'jose';
 import { InvalidTokenError, issueSessionToken, verifySessionToken } from '../../lib/auth/jwt';
-import { generateLocalKeys, getJwtKeys, resetKeyCacheForTests } from '../../lib/auth/keys';
+import { generateLocalKeys, resetKeyCacheForTests } from '../../lib/auth/keys';
 import { config } from '../../lib/config';
+import { base64urlJson, craftJwt, serverKey } from '../helpers/jwt';
 
 const NOW = new Date('2030-06-01T12:00:00Z');
 const T = Math.floor(NOW.getTime() / 1000);
 const user = { id: '5b7c1f5e-8f5e-4a0e-9a51-2f1f4c3a9b10', username: 'ada', passwordVersion: 3, passwordExpiration: '2031-01-01T00:00:00Z' };
 
-const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-function craft(header: Record<string, unknown>, payload: Record<string, unknown>, key: Uint8Array | string | null): string {
-  const input = `${b64(header)}.${b64(payload)}`;
-  return `${input}.${key === null ? '' : createHmac('sha256', key).update(input).digest('base64url')}`;
-}
-
-async function serverKey() {
-  return (await getJwtKeys()).current;
-}
 const claims = (overrides: Record<string, unknown> = {}) => ({
   sub: user.id,
   username: user.username,
@@ -35,12 +26,12 @@ const claims = (overrides: Record<string, unknown> = {}) => ({
 });
 async function signed(overrides: Record<string, unknown> = {}, header: Record<string, unknown> = {}) {
   const { kid, key } = await serverKey();
-  return craft({ alg: 'HS256', typ: 'JWT', kid, ...header }, claims(overrides), key);
+  return craftJwt({ alg: 'HS256', typ: 'JWT', kid, ...header }, claims(overrides), key);
 }
 const refused = (token: string, now = NOW) => expect(verifySessionToken(token, now)).rejects.toBeInstanceOf(InvalidTokenError);
 
 describe('issueSessionToken', () => {
-  it('signs HS256 with typ and kid, and the registered claims', async () => {
+  test('signs HS256 with typ and kid, and the registered claims', async () => {
     const { token, expiresAt } = await issueSessionToken(user, NOW);
 
     expect(decodeProtectedHeader(token)).toEqual({ alg: 'HS256', typ: 'JWT', kid: (await serverKey()).kid });
@@ -48,13 +39,13 @@ describe('issueSessionToken', () => {
     expect(expiresAt.getTime()).toBe((T + config.tokenTtlSeconds) * 1000);
   });
 
-  it('never outlives the password', async () => {
+  test('never outlives the password', async () => {
     const { token } = await issueSessionToken({ ...user, passwordExpiration: '2030-06-01T12:10:00Z' }, NOW);
 
     expect(decodeJwt(token).exp).toBe(T + 600);
   });
 
-  it('round-trips through verifySessionToken', async () => {
+  test('round-trips through verifySessionToken', async () => {
     const { token } = await issueSessionToken(user, NOW);
 
     await expect(verifySessionToken(token, NOW)).resolves.toEqual({ sub: user.id, username: 'ada', pwv: 3, iat: T, exp: T + config.tokenTtlSeconds });
@@ -62,36 +53,36 @@ describe('issueSessionToken', () => {
 });
 
 describe('verifySessionToken refuses', () => {
-  it.each(['none', 'None', 'NONE', 'nOnE'])('alg "%s" without a signature', async (alg) => {
-    await refused(craft({ alg, typ: 'JWT', kid: (await serverKey()).kid }, claims(), null));
+  test.each(['none', 'None', 'NONE', 'nOnE'])('alg "%s" without a signature', async (alg) => {
+    await refused(craftJwt({ alg, typ: 'JWT', kid: (await serverKey()).kid }, claims(), null));
   });
 
-  it.each(['HS384', 'HS512', 'RS256', 'ES256', 'PS256', 'EdDSA', 'hs256'])('alg %s, even with a signature made with the server key', async (alg) => {
+  test.each(['HS384', 'HS512', 'RS256', 'ES256', 'PS256', 'EdDSA', 'hs256'])('alg %s, even with a signature made with the server key', async (alg) => {
     await refused(await signed({}, { alg }));
   });
 
-  it('a signature made with another key', async () => {
-    await refused(craft({ alg: 'HS256', typ: 'JWT', kid: (await serverKey()).kid }, claims(), 'secret'));
+  test('a signature made with another key', async () => {
+    await refused(craftJwt({ alg: 'HS256', typ: 'JWT', kid: (await serverKey()).kid }, claims(), 'secret'));
   });
 
-  it('a stripped or truncated signature', async () => {
+  test('a stripped or truncated signature', async () => {
     const token = await signed();
     await refused(token.slice(0, token.lastIndexOf('.') + 1));
     await refused(token.slice(0, -2));
   });
 
-  it.each([['../../dev/null'], ['/etc/passwd'], ['https://attacker.example/key'], ['__proto__'], ['constructor'], ['']])('kid %j not in the key set', async (kid) => {
-    await refused(craft({ alg: 'HS256', typ: 'JWT', kid }, claims(), ''));
-    await refused(craft({ alg: 'HS256', typ: 'JWT', kid }, claims(), 'secret'));
+  test.each([['../../dev/null'], ['/etc/passwd'], ['https://attacker.example/key'], ['__proto__'], ['constructor'], ['']])('kid %j not in the key set', async (kid) => {
+    await refused(craftJwt({ alg: 'HS256', typ: 'JWT', kid }, claims(), ''));
+    await refused(craftJwt({ alg: 'HS256', typ: 'JWT', kid }, claims(), 'secret'));
   });
 
-  it('a missing or non-string kid', async () => {
+  test('a missing or non-string kid', async () => {
     const { key } = await serverKey();
-    await refused(craft({ alg: 'HS256', typ: 'JWT' }, claims(), key));
-    await refused(craft({ alg: 'HS256', typ: 'JWT', kid: 7 }, claims(), key));
+    await refused(craftJwt({ alg: 'HS256', typ: 'JWT' }, claims(), key));
+    await refused(craftJwt({ alg: 'HS256', typ: 'JWT', kid: 7 }, claims(), key));
   });
 
-  it.each([
+  test.each([
     ['jwk', { kty: 'oct', k: 'c2VjcmV0' }],
     ['jku', 'https://attacker.example/jwks.json'],
     ['x5u', 'https://attacker.example/cert.pem'],
@@ -103,15 +94,15 @@ describe('verifySessionToken refuses', () => {
     await refused(await signed({}, { [parameter]: value }));
   });
 
-  it.each([['missing', undefined], ['at+jwt', 'at+jwt'], ['JWS', 'JWS']])('typ %s', async (_case, typ) => {
+  test.each([['missing', undefined], ['at+jwt', 'at+jwt'], ['JWS', 'JWS']])('typ %s', async (_case, typ) => {
     await refused(await signed({}, { typ }));
   });
 
-  it.each(['exp', 'iat', 'sub', 'iss', 'aud'])('a token without "%s"', async (claim) => {
+  test.each(['exp', 'iat', 'sub', 'iss', 'aud'])('a token without "%s"', async (claim) => {
     await refused(await signed({ [claim]: undefined }));
   });
 
-  it.each([
+  test.each([
     ['iss', 'https://evil.example'],
     ['aud', 'another-api'],
     ['aud', [config.jwtIssuer]],
@@ -123,33 +114,33 @@ describe('verifySessionToken refuses', () => {
     await refused(await signed({ [claim]: value }));
   });
 
-  it('a token longer than any of ours', async () => {
+  test('a token longer than any of ours', async () => {
     await refused(await signed({ padding: 'x'.repeat(5000) }));
   });
 
-  it('a malformed token', async () => {
-    for (const token of ['', 'a', 'a.b', 'a.b.c', '...', 'eyJ.eyJ.sig', `${b64('not an object')}.${b64({})}.x`]) await refused(token);
+  test('a malformed token', async () => {
+    for (const token of ['', 'a', 'a.b', 'a.b.c', '...', 'eyJ.eyJ.sig', `${base64urlJson('not an object')}.${base64urlJson({})}.x`]) await refused(token);
   });
 });
 
 describe('verifySessionToken time rules (30 s of skew at most)', () => {
-  it('accepts exp up to 30 s ago and refuses it beyond', async () => {
+  test('accepts exp up to 30 s ago and refuses it beyond', async () => {
     await expect(verifySessionToken(await signed({ iat: T - 600, exp: T - 29 }), NOW)).resolves.toMatchObject({ sub: user.id });
     await refused(await signed({ iat: T - 600, exp: T - 31 }));
   });
 
-  it('honours nbf: refused until 30 s before it', async () => {
+  test('honours nbf: refused until 30 s before it', async () => {
     await expect(verifySessionToken(await signed({ nbf: T + 29 }), NOW)).resolves.toMatchObject({ sub: user.id });
     await refused(await signed({ nbf: T + 31 }));
     await refused(await signed({ nbf: 'tomorrow' }));
   });
 
-  it('refuses iat more than 30 s in the future', async () => {
+  test('refuses iat more than 30 s in the future', async () => {
     await expect(verifySessionToken(await signed({ iat: T + 29 }), NOW)).resolves.toMatchObject({ sub: user.id });
     await refused(await signed({ iat: T + 31 }));
   });
 
-  it('refuses a token older than the configured lifetime, whatever its exp says', async () => {
+  test('refuses a token older than the configured lifetime, whatever its exp says', async () => {
     const ttl = config.tokenTtlSeconds;
     await expect(verifySessionToken(await signed({ iat: T - ttl + 5, exp: T + 10 * ttl }), NOW)).resolves.toMatchObject({ sub: user.id });
     await refused(await signed({ iat: T - ttl - 31, exp: T + 10 * ttl }));
@@ -163,20 +154,17 @@ describe('key rotation', () => {
     resetKeyCacheForTests();
   });
 
-  it('verifies tokens signed with a previous key by its kid, and only by its kid', async () => {
-    // Prepare
+  test('verifies tokens signed with a previous key by its kid, and only by its kid', async () => {
     const { token } = await issueSessionToken(user, NOW);
     const old = JSON.parse(original!) as ReturnType<typeof generateLocalKeys>;
     const fresh = generateLocalKeys();
     process.env.LOCAL_AUTH_KEYS = JSON.stringify({ ...fresh, jwt: { ...fresh.jwt, previous: [{ kid: old.jwt.kid, k: old.jwt.k }] } });
     resetKeyCacheForTests();
 
-    // Act
     const verified = await verifySessionToken(token, NOW);
     const [head, payload, signature] = token.split('.');
-    const relabelled = `${b64({ ...decodeProtectedHeader(token), kid: fresh.jwt.kid })}.${payload}.${signature}`;
+    const relabelled = `${base64urlJson({ ...decodeProtectedHeader(token), kid: fresh.jwt.kid })}.${payload}.${signature}`;
 
-    // Assess
     expect(verified.sub).toBe(user.id);
     expect(head).toBeDefined();
     await refused(relabelled);
@@ -184,7 +172,7 @@ describe('key rotation', () => {
     expect(decodeProtectedHeader(reissued.token).kid).toBe(fresh.jwt.kid);
   });
 
-  it('stops verifying a key once it is dropped from the set', async () => {
+  test('stops verifying a key once it is dropped from the set', async () => {
     const { token } = await issueSessionToken(user, NOW);
     process.env.LOCAL_AUTH_KEYS = JSON.stringify(generateLocalKeys());
     resetKeyCacheForTests();
@@ -194,7 +182,7 @@ describe('key rotation', () => {
 });
 
 describe('jose is given no say over the algorithm', () => {
-  it('signs nothing but HS256 even if asked through the library', async () => {
+  test('signs nothing but HS256 even if asked through the library', async () => {
     const { kid, key } = await serverKey();
     const hs512 = await new SignJWT(claims()).setProtectedHeader({ alg: 'HS512', typ: 'JWT', kid }).sign(key);
 
@@ -203,21 +191,21 @@ describe('jose is given no say over the algorithm', () => {
 });
 
 describe('verified-token memory (warm functions)', () => {
-  it('still refuses a remembered token once it has expired', async () => {
+  test('still refuses a remembered token once it has expired', async () => {
     const token = await signed({ iat: T - 60, exp: T + 5 });
     await expect(verifySessionToken(token, NOW)).resolves.toMatchObject({ sub: user.id });
 
     await refused(token, new Date(NOW.getTime() + 36_000));
   });
 
-  it('still refuses a remembered token once it is older than the configured lifetime', async () => {
+  test('still refuses a remembered token once it is older than the configured lifetime', async () => {
     const token = await signed({ iat: T, exp: T + 100 * config.tokenTtlSeconds });
     await expect(verifySessionToken(token, NOW)).resolves.toMatchObject({ sub: user.id });
 
     await refused(token, new Date(NOW.getTime() + (config.tokenTtlSeconds + 31) * 1000));
   });
 
-  it('remembers only the identical token: one flipped signature bit is verified afresh and refused', async () => {
+  test('remembers only the identical token: one flipped signature bit is verified afresh and refused', async () => {
     const token = await signed();
     await verifySessionToken(token, NOW);
     const last = token.at(-2) === 'A' ? 'B' : 'A';

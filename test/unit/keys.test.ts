@@ -1,3 +1,4 @@
+import { afterEach, describe, expect, test } from '@jest/globals';
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +11,7 @@ afterEach(() => {
 });
 
 describe('server keys', () => {
-  it('generate the local key file once, private to its owner, and reuse it', () => {
+  test('generate the local key file once, private to its owner, and reuse it', () => {
     const path = join(mkdtempSync(join(tmpdir(), 'keys-')), 'nested', 'keys.json');
 
     const first = readOrCreateLocalKeyFile(path);
@@ -23,7 +24,7 @@ describe('server keys', () => {
     expect(first.jwt.kid).toMatch(/^local-[0-9a-f]{8}$/);
   });
 
-  it('derive distinct 32-byte keys per purpose', async () => {
+  test('derive distinct 32-byte keys per purpose', async () => {
     process.env.LOCAL_AUTH_KEYS = JSON.stringify(generateLocalKeys());
 
     const [jwt, hmac, encryption] = [(await getJwtKeys()).current.key, await getTokenHmacKey(), await getTokenEncryptionKey()];
@@ -34,7 +35,7 @@ describe('server keys', () => {
     expect(Buffer.from(hmac).equals(Buffer.from(encryption))).toBe(false);
   });
 
-  it('read each key from its own secret when deployed, keeping previous JWT keys for verification', async () => {
+  test('read each key from its own secret when deployed, keeping previous JWT keys for verification', async () => {
     const secrets: Record<string, unknown> = {
       'arn:jwt': { kid: 'v2', k: 'n'.repeat(64), previous: [{ kid: 'v1', k: 'o'.repeat(64) }] },
       'arn:hmac': { k: 'h'.repeat(64) },
@@ -56,7 +57,7 @@ describe('server keys', () => {
     expect(asked).toEqual(['arn:jwt', 'arn:hmac', 'arn:enc']);
   });
 
-  it.each([
+  test.each([
     [{ kid: 'v1', k: 'short' }, /at least 32 characters/],
     [{ kid: '../../etc/passwd', k: 'x'.repeat(40) }, /kid/],
     [{ notK: 'x' }, /string "k"/],
@@ -67,7 +68,7 @@ describe('server keys', () => {
     await expect(getJwtKeys()).rejects.toThrow(message);
   });
 
-  it('never invent keys inside a deployed Lambda without secret ids', async () => {
+  test('never invent keys inside a deployed Lambda without secret ids', async () => {
     delete process.env.LOCAL_AUTH_KEYS;
     delete process.env.AUTH_KEYS_FILE;
     process.env.AWS_LAMBDA_FUNCTION_NAME = 'AuthService-Login';

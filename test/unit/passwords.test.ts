@@ -3,7 +3,7 @@
  * OWASP ASVS V6.2 — at least 8 characters, long passphrases allowed, nothing bcrypt would silently
  * truncate (> 72 UTF-8 bytes), none of the 10,000 most common passwords. Plus the bcrypt helpers.
  */
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { createUser, setUserPassword } from '../../lib/services/userService';
 import { hashPassword, PASSWORD_MAX_BYTES, PASSWORD_MIN_CHARS, passwordPolicyViolation, verifyPassword } from '../../lib/auth/passwords';
@@ -15,12 +15,12 @@ const commonPasswords = readFileSync(new URL('../../lib/auth/data/common-passwor
   .filter(Boolean);
 
 describe('passwordPolicyViolation', () => {
-  it('uses the documented limits', () => {
+  test('uses the documented limits', () => {
     expect(PASSWORD_MIN_CHARS).toBe(8);
     expect(PASSWORD_MAX_BYTES).toBe(72);
   });
 
-  it.each([
+  test.each([
     ['8 characters', 'Qx7#mPz!'],
     ['64 ASCII characters', 'a-long-but-memorable-passphrase-about-horses-and-batteries-12345'],
     ['72 ASCII bytes exactly', 'k'.repeat(30) + '-Unusual-Passphrase-Nobody-Else-Uses-9'.padEnd(42, 'z')],
@@ -31,13 +31,13 @@ describe('passwordPolicyViolation', () => {
     expect(passwordPolicyViolation(password)).toBeUndefined();
   });
 
-  it('allows at least 64 characters (ASVS V6.2.9)', () => {
+  test('allows at least 64 characters (ASVS V6.2.9)', () => {
     const password = 'Xy9-'.repeat(16);
     expect([...password]).toHaveLength(64);
     expect(passwordPolicyViolation(password)).toBeUndefined();
   });
 
-  it.each([
+  test.each([
     ['empty', ''],
     ['7 characters', 'Qx7#mPz'],
     ['7 emoji (28 bytes, but 7 characters)', '🦄🌈🦄🌈🦄🌈🦄'],
@@ -45,11 +45,11 @@ describe('passwordPolicyViolation', () => {
     expect(passwordPolicyViolation(password)).toBe('password must be at least 8 characters');
   });
 
-  it('counts characters, not UTF-16 units: 8 emoji are 8 characters', () => {
+  test('counts characters, not UTF-16 units: 8 emoji are 8 characters', () => {
     expect(passwordPolicyViolation('🦄🌈🐙🦊🐝🦉🐢🦀')).toBeUndefined();
   });
 
-  it.each([
+  test.each([
     ['73 ASCII bytes', 'q'.repeat(73)],
     ['37 two-byte characters (74 bytes)', 'é'.repeat(37)],
     ['19 emoji (76 bytes, 19 characters)', '🦄'.repeat(19)],
@@ -58,28 +58,28 @@ describe('passwordPolicyViolation', () => {
     expect(passwordPolicyViolation(password)).toBe('password must be at most 72 bytes in UTF-8 (bcrypt ignores anything beyond)');
   });
 
-  it('checks the byte limit in UTF-8, not in characters', () => {
+  test('checks the byte limit in UTF-8, not in characters', () => {
     expect(passwordPolicyViolation('é'.repeat(36))).toBeUndefined(); // 72 bytes
     expect(passwordPolicyViolation('é'.repeat(37))).toMatch(/72 bytes/); // 74 bytes, 37 characters
   });
 
-  it('knows the 10,000 most common passwords', () => {
+  test('knows the 10,000 most common passwords', () => {
     expect(commonPasswords).toHaveLength(10_000);
   });
 
-  it('refuses every common password long enough to pass the length rule', () => {
+  test('refuses every common password long enough to pass the length rule', () => {
     const longEnough = commonPasswords.filter((password) => [...password].length >= 8);
     expect(longEnough.length).toBeGreaterThan(1000);
     for (const password of longEnough) expect({ password, violation: passwordPolicyViolation(password) }).toEqual({ password, violation: 'password is too common; choose another' });
   });
 
-  it.each([['Password'], ['PASSWORD'], ['Baseball'], ['FOOTBALL'], ['Jennifer']])('refuses the common password %s whatever its case', (password) => {
+  test.each([['Password'], ['PASSWORD'], ['Baseball'], ['FOOTBALL'], ['Jennifer']])('refuses the common password %s whatever its case', (password) => {
     expect(passwordPolicyViolation(password)).toBe('password is too common; choose another');
   });
 });
 
 describe('bcrypt helpers', () => {
-  it('hashes with bcrypt at the requested cost and verifies', async () => {
+  test('hashes with bcrypt at the requested cost and verifies', async () => {
     const hash = await hashPassword('Correct-Horse-Battery-9', 4);
 
     expect(hash).toMatch(/^\$2b\$04\$/);
@@ -87,11 +87,11 @@ describe('bcrypt helpers', () => {
     await expect(verifyPassword('correct-horse-battery-9', hash)).resolves.toBe(false);
   });
 
-  it('fails an unknown user (no hash) after doing the bcrypt work', async () => {
+  test('fails an unknown user (no hash) after doing the bcrypt work', async () => {
     await expect(verifyPassword('anything at all', undefined)).resolves.toBe(false);
   });
 
-  it('salts every hash', async () => {
+  test('salts every hash', async () => {
     const [a, b] = [await hashPassword('Same-Password-Twice', 4), await hashPassword('Same-Password-Twice', 4)];
     expect(a).not.toBe(b);
   });
@@ -109,7 +109,7 @@ describe('the policy wherever a password is set', () => {
   }
   const newUser = (password: string) => ({ username: 'ada', password, email: 'ada@example.com', firstname: 'Ada', lastname: 'Lovelace' });
 
-  it.each([
+  test.each([
     ['too short', 'short1!', /at least 8/],
     ['over 72 bytes', 'ü'.repeat(40), /at most 72 bytes/],
     ['common', 'iloveyou', /too common/],
@@ -120,7 +120,7 @@ describe('the policy wherever a password is set', () => {
     expect(calls).toEqual([]);
   });
 
-  it.each([
+  test.each([
     ['too short', 'short1!', /at least 8/],
     ['over 72 bytes', 'x'.repeat(73), /at most 72 bytes/],
     ['common', 'password1', /too common/],
@@ -131,7 +131,7 @@ describe('the policy wherever a password is set', () => {
     expect(calls).toEqual([]);
   });
 
-  it('stores a good password only as a bcrypt hash', async () => {
+  test('stores a good password only as a bcrypt hash', async () => {
     let stored: UserRecord | undefined;
     const repo = { create: async (user: UserRecord) => void (stored = user) } as unknown as UserRepository;
 

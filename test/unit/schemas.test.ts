@@ -1,7 +1,8 @@
+import { describe, expect, test } from '@jest/globals';
 import { addAuthHeaderBodySchema, deleteAuthHeaderBodySchema, loginBodySchema, schemaViolation } from '../../lib/http/schemas';
 
 describe('request body schemas', () => {
-  it.each([
+  test.each([
     [{ username: 'john.doe', password: 'SecurePass123!' }, undefined],
     [{ username: 'john.doe', password: 'x', extra: 1 }, undefined],
     [null, 'request body must be a JSON object'],
@@ -18,24 +19,24 @@ describe('request body schemas', () => {
     expect(schemaViolation(loginBodySchema, body)).toBe(expected);
   });
 
-  it('counts characters, not UTF-16 units or bytes', () => {
+  test('counts characters, not UTF-16 units or bytes', () => {
     expect(schemaViolation(addAuthHeaderBodySchema, { name: '🔑'.repeat(128) })).toBeUndefined();
     expect(schemaViolation(addAuthHeaderBodySchema, { name: '🔑'.repeat(129) })).toMatch(/at most 128/);
   });
 
-  it('refuses strings that are not well-formed Unicode (lone surrogates)', () => {
+  test('refuses strings that are not well-formed Unicode (lone surrogates)', () => {
     expect(schemaViolation(addAuthHeaderBodySchema, { name: 'key-\ud800' })).toBe('"name" must be valid Unicode text');
     expect(schemaViolation(addAuthHeaderBodySchema, { name: 'key-\udfff-x' })).toBe('"name" must be valid Unicode text');
     expect(schemaViolation(addAuthHeaderBodySchema, { name: 'key-\ud83d\udd11' })).toBeUndefined();
   });
 
-  it('does not see inherited properties as fields', () => {
+  test('does not see inherited properties as fields', () => {
     const body = Object.create({ text: 'inherited' }) as object;
 
     expect(schemaViolation(deleteAuthHeaderBodySchema, body)).toBe('"text" is required');
   });
 
-  it('are valid JSON Schema (draft-04) objects API Gateway can take as models', () => {
+  test('are valid JSON Schema (draft-04) objects API Gateway can take as models', () => {
     for (const schema of [loginBodySchema, addAuthHeaderBodySchema, deleteAuthHeaderBodySchema]) {
       expect(schema.type).toBe('object');
       expect(schema.required.every((name) => name in schema.properties)).toBe(true);

@@ -1,10 +1,11 @@
+import { describe, expect, test } from '@jest/globals';
 import { randomBytes } from 'node:crypto';
 import { decryptToken, encryptToken, generateToken, hashToken, looksLikeToken, TOKEN_PREFIX } from '../../lib/auth/tokens';
 
 const key = () => new Uint8Array(randomBytes(32));
 
 describe('auth-header tokens', () => {
-  it('carry the recognisable prefix and 256 random bits', () => {
+  test('carry the recognisable prefix and 256 random bits', () => {
     const tokens = new Set(Array.from({ length: 1000 }, generateToken));
 
     expect(tokens.size).toBe(1000);
@@ -15,11 +16,11 @@ describe('auth-header tokens', () => {
     }
   });
 
-  it.each(['', 'ahk_', 'ahk_short', `xyz_${'A'.repeat(43)}`, `ahk_${'A'.repeat(44)}`, `ahk_${'A'.repeat(42)}!`])('does not take %j for a token', (value) => {
+  test.each(['', 'ahk_', 'ahk_short', `xyz_${'A'.repeat(43)}`, `ahk_${'A'.repeat(44)}`, `ahk_${'A'.repeat(42)}!`])('does not take %j for a token', (value) => {
     expect(looksLikeToken(value)).toBe(false);
   });
 
-  it('hash deterministically under one key and differently under another', () => {
+  test('hash deterministically under one key and differently under another', () => {
     const token = generateToken();
     const k1 = key();
 
@@ -28,7 +29,7 @@ describe('auth-header tokens', () => {
     expect(hashToken(token, k1)).not.toContain(token.slice(TOKEN_PREFIX.length));
   });
 
-  it('round-trip through AES-256-GCM, with a fresh IV each time', () => {
+  test('round-trip through AES-256-GCM, with a fresh IV each time', () => {
     const token = generateToken();
     const k = key();
 
@@ -40,7 +41,7 @@ describe('auth-header tokens', () => {
     expect(decryptToken(sealed1, k, 'user:header')).toBe(token);
   });
 
-  it('refuse to decrypt under another binding, another key or after tampering', () => {
+  test('refuse to decrypt under another binding, another key or after tampering', () => {
     const token = generateToken();
     const k = key();
     const sealed = encryptToken(token, k, 'user-a:header-1');
