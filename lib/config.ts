@@ -28,7 +28,14 @@ export interface Config {
   loginMaxLockoutSeconds: number;
   /** Allowed CORS origins ("*" allows any; empty list sends no CORS headers). */
   corsOrigins: string[];
+  /** Lowest level logged: Lambda's application log level when set, else LOG_LEVEL (SILENT logs nothing). */
+  logLevel: LogLevel;
+  /** The `service` of every log line. */
+  serviceName: string;
 }
+
+export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 type Env = Record<string, string | undefined>;
 
@@ -61,14 +68,29 @@ function stringFromEnv(env: Env, name: string, fallback?: string): string {
   return value;
 }
 
+/**
+ * AWS_LAMBDA_LOG_LEVEL is Lambda's advanced logging control (the function's application log level;
+ * it spells CRITICAL as FATAL) and wins, as Powertools Logger would make it win anyway.
+ */
+function logLevelFromEnv(env: Env): LogLevel {
+  for (const name of ['AWS_LAMBDA_LOG_LEVEL', 'LOG_LEVEL']) {
+    const raw = env[name]?.trim();
+    if (!raw) continue;
+    const level = raw.toUpperCase() === 'FATAL' ? 'CRITICAL' : raw.toUpperCase();
+    if (!(LOG_LEVELS as readonly string[]).includes(level)) throw new ConfigError(`${name} must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
+    return level as LogLevel;
+  }
+  return 'INFO';
+}
+
 export function loadConfig(env: Env = process.env): Config {
   return {
     tables: tableNames(env),
     dynamoDbEndpoint: env.DYNAMODB_ENDPOINT?.trim() || undefined,
     tokenTtlSeconds: intFromEnv(env, 'TOKEN_TTL_SECONDS', 3600, 60, 7 * 24 * 3600),
     passwordMaxAgeDays: intFromEnv(env, 'PASSWORD_MAX_AGE_DAYS', 90, 1, 3650),
-    // bcrypt below 10 is too cheap for stored passwords; above 15 a login takes seconds. 11 is the
-    // highest cost whose compare stays within ~200 ms on one vCPU (npm run bench, README Performance).
+    // bcrypt below 10 is too cheap for stored passwords; above 15 a login takes seconds. The default
+    // is the highest cost whose compare fits the login budget on one vCPU (docs/performance.md).
     bcryptCost: intFromEnv(env, 'BCRYPT_COST', 11, env.NODE_ENV === 'test' ? 4 : 10, 15),
     jwtIssuer: stringFromEnv(env, 'JWT_ISSUER', 'auth-service'),
     jwtAudience: stringFromEnv(env, 'JWT_AUDIENCE', 'auth-service-api'),
@@ -80,6 +102,9 @@ export function loadConfig(env: Env = process.env): Config {
       .split(',')
       .map((origin) => origin.trim())
       .filter(Boolean),
+    logLevel: logLevelFromEnv(env),
+    // Powertools' standard variable, so tooling that sets it for every function keeps working.
+    serviceName: stringFromEnv(env, 'POWERTOOLS_SERVICE_NAME', 'auth-service'),
   };
 }
 

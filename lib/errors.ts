@@ -4,8 +4,9 @@
  * (lib/http/errors.ts) maps each kind to a status in one place, and the admin CLI maps them to its
  * own messages and exit codes.
  *
- * A message here may reach a client (for the kinds the HTTP layer exposes), so it never contains
- * request text beyond what the client is being told about its own input.
+ * A message here may reach a client (for the kinds the HTTP layer exposes) and is logged with the
+ * error's own fields, so neither ever contains request text (what was typed, a token, a body): the
+ * admin CLI adds the username it was given to its own messages.
  */
 
 export abstract class DomainError extends Error {
@@ -15,11 +16,17 @@ export abstract class DomainError extends Error {
   }
 }
 
+type Options = { cause?: unknown };
+
 /** The input breaks a rule of the service (a password policy, a date out of range, ...): 400. */
 export class InvalidInputError extends DomainError {}
 
 /** Unknown username or wrong password, deliberately indistinguishable: 401. */
-export class InvalidCredentialsError extends DomainError {}
+export class InvalidCredentialsError extends DomainError {
+  constructor(message = 'Incorrect username or password', options?: Options) {
+    super(message, options);
+  }
+}
 
 /**
  * The presented session or credential is not (or no longer) valid: missing, malformed, expired,
@@ -27,24 +34,48 @@ export class InvalidCredentialsError extends DomainError {}
  */
 export class InvalidSessionError extends DomainError {}
 
+/** The session no longer matches the stored user (deleted, or password changed since). */
+export class StaleSessionError extends InvalidSessionError {
+  constructor(message = 'session does not match the stored user', options?: Options) {
+    super(message, options);
+  }
+}
+
 /** The password is right but expired: 403, no token. */
-export class PasswordExpiredError extends DomainError {}
+export class PasswordExpiredError extends DomainError {
+  constructor(message = 'Password expired; ask an administrator to set a new one', options?: Options) {
+    super(message, options);
+  }
+}
 
 /** Something the caller named does not exist (or is not theirs, indistinguishably): 404. */
 export class NotFoundError extends DomainError {}
-export class UserNotFoundError extends NotFoundError {}
-export class AuthHeaderNotFoundError extends NotFoundError {}
+export class UserNotFoundError extends NotFoundError {
+  constructor(message = 'User not found', options?: Options) {
+    super(message, options);
+  }
+}
+/** No such token for this owner (absent, or someone else's: deliberately indistinguishable). */
+export class AuthHeaderNotFoundError extends NotFoundError {
+  constructor(message = 'Auth header not found', options?: Options) {
+    super(message, options);
+  }
+}
 
 /** The request conflicts with the current state (a taken username, a limit reached): 409. */
 export class ConflictError extends DomainError {}
-export class UsernameTakenError extends ConflictError {}
+export class UsernameTakenError extends ConflictError {
+  constructor(message = 'Username is already taken', options?: Options) {
+    super(message, options);
+  }
+}
 
 /** Too many attempts: 429 with `Retry-After`. */
 export class ThrottledError extends DomainError {
   constructor(
     message: string,
     readonly retryAfterSeconds: number,
-    options?: { cause?: unknown },
+    options?: Options,
   ) {
     super(message, options);
   }
@@ -55,7 +86,7 @@ export class DependencyUnavailableError extends DomainError {
   constructor(
     message: string,
     readonly retryAfterSeconds: number,
-    options?: { cause?: unknown },
+    options?: Options,
   ) {
     super(message, options);
   }

@@ -12,7 +12,7 @@ const FULL_VCPU_MB = 1769;
 /** Lambda arm64 price per GB-second (us-east-1, first tier) and per request. */
 const PRICE_PER_GB_SECOND = 0.0000133334;
 const PRICE_PER_REQUEST = 0.0000002;
-/** The bcrypt time per login we accept at the recommended memory (the rest of login is ~10 ms). */
+/** The bcrypt time per login we accept at the recommended memory (the rest of login is small beside it). */
 export const BCRYPT_BUDGET_MS = 200;
 
 export interface TradeoffCell {

@@ -14,8 +14,8 @@ export function hashPassword(password: string, cost: number = config.bcryptCost)
 // An unknown username is checked against a hash of the same cost, so "no such user" costs the same
 // bcrypt work as "wrong password" and the two cannot be told apart by timing. These are hashes of a
 // random string that was thrown away (nothing can match them, and verifyPassword fails regardless),
-// shipped precomputed so a cold start does not spend one bcrypt hash (~70 ms at cost 10) on the vCPU
-// the first login needs; any other cost is hashed once, off the request path.
+// shipped precomputed so a cold start does not spend one bcrypt hash on the vCPU the first login
+// needs (docs/performance.md); any other cost is hashed once, off the request path.
 const DUMMY_HASHES: Readonly<Record<number, string>> = {
   4: '$2b$04$i4XsGm4cZebMlUiZWRSV9ebfGQUuZVNe.LnLdTwljipcnC4bcMB6q',
   10: '$2b$10$lCHBpEqSoaL./HUS1ZNZDeyDF9W8Bmt5c/4mB/0zRgiUndTBEOEFy',

@@ -9,6 +9,7 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { AuthHeaderNotFoundError, StaleSessionError } from '../errors';
 import { authHeaderKeys as keys } from './table';
 
 /** Who is acting: the verified session's user. */
@@ -31,16 +32,6 @@ export interface TokenOwner {
   userId: string;
   username: string;
   headerId: string;
-}
-
-/** The session no longer matches the stored user (deleted, or password changed since). */
-export class StaleSessionError extends Error {
-  override name = 'StaleSessionError';
-}
-
-/** No such token for this owner (absent, or someone else's — deliberately indistinguishable). */
-export class AuthHeaderNotFoundError extends Error {
-  override name = 'AuthHeaderNotFoundError';
 }
 
 const MAX_CONFLICT_RETRIES = 6;
@@ -93,7 +84,7 @@ export class AuthHeaderRepository {
    */
   async listByOwner(owner: Owner): Promise<StoredAuthHeader[]> {
     const [profileMatches, headers] = await Promise.all([this.sessionMatches(owner), this.queryHeaders(owner.userId)]);
-    if (!profileMatches) throw new StaleSessionError('session does not match the stored user');
+    if (!profileMatches) throw new StaleSessionError();
     return headers.sort((a, b) => a.created.localeCompare(b.created) || a.id.localeCompare(b.id));
   }
 
@@ -157,7 +148,7 @@ export class AuthHeaderRepository {
           },
         },
       ],
-      () => new AuthHeaderNotFoundError('no such auth header for this user'),
+      () => new AuthHeaderNotFoundError(),
     );
   }
 
@@ -184,7 +175,7 @@ export class AuthHeaderRepository {
       } catch (error) {
         if (!(error instanceof TransactionCanceledException)) throw error;
         const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code);
-        if (codes[0] === 'ConditionalCheckFailed') throw new StaleSessionError('session does not match the stored user', { cause: error });
+        if (codes[0] === 'ConditionalCheckFailed') throw new StaleSessionError(undefined, { cause: error });
         if (codes.includes('ConditionalCheckFailed')) throw onConditionFailed();
         if (codes.includes('TransactionConflict') && attempt < MAX_CONFLICT_RETRIES) {
           await sleep(Math.random() * 20 * 2 ** attempt);

@@ -21,6 +21,7 @@ import { ConditionalCheckFailedException, TransactionCanceledException } from '@
 import { DeleteCommand, GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createHash } from 'node:crypto';
 import { isIPv6 } from 'node:net';
+import { ThrottledError } from '../errors';
 
 export interface ThrottlePolicy {
   /** Failures allowed before the first lock-out. */
@@ -32,14 +33,13 @@ export interface ThrottlePolicy {
 }
 
 /** Too many failures: no password check until `retryAfterSeconds` have passed. */
-export class LoginThrottledError extends Error {
-  override name = 'LoginThrottledError';
+export class LoginThrottledError extends ThrottledError {
   constructor(
-    readonly retryAfterSeconds: number,
+    retryAfterSeconds: number,
     /** Which counter refused (for the logs only; the client's answer is the same for all). */
     readonly counter: 'user' | 'ip',
   ) {
-    super(`login throttled by the ${counter} counter for ${retryAfterSeconds} s`);
+    super('Too many failed login attempts; try again later', retryAfterSeconds);
   }
 }
 

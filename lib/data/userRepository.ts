@@ -4,7 +4,7 @@
  */
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { conflict, notFound } from '../http/errors';
+import { UsernameTakenError, UserNotFoundError } from '../errors';
 import { authHeaderKeys } from './table';
 
 export interface UserRecord {
@@ -55,7 +55,7 @@ export class UserRepository {
     return Item ? toUser(Item) : undefined;
   }
 
-  /** Creates a user; a taken username is a 409. */
+  /** Creates a user, unless the username is taken. */
   async create(user: UserRecord): Promise<void> {
     try {
       await this.client.send(
@@ -66,7 +66,7 @@ export class UserRepository {
         }),
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw conflict(`username "${user.username}" is already taken`, error);
+      if (error instanceof ConditionalCheckFailedException) throw new UsernameTakenError(undefined, { cause: error });
       throw error;
     }
   }
@@ -84,7 +84,7 @@ export class UserRepository {
         }),
       );
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw notFound(`no user "${username}"`, error);
+      if (error instanceof ConditionalCheckFailedException) throw new UserNotFoundError(undefined, { cause: error });
       throw error;
     }
   }
@@ -119,7 +119,7 @@ export class UserRepository {
         new DeleteCommand({ TableName: this.tableName, Key: { username }, ConditionExpression: 'attribute_exists(username)', ReturnValues: 'ALL_OLD' }),
       ));
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw notFound(`no user "${username}"`, error);
+      if (error instanceof ConditionalCheckFailedException) throw new UserNotFoundError(undefined, { cause: error });
       throw error;
     }
     return this.deleteHeaders(String(deleted?.id));

@@ -1,27 +1,80 @@
 /**
- * Typed errors with an HTTP status (middy's HttpError). Throw these for anything a client caused;
- * the error handler (lib/http/middleware.ts) turns them into `{ "message": ... }` and turns anything
- * else into a generic 500.
+ * The one place where errors become HTTP answers. `toHttpError` maps the domain errors of
+ * lib/errors.ts (and the few middy errors the shared middleware meets) to middy HttpErrors with the
+ * contract's status, message and headers; the error middleware (lib/http/middleware.ts) turns them
+ * into `{ "message": ... }` and anything unmapped into a generic 500.
  */
 import { createError } from '@middy/util';
+import {
+  ConflictError,
+  DependencyUnavailableError,
+  DomainError,
+  InvalidCredentialsError,
+  InvalidInputError,
+  InvalidSessionError,
+  NotFoundError,
+  PasswordExpiredError,
+  ThrottledError,
+} from '../errors';
 
-export type HttpError = ReturnType<typeof createError>;
+export type HttpError = ReturnType<typeof createError> & { headers?: Record<string, string> };
 
-const make = (status: number) => (message: string, cause?: unknown) => createError(status, message, { cause });
+/** The 401 body of every session failure, whatever the reason (the reason goes to the log only). */
+export const INVALID_SESSION_MESSAGE = 'Missing, invalid or expired token';
+/** Unknown user and wrong password answer alike. */
+export const INCORRECT_CREDENTIALS_MESSAGE = 'Incorrect username or password';
+export const MALFORMED_JSON_MESSAGE = 'request body must be valid JSON';
+const UNAVAILABLE_MESSAGE = 'Service temporarily unavailable; try again later';
 
-export const badRequest = make(400);
-export const unauthorized = make(401);
-export const forbidden = make(403);
-export const notFound = make(404);
-export const conflict = make(409);
-export const payloadTooLarge = make(413);
+/** The package middy's body parser names in its errors' `cause` (middy's convention). */
+export const JSON_BODY_PARSER_PACKAGE = '@middy/http-json-body-parser';
 
-export function tooManyRequests(message: string, retryAfterSeconds: number): HttpError {
-  const error = createError(429, message);
-  (error as HttpError & { headers?: Record<string, string> }).headers = { 'Retry-After': String(retryAfterSeconds) };
+function httpError(status: number, message: string, cause: unknown, headers?: Record<string, string>): HttpError {
+  // expose: middy hides >= 500 by default; the 503 and its Retry-After are meant for the client.
+  const error: HttpError = createError(status, message, { cause, expose: true });
+  if (headers) error.headers = headers;
   return error;
 }
 
+export const payloadTooLarge = (message: string) => httpError(413, message, undefined);
+
 export function isHttpError(error: unknown): error is HttpError & { statusCode: number; expose: boolean } {
   return typeof error === 'object' && error !== null && typeof (error as { statusCode?: unknown }).statusCode === 'number';
+}
+
+/** The `cause` middy's own errors carry: `{ package, data, message? }` (data is request text). */
+export function middyCause(error: unknown): { package: string; data?: unknown; message?: unknown } | undefined {
+  const cause = isHttpError(error) ? (error.cause as { package?: unknown } | undefined) : undefined;
+  return typeof cause?.package === 'string' ? (cause as { package: string }) : undefined;
+}
+
+function fromDomain(error: DomainError): HttpError | undefined {
+  if (error instanceof InvalidInputError) return httpError(400, error.message, error);
+  if (error instanceof InvalidCredentialsError) return httpError(401, INCORRECT_CREDENTIALS_MESSAGE, error);
+  if (error instanceof InvalidSessionError) return httpError(401, INVALID_SESSION_MESSAGE, error, { 'WWW-Authenticate': 'Bearer' });
+  if (error instanceof PasswordExpiredError) return httpError(403, error.message, error);
+  if (error instanceof NotFoundError) return httpError(404, error.message, error);
+  if (error instanceof ConflictError) return httpError(409, error.message, error);
+  if (error instanceof ThrottledError) return httpError(429, error.message, error, { 'Retry-After': String(error.retryAfterSeconds) });
+  if (error instanceof DependencyUnavailableError) {
+    return httpError(503, UNAVAILABLE_MESSAGE, error, { 'Retry-After': String(error.retryAfterSeconds) });
+  }
+  return undefined;
+}
+
+/**
+ * The HTTP answer for an error, or undefined when it is not one the client may learn about (a bug,
+ * an unexpected dependency failure: the caller answers a generic 500).
+ */
+export function toHttpError(error: unknown): HttpError | undefined {
+  if (error instanceof DomainError) return fromDomain(error);
+  if (!isHttpError(error) || !error.expose) return undefined;
+  if (middyCause(error)?.package === JSON_BODY_PARSER_PACKAGE) {
+    const cause = middyCause(error);
+    // A parse failure (cause.message set) or no body at all is "not JSON"; the parser's other
+    // refusal (a prototype-polluting key) keeps its own message. 422 in middy, 400 in the contract.
+    const malformed = cause?.message !== undefined || cause?.data === undefined;
+    return httpError(400, malformed ? MALFORMED_JSON_MESSAGE : error.message, error);
+  }
+  return error;
 }

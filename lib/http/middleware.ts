@@ -12,11 +12,13 @@ import httpErrorHandler from '@middy/http-error-handler';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpSecurityHeaders from '@middy/http-security-headers';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, APIGatewayProxyResult } from 'aws-lambda';
 import { InvalidTokenError, verifySessionToken, type SessionClaims } from '../auth/jwt';
 import { config } from '../config';
-import { badRequest, isHttpError, payloadTooLarge, unauthorized } from './errors';
-import { log } from '../log';
+import { DomainError, InvalidInputError, InvalidSessionError } from '../errors';
+import { JSON_BODY_PARSER_PACKAGE, middyCause, payloadTooLarge, toHttpError } from './errors';
+import { describeError, jsonErrorPosition, log } from '../log';
 import { type ObjectSchema, schemaViolation } from './schemas';
 
 /** API Gateway REST (v1) or HTTP API (v2) proxy event. */
@@ -38,26 +40,41 @@ export function sourceIp(event: Pick<ApiEvent, 'requestContext'>): string {
 }
 
 /**
- * Logs every error once (without the request: bodies hold passwords, headers hold tokens) and turns
- * exposed HTTP errors into the contract's `{ "message": ... }` body. Anything else is left for the
- * error handler's generic 500.
+ * What the log may say about a refused request: the error's class and, for our own errors, their
+ * message and fields. Never the request text: middy's body parser keeps the body in `cause.data`
+ * and JSON.parse's message quotes it, so of a malformed body only the position is logged.
+ */
+function refusalFields(error: unknown): Record<string, unknown> {
+  const cause = middyCause(error);
+  if (cause?.package === JSON_BODY_PARSER_PACKAGE) {
+    return { name: cause.message === undefined ? (error as Error).name : 'SyntaxError', position: jsonErrorPosition(cause.message), source: cause.package };
+  }
+  if (error instanceof DomainError) {
+    // The stack trace is noise for an expected refusal.
+    const { stack: _stack, ...fields } = describeError(error);
+    return fields;
+  }
+  return { name: error instanceof Error ? error.name : typeof error };
+}
+
+/**
+ * Logs every error once (without the request: bodies hold passwords, headers hold tokens), maps it
+ * (lib/http/errors.ts) and turns the answer into the contract's `{ "message": ... }` body. Anything
+ * unmapped is left for the error handler's generic 500.
  */
 const jsonErrorBody = (): MiddlewareObj => ({
   name: 'jsonErrorBody',
   onError: (request) => {
-    const { error } = request;
     if (request.response !== undefined) return;
-    if (!isHttpError(error) || !error.expose) {
-      const { name, message, stack } = error instanceof Error ? error : { name: 'Error', message: String(error), stack: undefined };
-      log.error('unhandled error', { error: { name, message, stack } });
+    const { error } = request;
+    const answer = toHttpError(error);
+    if (!answer) {
+      log.error('unhandled error', { error: describeError(error) });
       return;
     }
-    // middy's body parser reports malformed JSON as 422; the contract says 400.
-    if (error.statusCode === 422) error.statusCode = error.status = 400;
-    const message = error.message === 'Invalid or malformed JSON was provided' ? 'request body must be valid JSON' : error.message;
-    const cause = error.cause as { message?: unknown } | undefined;
-    log.info('request refused', { status: error.statusCode, reason: message, cause: typeof cause?.message === 'string' ? cause.message : undefined });
-    error.message = JSON.stringify({ message });
+    log.info('request refused', { status: answer.statusCode, reason: answer.message, error: refusalFields(error) });
+    answer.message = JSON.stringify({ message: answer.message });
+    request.error = answer;
   },
 });
 
@@ -82,21 +99,22 @@ const bodyLimit = (maxBytes: number): MiddlewareObj<ApiEvent> => ({
   },
 });
 
-// A lone UTF-16 surrogate (JSON "\ud800") is not text and has no UTF-8 form; DynamoDB stores
-// strings as UTF-8, so it would be refused (a 500) or stored altered. Refuse it here as a 400.
-const LONE_SURROGATE = /\p{Cs}/u;
-
 const validateBody = (schema: ObjectSchema): MiddlewareObj<ApiEvent> => ({
   name: 'validateBody',
   before: ({ event }) => {
     const violation = schemaViolation(schema, event.body);
-    if (violation) throw badRequest(violation);
+    if (violation) throw new InvalidInputError(violation);
   },
 });
 
 /** Middleware every route uses: headers, CORS, security headers and the one error mapping. */
 export function httpApi(): MiddlewareObj[] {
-  const middlewares: MiddlewareObj[] = [httpHeaderNormalizer()];
+  const middlewares: MiddlewareObj[] = [
+    // First, so every line logged during the request carries its request id. The event is never
+    // logged, whatever POWERTOOLS_LOGGER_LOG_EVENT says: it holds passwords and tokens.
+    injectLambdaContext(log, { logEvent: false }) as MiddlewareObj,
+    httpHeaderNormalizer(),
+  ];
   if (config.corsOrigins.length > 0) {
     middlewares.push(httpCors({ origins: config.corsOrigins, headers: 'Authorization,Content-Type', methods: 'GET,POST,OPTIONS', maxAge: 600 }));
   }
@@ -132,15 +150,6 @@ export function bearerToken(authorization: string | undefined): string | undefin
   return BARE_JWT.test(value) ? value : undefined;
 }
 
-const INVALID_SESSION = 'Missing, invalid or expired token';
-
-/** The 401 every JWT failure answers with: the same body whatever the reason. */
-export function invalidSession(cause?: unknown) {
-  const error = unauthorized(INVALID_SESSION, cause);
-  error.headers = { 'WWW-Authenticate': 'Bearer' };
-  return error;
-}
-
 /** Verifies the session JWT and puts its claims on `event.session`. */
 export function jwtAuth(): MiddlewareObj {
   return {
@@ -148,11 +157,13 @@ export function jwtAuth(): MiddlewareObj {
     before: async (request) => {
       const { event } = request as MiddyRequest;
       const token = bearerToken(event.headers?.authorization);
-      if (!token) throw invalidSession(new InvalidTokenError('no bearer token'));
+      if (!token) throw new InvalidTokenError('no bearer token');
       try {
         event.session = await verifySessionToken(token);
-      } catch (cause) {
-        throw invalidSession(cause);
+      } catch (error) {
+        // Every failure answers the same 401 (the reason is logged), as it always has.
+        if (error instanceof InvalidSessionError) throw error;
+        throw new InvalidTokenError('session verification failed', { cause: error });
       }
     },
   };

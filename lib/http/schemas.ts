@@ -49,8 +49,8 @@ const LONE_SURROGATE = /\p{Cs}/u;
 
 /**
  * Why `value` does not match `schema`, or undefined. Hand-written for this small subset (object of
- * bounded strings): a general validator such as ajv would add ~120 kB and a schema compile to every
- * cold start for four string checks.
+ * bounded strings): a general validator such as ajv would add its size and a schema compile to
+ * every cold start for four string checks (docs/performance.md).
  */
 export function schemaViolation(schema: ObjectSchema, value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {

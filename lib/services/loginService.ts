@@ -2,9 +2,8 @@
  * POST /user/login: the throttle, the credential check, the password-expiry rule and the contract's
  * response.
  */
-import { forbidden, tooManyRequests, unauthorized } from '../http/errors';
-import { LoginThrottledError } from '../data/loginThrottleRepository';
 import { loginThrottle, users } from '../data/repositories';
+import { InvalidCredentialsError, PasswordExpiredError } from '../errors';
 import { issueSessionToken } from '../auth/jwt';
 import { prepareDummyHash, verifyPassword } from '../auth/passwords';
 
@@ -20,38 +19,21 @@ export interface LoginResponse {
   PasswordExpiration: string;
 }
 
-export const INCORRECT_CREDENTIALS = 'Incorrect username or password';
-export const TOO_MANY_ATTEMPTS = 'Too many failed login attempts; try again later';
-
 prepareDummyHash();
-
-/** Charges the attempt to the username and the source IP, or answers 429 before any bcrypt work. */
-async function beginAttempt(username: string, sourceIp: string, now: Date) {
-  try {
-    return await loginThrottle.beginAttempt(username, sourceIp, now);
-  } catch (error) {
-    // Same answer whether or not the username exists: the counters are keyed by what was typed.
-    if (error instanceof LoginThrottledError) {
-      const throttled = tooManyRequests(TOO_MANY_ATTEMPTS, error.retryAfterSeconds);
-      throttled.cause = error; // which counter refused, for the log line only
-      throw throttled;
-    }
-    throw error;
-  }
-}
 
 export async function login(username: string, password: string, sourceIp: string, now: Date = new Date()): Promise<LoginResponse> {
   // The user is read while the attempt is charged: the read costs nothing if the throttle refuses,
-  // and bcrypt still runs only after the throttle has let the attempt through.
-  const [attempt, user] = await Promise.all([beginAttempt(username, sourceIp, now), users.findByUsername(username)]);
+  // and bcrypt still runs only after the throttle has let the attempt through. A refusal
+  // (LoginThrottledError, a 429) is the same whether or not the username exists.
+  const [attempt, user] = await Promise.all([loginThrottle.beginAttempt(username, sourceIp, now), users.findByUsername(username)]);
   // Unknown user and wrong password do the same bcrypt work and give the same answer.
   const passwordMatches = await verifyPassword(password, user?.passwordHash);
-  if (!user || !passwordMatches) throw unauthorized(INCORRECT_CREDENTIALS);
+  if (!user || !passwordMatches) throw new InvalidCredentialsError();
   // Only after the password is proven correct may the caller learn that it has expired.
   const expired = Date.parse(user.passwordExpiration) <= now.getTime();
   // The password is proven: the username's failure count starts again (expired or not).
   const [, issued] = await Promise.all([loginThrottle.recordSuccess(attempt, now), expired ? undefined : issueSessionToken(user, now)]);
-  if (!issued) throw forbidden('Password expired; ask an administrator to set a new one');
+  if (!issued) throw new PasswordExpiredError();
   const { token } = issued;
   return {
     Id: user.id,

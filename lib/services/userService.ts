@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { config } from '../config';
 import type { UserRecord, UserRepository } from '../data/userRepository';
-import { badRequest } from '../http/errors';
+import { InvalidInputError } from '../errors';
 import { hashPassword, passwordPolicyViolation } from '../auth/passwords';
 
 export interface NewUser {
@@ -32,21 +32,21 @@ export const utcTimestamp = (date: Date) => date.toISOString().replace(/\.\d{3}Z
 function passwordExpiration(explicit: string | undefined, now: Date): string {
   if (explicit === undefined) return utcTimestamp(new Date(now.getTime() + config.passwordMaxAgeDays * DAY_MS));
   if (!RFC3339.test(explicit) || Number.isNaN(Date.parse(explicit))) {
-    throw badRequest(`password expiration "${explicit}" is not an RFC 3339 date-time (e.g. 2030-01-31T00:00:00Z)`);
+    throw new InvalidInputError('password expiration must be an RFC 3339 date-time (e.g. 2030-01-31T00:00:00Z)');
   }
   return utcTimestamp(new Date(explicit));
 }
 
 function checkPassword(password: string): void {
   const violation = passwordPolicyViolation(password);
-  if (violation) throw badRequest(violation);
+  if (violation) throw new InvalidInputError(violation);
 }
 
 export async function createUser(repository: UserRepository, input: NewUser, now: Date = new Date()): Promise<UserRecord> {
-  if (!USERNAME.test(input.username)) throw badRequest('username must be 1-128 characters of letters, digits and . _ @ + -');
-  if (!EMAIL.test(input.email) || input.email.length > 254) throw badRequest(`"${input.email}" is not a valid email address`);
+  if (!USERNAME.test(input.username)) throw new InvalidInputError('username must be 1-128 characters of letters, digits and . _ @ + -');
+  if (!EMAIL.test(input.email) || input.email.length > 254) throw new InvalidInputError('email is not a valid email address');
   for (const [field, value] of [['firstname', input.firstname], ['lastname', input.lastname]] as const) {
-    if (value.trim() === '' || value.length > 128) throw badRequest(`${field} must be 1-128 characters`);
+    if (value.trim() === '' || value.length > 128) throw new InvalidInputError(`${field} must be 1-128 characters`);
   }
   checkPassword(input.password);
   const user: UserRecord = {

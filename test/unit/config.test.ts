@@ -12,7 +12,16 @@ describe('config', () => {
       passwordMaxAgeDays: 90,
       bcryptCost: 11,
       corsOrigins: [],
+      logLevel: 'INFO',
+      serviceName: 'auth-service',
     });
+  });
+
+  test('takes the log level from Lambda\'s log controls first, then LOG_LEVEL', () => {
+    expect(loadConfig({ LOG_LEVEL: 'silent' }).logLevel).toBe('SILENT');
+    expect(loadConfig({ AWS_LAMBDA_LOG_LEVEL: 'WARN', LOG_LEVEL: 'DEBUG' }).logLevel).toBe('WARN');
+    expect(loadConfig({ AWS_LAMBDA_LOG_LEVEL: 'FATAL' }).logLevel).toBe('CRITICAL');
+    expect(loadConfig({ POWERTOOLS_SERVICE_NAME: 'auth-eu' }).serviceName).toBe('auth-eu');
   });
 
   test('takes table names from their variables, else from TABLE_PREFIX', () => {
@@ -28,6 +37,7 @@ describe('config', () => {
     [{ BCRYPT_COST: '4' }, /BCRYPT_COST must be between 10 and 15/],
     [{ BCRYPT_COST: '31' }, /between 10 and 15/],
     [{ PASSWORD_MAX_AGE_DAYS: '0' }, /PASSWORD_MAX_AGE_DAYS/],
+    [{ LOG_LEVEL: 'verbose' }, /LOG_LEVEL must be one of TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, SILENT/],
   ])('fails fast on %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -113,10 +113,10 @@ describe('the policy wherever a password is set', () => {
     ['too short', 'short1!', /at least 8/],
     ['over 72 bytes', 'ü'.repeat(40), /at most 72 bytes/],
     ['common', 'iloveyou', /too common/],
-  ])('createUser refuses a %s password with a 400 and stores nothing', async (_case, password, message) => {
+  ])('createUser refuses a %s password as invalid input and stores nothing', async (_case, password, message) => {
     const { calls, repo } = repository();
 
-    await expect(createUser(repo, newUser(password))).rejects.toMatchObject({ statusCode: 400, message: expect.stringMatching(message) });
+    await expect(createUser(repo, newUser(password))).rejects.toMatchObject({ name: 'InvalidInputError', message: expect.stringMatching(message) });
     expect(calls).toEqual([]);
   });
 
@@ -124,10 +124,10 @@ describe('the policy wherever a password is set', () => {
     ['too short', 'short1!', /at least 8/],
     ['over 72 bytes', 'x'.repeat(73), /at most 72 bytes/],
     ['common', 'password1', /too common/],
-  ])('setUserPassword refuses a %s password with a 400 and stores nothing', async (_case, password, message) => {
+  ])('setUserPassword refuses a %s password as invalid input and stores nothing', async (_case, password, message) => {
     const { calls, repo } = repository();
 
-    await expect(setUserPassword(repo, 'ada', password)).rejects.toMatchObject({ statusCode: 400, message: expect.stringMatching(message) });
+    await expect(setUserPassword(repo, 'ada', password)).rejects.toMatchObject({ name: 'InvalidInputError', message: expect.stringMatching(message) });
     expect(calls).toEqual([]);
   });
 

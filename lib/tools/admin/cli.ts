@@ -11,7 +11,7 @@ import { createUser, setUserPassword } from '../../services/userService';
 import { config } from '../../config';
 import { createDocumentClient } from '../../data/client';
 import { UserRepository } from '../../data/userRepository';
-import { isHttpError } from '../../http/errors';
+import { DependencyUnavailableError, DomainError, UsernameTakenError, UserNotFoundError } from '../../errors';
 import { waitForDynamoDb } from '../local/dynamodb';
 
 const USAGE = `Usage: npm run admin -- [--stack <StackName> [--region <region>]] user <command> [options]
@@ -80,12 +80,24 @@ async function stackTarget(stackName: string, region: string | undefined): Promi
   };
 }
 
+/**
+ * The CLI's words for the service's domain errors (the HTTP layer has its own, lib/http/errors.ts).
+ * Domain errors never quote input, so the username the admin typed is added here.
+ */
+function domainMessage(error: DomainError, username: string | undefined): string {
+  if (error instanceof UsernameTakenError) return `username "${username}" is already taken`;
+  if (error instanceof UserNotFoundError) return `no user "${username}"`;
+  if (error instanceof DependencyUnavailableError) return `the database is unavailable; try again in ${error.retryAfterSeconds} s`;
+  return error.message;
+}
+
 /** Runs one CLI invocation; returns the process exit code. Output goes to the given writers. */
 export async function runAdmin(argv: string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error): Promise<number> {
   let target: Target | undefined;
+  let options: Options = {};
   try {
     const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-    const options = values as Options;
+    options = values as Options;
     if (options.help) {
       out(USAGE);
       return 0;
@@ -137,7 +149,7 @@ export async function runAdmin(argv: string[], out: (line: string) => void = con
       err(`error: ${(error as Error).message}\n\n${USAGE}`);
       return 2;
     }
-    if (isHttpError(error)) err(`error: ${error.message}`);
+    if (error instanceof DomainError) err(`error: ${domainMessage(error, options.username)}`);
     else if (error instanceof ResourceNotFoundException) err(`error: table not found in ${target?.description ?? 'the database'}: run \`npm start\` once to create the local tables`);
     else err(`error: ${error instanceof Error ? error.message : String(error)}`);
     return 1;
