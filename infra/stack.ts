@@ -14,6 +14,7 @@ import {
   type JsonSchema,
   LambdaIntegration,
   LogGroupLogDestination,
+  MockIntegration,
   type MethodDeploymentOptions,
   MethodLoggingLevel,
   type RequestValidator,
@@ -28,6 +29,7 @@ import { TABLES, type TableId } from '../lib/data/table';
 import { PROFILE_ATTRIBUTES } from '../lib/data/userRepository';
 import type { ObjectSchema } from '../lib/http/schemas';
 import { type Route, type RouteId, route, routes } from '../lib/routes';
+import { buildOpenApiDocument } from '../lib/tools/openapi/document';
 import { ApiFirewall } from './constructs/api-firewall';
 import { ApiFunction, type GrantConditions } from './constructs/api-function';
 import { KeySecret } from './constructs/key-secret';
@@ -123,6 +125,9 @@ export class AuthServiceStack extends Stack {
 
     this.checkEveryRouteWired();
 
+    // GET /openapi.json — the API described (lib/tools/openapi), answered by API Gateway itself.
+    this.publishApiDocument();
+
     const firewall = settings.waf
       ? new ApiFirewall(this, 'Firewall', {
         stageArn: this.api.deploymentStage.stageArn,
@@ -150,6 +155,7 @@ export class AuthServiceStack extends Stack {
     new CfnOutput(this, 'UsersTableName', { value: users.tableName });
     new CfnOutput(this, 'AuthHeadersTableName', { value: authHeaders.tableName });
     new CfnOutput(this, 'LoginThrottleTableName', { value: loginThrottle.tableName });
+    new CfnOutput(this, 'OpenApiUrl', { value: `${this.api.url}openapi.json`, description: 'The OpenAPI 3.1 document of this API' });
 
     this.acknowledgeNagFindings();
   }
@@ -175,6 +181,30 @@ export class AuthServiceStack extends Stack {
     });
     this.functions[id] = fn;
     return fn;
+  }
+
+  /**
+   * The document generated at synth from the same code as openapi.json, served by a mock
+   * integration: no Lambda, no bucket. A CloudFormation output could not hold it (outputs are
+   * short strings). Base64 in the template because the document's `$ref` and `#` would otherwise
+   * be read as Velocity.
+   */
+  private publishApiDocument(): void {
+    const document = Buffer.from(JSON.stringify(buildOpenApiDocument())).toString('base64');
+    const integration = new MockIntegration({
+      requestTemplates: { 'application/json': '{"statusCode": 200}' },
+      integrationResponses: [
+        {
+          statusCode: '200',
+          responseTemplates: { 'application/json': `$util.base64Decode("${document}")` },
+          responseParameters: { 'method.response.header.Cache-Control': "'public, max-age=300'" },
+        },
+      ],
+    });
+    this.api.root.addResource('openapi.json').addMethod('GET', integration, {
+      operationName: 'OpenApiDocument',
+      methodResponses: [{ statusCode: '200', responseParameters: { 'method.response.header.Cache-Control': true } }],
+    });
   }
 
   /** A route listed in lib/routes.ts without its block above fails the synth, not the first request. */

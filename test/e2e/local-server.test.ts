@@ -12,7 +12,9 @@ import type { Server } from 'node:http';
 import { config } from '../../lib/config';
 import { createLocalServer } from '../../lib/tools/local/server';
 import { freePort } from '../../lib/tools/local/dynamodb';
+import { apiClient } from '../helpers/api-client';
 import { givenUser, useTestTables } from '../helpers/db';
+import { assertMatchesDocument } from '../helpers/openapi';
 
 useTestTables();
 
@@ -36,31 +38,57 @@ async function call(method: string, path: string, options: { body?: string; jwt?
     body: options.body,
   });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, text, json: text ? (JSON.parse(text) as unknown) : undefined };
+  const json = text ? (JSON.parse(text) as unknown) : undefined;
+  assertMatchesDocument({ method, path, status: response.status, headers: response.headers, body: json });
+  return { status: response.status, headers: response.headers, text, json };
 }
 
 describe('local HTTP server', () => {
-  test('serves the whole contract flow: login, add, list, delete', async () => {
+  test('serves the whole contract flow to a client generated from openapi.json: login, add, list, delete', async () => {
     const user = await givenUser();
+    const api = apiClient(baseUrl);
 
-    const login = await call('POST', '/user/login', { body: JSON.stringify({ username: user.username, password: user.password }) });
-    expect(login.status).toBe(200);
-    const jwt = (login.json as { Token: string }).Token;
+    const login = await api.POST('/user/login', { body: { username: user.username, password: user.password } });
+    expect(login.response.status).toBe(200);
+    const jwt = login.data?.Token as string;
+    const auth = { headers: { Authorization: `Bearer ${jwt}` } };
 
-    const added = await call('POST', '/authheader/add', { jwt, body: JSON.stringify({ name: 'production-api-key' }) });
-    expect(added.status).toBe(200);
-    const header = added.json as { token: string };
+    const added = await api.POST('/authheader/add', { ...auth, body: { name: 'production-api-key' } });
+    expect(added.response.status).toBe(200);
+    expect(added.data?.name).toBe('production-api-key');
+    const token = added.data?.token as string;
 
-    const listed = await call('GET', '/authheader/list', { jwt });
-    expect(listed.status).toBe(200);
-    expect(listed.json).toEqual([added.json]);
+    const listed = await api.GET('/authheader/list', auth);
+    expect(listed.response.status).toBe(200);
+    expect(listed.data).toEqual([added.data]);
 
-    const deleted = await call('POST', '/authheader/delete', { jwt, body: JSON.stringify({ text: header.token }) });
-    expect(deleted.status).toBe(200);
-    expect(deleted.json).toEqual({ message: 'Success' });
+    const deleted = await api.POST('/authheader/delete', { ...auth, body: { text: token } });
+    expect(deleted.response.status).toBe(200);
+    expect(deleted.data).toEqual({ message: 'Success' });
 
-    const again = await call('POST', '/authheader/delete', { jwt, body: JSON.stringify({ text: header.token }) });
-    expect(again.status).toBe(404);
+    const again = await api.POST('/authheader/delete', { ...auth, body: { text: token } });
+    expect(again.response.status).toBe(404);
+    expect(again.error).toEqual({ message: expect.any(String) });
+  });
+
+  test('serves openapi.json and the /docs page (Swagger UI from node_modules, nothing from a CDN)', async () => {
+    const document = await fetch(`${baseUrl}/openapi.json`);
+    expect(document.status).toBe(200);
+    const served = (await document.json()) as { openapi: string; servers: { url: string }[]; paths: Record<string, unknown> };
+    expect(served.openapi).toBe('3.1.0');
+    expect(served.servers[0]?.url).toBe(baseUrl);
+    expect(Object.keys(served.paths)).toEqual(expect.arrayContaining(['/user/login', '/authheader/add', '/authheader/list', '/authheader/delete']));
+
+    const page = await fetch(`${baseUrl}/docs`);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    const sources = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1] as string);
+    expect(sources.length).toBeGreaterThan(2);
+    for (const source of sources) {
+      expect(source).toMatch(/^\/docs\//);
+      expect((await fetch(`${baseUrl}${source}`)).status).toBe(200);
+    }
+    expect((await fetch(`${baseUrl}/docs/package.json`)).status).toBe(404);
   });
 
   test('sends JSON, no-store and nosniff on success and on error', async () => {
@@ -123,9 +151,9 @@ describe('npm start', () => {
     try {
       expect(output()).toContain(`http://localhost:${port}`);
       expect(output()).toContain('curl');
-      const login = await fetch(`http://localhost:${port}/user/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'john.doe', password: 'SecurePass123!' }) });
-      expect(login.status).toBe(200);
-      expect(await login.json()).toMatchObject({ Username: 'john.doe', Email: 'john.doe@example.com', Firstname: 'John', Lastname: 'Doe' });
+      const login = await apiClient(`http://localhost:${port}`).POST('/user/login', { body: { username: 'john.doe', password: 'SecurePass123!' } });
+      expect(login.response.status).toBe(200);
+      expect(login.data).toMatchObject({ Username: 'john.doe', Email: 'john.doe@example.com', Firstname: 'John', Lastname: 'Doe' });
     } finally {
       child.kill('SIGINT');
     }

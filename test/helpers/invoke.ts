@@ -1,6 +1,10 @@
-/** Builds API Gateway proxy events and invokes handlers in-process, as Lambda would. */
+/**
+ * Builds API Gateway proxy events and invokes handlers in-process, as Lambda would. Every response
+ * of a route openapi.json describes is checked against it (status declared, body and headers match).
+ */
 import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
+import { assertMatchesDocument } from './openapi';
 
 export interface EventOptions {
   method?: string;
@@ -60,5 +64,7 @@ export async function invoke(handler: unknown, options: EventOptions = {}): Prom
   } catch {
     body = result.body;
   }
-  return { statusCode: result.statusCode, headers: (result.headers ?? {}) as Record<string, string>, body, rawBody: result.body };
+  const headers = (result.headers ?? {}) as Record<string, string>;
+  assertMatchesDocument({ method: options.method ?? 'POST', path: options.path ?? '/', status: result.statusCode, headers, body });
+  return { statusCode: result.statusCode, headers, body, rawBody: result.body };
 }

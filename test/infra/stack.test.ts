@@ -12,6 +12,7 @@ import { UserRepository } from '../../lib/data/userRepository';
 import { TABLES, type TableId } from '../../lib/data/table';
 import { addAuthHeaderBodySchema, deleteAuthHeaderBodySchema, loginBodySchema } from '../../lib/http/schemas';
 import { routes } from '../../lib/routes';
+import { buildOpenApiDocument } from '../../lib/tools/openapi/document';
 import { DEFAULT_SETTINGS, settingsFromContext } from '../../infra/settings';
 import { synthesize } from './synth';
 import { type Grant, grantsOf, logicalIdOf, referencedId, referencedIds, resourcePath, resourcesOf } from './template';
@@ -201,7 +202,9 @@ describe('secrets', () => {
 });
 
 describe('API', () => {
-  const methods = () => Object.values(resourcesOf(template, 'AWS::ApiGateway::Method')).filter((method) => method.Properties.HttpMethod !== 'OPTIONS');
+  // The routes' methods: not CORS preflights, not the document's static route.
+  const methods = () =>
+    Object.values(resourcesOf(template, 'AWS::ApiGateway::Method')).filter((method) => method.Properties.HttpMethod !== 'OPTIONS' && method.Properties.OperationName !== 'OpenApiDocument');
 
   test.each(routes.map((route) => [route.method, route.path, route.id] as const))('%s %s → its own function (proxy)', (method, path, routeId) => {
     const matching = methods().filter((m) => m.Properties.HttpMethod === method && resourcePath(template, referencedId(m.Properties.ResourceId) as string) === path);
@@ -285,6 +288,19 @@ describe('API', () => {
     for (const fn of Object.values(resourcesOf(withCors, 'AWS::Lambda::Function'))) {
       expect(fn.Properties.Environment.Variables.CORS_ORIGINS).toBe('https://app.example.com,https://admin.example.com');
     }
+  });
+
+  test('GET /openapi.json answers the generated document from API Gateway itself (a mock integration, no Lambda), and an output names its URL', () => {
+    const [method, ...others] = Object.values(resourcesOf(template, 'AWS::ApiGateway::Method')).filter((m) => m.Properties.OperationName === 'OpenApiDocument');
+    expect(others).toHaveLength(0);
+    expect(method?.Properties.HttpMethod).toBe('GET');
+    expect(resourcePath(template, referencedId(method?.Properties.ResourceId) as string)).toBe('/openapi.json');
+    expect(method?.Properties.Integration.Type).toBe('MOCK');
+    const body = method?.Properties.Integration.IntegrationResponses[0].ResponseTemplates['application/json'] as string;
+    const encoded = /^\$util\.base64Decode\("([A-Za-z0-9+/=]+)"\)$/.exec(body)?.[1];
+    expect(JSON.parse(Buffer.from(encoded as string, 'base64').toString('utf8'))).toEqual(buildOpenApiDocument());
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(JSON.stringify(outputs.OpenApiUrl?.Value)).toContain('openapi.json');
   });
 
   test('outputs: the API URL and the three table names', () => {

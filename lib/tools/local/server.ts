@@ -6,6 +6,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-l
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { routes, type Route } from '../../routes';
+import { docsHandler } from './docs';
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 
@@ -122,8 +123,10 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
 
 export function createLocalServer(): Server {
   const handlers = new Map<Route, Promise<Handler>>();
+  const docs = docsHandler();
   return createServer(async (req, res) => {
     try {
+      if (await docs(req, res)) return;
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
       const candidates = routes.filter((route) => route.path === path);
       const route = candidates.find((candidate) => candidate.method === req.method);

@@ -1,0 +1,301 @@
+/**
+ * What each route answers, as JSON Schema 2020-12 (OpenAPI 3.1's dialect): the response bodies, the
+ * shared error answers, and per route id its summary, request example and every status it can send.
+ * lib/tools/openapi builds openapi.json from this file, lib/routes.ts and the request schemas of
+ * lib/http/schemas.ts; the tests check every response they receive against that document.
+ *
+ * Data only, read by tools and tests: no Lambda imports it, so none carries a schema validator.
+ * Field names, casing and statuses follow the contract (API.md); examples are the reference's.
+ */
+
+/** A JSON Schema (2020-12) object, written as a literal. */
+export type JsonSchema = { readonly [keyword: string]: unknown };
+
+const dateTime = (description: string, example: string) => ({ type: 'string', format: 'date-time', description, examples: [example] });
+
+/** Response bodies, by component name. Objects are closed: a field the contract lacks is a bug. */
+export const responseSchemas = {
+  Error: {
+    type: 'object',
+    description: 'Every error answer: a human-readable message, never a stack trace or an internal error name.',
+    required: ['message'],
+    additionalProperties: false,
+    properties: { message: { type: 'string', examples: ['Incorrect username or password'] } },
+  },
+  Success: {
+    type: 'object',
+    required: ['message'],
+    additionalProperties: false,
+    properties: { message: { type: 'string', const: 'Success' } },
+  },
+  LoginResponse: {
+    type: 'object',
+    description: 'The user and a session JWT. PascalCase field names, as in the reference.',
+    required: ['Id', 'Created', 'Username', 'Email', 'Firstname', 'Lastname', 'Token', 'PasswordExpiration'],
+    additionalProperties: false,
+    properties: {
+      Id: { type: 'string', format: 'uuid', examples: ['12345678-1234-1234-1234-123456789abc'] },
+      Created: dateTime('When the user was created (RFC 3339, UTC).', '2023-01-15T10:30:42Z'),
+      Username: { type: 'string', examples: ['john.doe'] },
+      Email: { type: 'string', format: 'email', examples: ['john.doe@example.com'] },
+      Firstname: { type: 'string', examples: ['John'] },
+      Lastname: { type: 'string', examples: ['Doe'] },
+      Token: {
+        type: 'string',
+        description: 'Session JWT (HS256) for the `Authorization: Bearer` header; valid until its `exp`, never past PasswordExpiration.',
+        examples: ['eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...'],
+      },
+      PasswordExpiration: dateTime('When the password expires; after it, login answers 403 (RFC 3339, UTC).', '2024-06-15T18:30:00Z'),
+      RefreshToken: {
+        type: 'string',
+        description: 'Addition: an opaque, single-use token for POST /user/refresh. Present once refresh tokens are in use.',
+      },
+    },
+  },
+  AuthHeader: {
+    type: 'object',
+    description: 'An auth header (API key). Lowercase field names, as in the reference; `expiresAt` and `lastUsed` appear only when set.',
+    required: ['id', 'name', 'token', 'created'],
+    additionalProperties: false,
+    properties: {
+      id: { type: 'string', format: 'uuid', description: 'Auth header ID' },
+      name: { type: 'string', description: 'Auth header name', examples: ['production-api-key'] },
+      token: { type: 'string', description: 'Auth header token value: the credential, sent as `Authorization: Bearer <token>`.' },
+      created: { type: 'string', format: 'date-time', description: 'Creation timestamp' },
+      expiresAt: { type: 'string', format: 'date-time', description: 'Addition: when the key stops being accepted, if it was created with an expiry.' },
+      lastUsed: { type: 'string', format: 'date-time', description: 'Addition (list only): when the key last authenticated a call, to within a few minutes.' },
+    },
+  },
+  AuthHeaderList: {
+    type: 'array',
+    description: "The caller's auth headers, tokens included.",
+    items: { $ref: '#/components/schemas/AuthHeader' },
+  },
+  MeResponse: {
+    type: 'object',
+    description: 'Addition: who the credential belongs to, and which kind of credential it is.',
+    required: ['Id', 'Username', 'Email', 'Firstname', 'Lastname', 'PasswordExpiration', 'AuthMethod'],
+    additionalProperties: false,
+    properties: {
+      Id: { type: 'string', format: 'uuid' },
+      Username: { type: 'string', examples: ['john.doe'] },
+      Email: { type: 'string', format: 'email' },
+      Firstname: { type: 'string' },
+      Lastname: { type: 'string' },
+      PasswordExpiration: { type: 'string', format: 'date-time' },
+      AuthMethod: { type: 'string', enum: ['jwt', 'authheader'] },
+      AuthHeaderId: { type: 'string', format: 'uuid', description: 'Present when the credential is an auth header.' },
+    },
+  },
+} as const satisfies Record<string, JsonSchema>;
+
+export type ResponseSchemaName = keyof typeof responseSchemas;
+
+/** Response headers, by component name. */
+export const responseHeaders = {
+  RetryAfter: { description: 'Seconds to wait before trying again.', required: true, schema: { type: 'integer', minimum: 0 } },
+  WwwAuthenticate: { description: 'The scheme the route expects (RFC 6750).', required: true, schema: { type: 'string', const: 'Bearer' } },
+} as const;
+
+export type ResponseHeaderName = keyof typeof responseHeaders;
+
+export interface ResponseDoc {
+  readonly description: string;
+  readonly schema: ResponseSchemaName;
+  readonly example?: unknown;
+  readonly headers?: readonly ResponseHeaderName[];
+}
+
+const error = (description: string, example: string, headers?: readonly ResponseHeaderName[]): ResponseDoc => ({ description, schema: 'Error', example: { message: example }, ...(headers ? { headers } : {}) });
+
+/** The error answers routes share, by component name (a route lists the ones it can send). */
+export const errorResponses = {
+  BadRequest: error('The body is not JSON, or does not match the request schema (the message says which field).', '"username" is required'),
+  IncorrectCredentials: error('Incorrect credentials: unknown user and wrong password answer alike.', 'Incorrect username or password'),
+  InvalidSession: error('Missing, malformed, invalid or expired credential: the same answer whatever the reason.', 'Missing, invalid or expired token', ['WwwAuthenticate']),
+  PasswordExpired: error('Password expired: the password was right, but no token is issued.', 'Password expired; ask an administrator to set a new one'),
+  NotFound: error('No such auth header for this user (unknown, or another user\'s: indistinguishable). Nothing changed.', 'Auth header not found'),
+  Conflict: error('The user already holds the maximum number of auth headers. Nothing is stored.', 'Too many auth headers'),
+  PayloadTooLarge: error('The request body is over the size limit.', 'request body must be at most 16384 bytes'),
+  TooManyRequests: error('Throttled: too many failed logins for this username or address, or too many requests.', 'Too many failed login attempts; try again later', ['RetryAfter']),
+  InternalError: error('Unexpected failure; details are only in the service logs.', 'Internal server error'),
+  ServiceUnavailable: error('A dependency (database, key store) is unavailable. Nothing changed.', 'Service temporarily unavailable', ['RetryAfter']),
+} as const satisfies Record<string, ResponseDoc>;
+
+export type ErrorResponseName = keyof typeof errorResponses;
+
+export interface RequestDoc {
+  readonly description: string;
+  readonly example: Readonly<Record<string, unknown>>;
+  /** Only for a route whose entry in lib/routes.ts declares no `body` (then this schema is documented). */
+  readonly schema?: JsonSchema;
+  /** Default true; false for an optional body. */
+  readonly required?: boolean;
+}
+
+export interface RouteDoc {
+  readonly summary: string;
+  readonly description: string;
+  readonly tag: 'User' | 'Auth headers';
+  /** Required when the route takes a body. */
+  readonly request?: RequestDoc;
+  /** Every status the route can answer: a body description, or a shared error answer by name. */
+  readonly responses: Readonly<Record<number, ResponseDoc | ErrorResponseName>>;
+}
+
+// Answers any route can give: gateway throttling, an unexpected failure, a dependency down.
+const ANY_ROUTE = { 429: 'TooManyRequests', 500: 'InternalError', 503: 'ServiceUnavailable' } as const;
+// Answers a route with a JSON body can give before it does anything.
+const WITH_BODY = { 400: 'BadRequest', 413: 'PayloadTooLarge' } as const;
+
+const loginExample = {
+  Id: '12345678-1234-1234-1234-123456789abc',
+  Created: '2023-01-15T10:30:42Z',
+  Username: 'john.doe',
+  Email: 'john.doe@example.com',
+  Firstname: 'John',
+  Lastname: 'Doe',
+  Token: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...',
+  PasswordExpiration: '2024-06-15T18:30:00Z',
+};
+
+const authHeaderExample = {
+  id: '9b2f3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
+  name: 'production-api-key',
+  token: 'ahk_Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx',
+  created: '2023-01-15T10:35:00Z',
+};
+
+/**
+ * Each route's documentation, by its id in lib/routes.ts. The generator fails for a route listed
+ * there without an entry here, and emits only routes that are listed there.
+ */
+export const routeDocs = {
+  Login: {
+    tag: 'User',
+    summary: 'Log in',
+    description: 'Exchanges a username and password for the user\'s profile and a session JWT. The JWT authenticates the auth-header routes (and, through the authorizer, the product\'s other APIs).',
+    request: { description: 'The credentials.', example: { username: 'john.doe', password: 'SecurePass123!' } },
+    responses: {
+      200: { description: 'Successful authentication', schema: 'LoginResponse', example: loginExample },
+      ...WITH_BODY,
+      401: 'IncorrectCredentials',
+      403: 'PasswordExpired',
+      ...ANY_ROUTE,
+    },
+  },
+  AuthHeaderAdd: {
+    tag: 'Auth headers',
+    summary: 'Create an auth header',
+    description: 'Creates an auth header (API key) for the logged-in user. The answer holds its token, the credential machine clients send.',
+    request: { description: 'The new auth header\'s name (1-128 characters).', example: { name: 'production-api-key' } },
+    responses: {
+      200: { description: 'Auth header created successfully', schema: 'AuthHeader', example: authHeaderExample },
+      ...WITH_BODY,
+      401: 'InvalidSession',
+      409: 'Conflict',
+      ...ANY_ROUTE,
+    },
+  },
+  AuthHeaderList: {
+    tag: 'Auth headers',
+    summary: 'List auth headers',
+    description: 'The logged-in user\'s auth headers, each with its token (stored encrypted, decrypted for this answer).',
+    responses: {
+      200: { description: 'List of auth headers', schema: 'AuthHeaderList', example: [authHeaderExample] },
+      401: 'InvalidSession',
+      ...ANY_ROUTE,
+    },
+  },
+  AuthHeaderDelete: {
+    tag: 'Auth headers',
+    summary: 'Delete an auth header',
+    description: 'Deletes one of the logged-in user\'s auth headers, named by its token (not its id).',
+    request: { description: 'The token of the auth header to delete.', example: { text: authHeaderExample.token } },
+    responses: {
+      200: { description: 'Auth header deleted successfully', schema: 'Success', example: { message: 'Success' } },
+      ...WITH_BODY,
+      401: 'InvalidSession',
+      404: 'NotFound',
+      ...ANY_ROUTE,
+    },
+  },
+
+  // ---------------------------------------------------------------------------------------------
+  // Additions beyond the reference (API.md), described ahead of their routes: each appears in the
+  // document once its id is listed in lib/routes.ts. The `schema` of a request is documented only
+  // while the route declares no `body`; once it does, the validator's schema is the one documented.
+  // ---------------------------------------------------------------------------------------------
+
+  UserMe: {
+    tag: 'User',
+    summary: 'Who am I',
+    description:
+      'The way to check a credential: a session JWT or an auth header token, through the Lambda authorizer. An auth header keeps working after its owner\'s password expires; a JWT never outlives the password.',
+    responses: {
+      200: {
+        description: 'The credential\'s user, and which kind of credential it is.',
+        schema: 'MeResponse',
+        example: { Id: loginExample.Id, Username: 'john.doe', Email: 'john.doe@example.com', Firstname: 'John', Lastname: 'Doe', PasswordExpiration: loginExample.PasswordExpiration, AuthMethod: 'authheader', AuthHeaderId: authHeaderExample.id },
+      },
+      401: 'InvalidSession',
+      ...ANY_ROUTE,
+    },
+  },
+  UserPassword: {
+    tag: 'User',
+    summary: 'Change the password',
+    description:
+      'Sets a new password given the current one, whether or not it has expired (the way out of an expired password). Ends every earlier session of the user; auth headers stay. Wrong credentials answer as login does.',
+    request: {
+      description: 'The credentials and the new password.',
+      example: { username: 'john.doe', password: 'SecurePass123!', newPassword: 'Correct-Horse-Battery-9' },
+      schema: {
+        type: 'object',
+        required: ['username', 'password', 'newPassword'],
+        properties: { username: { type: 'string', minLength: 1 }, password: { type: 'string', minLength: 1 }, newPassword: { type: 'string', minLength: 1 } },
+      },
+    },
+    responses: {
+      200: { description: 'Password changed: the login answer, with a new session.', schema: 'LoginResponse', example: { ...loginExample, RefreshToken: 'rt_Zm9vYmFyYmF6cXV4' } },
+      ...WITH_BODY,
+      401: 'IncorrectCredentials',
+      ...ANY_ROUTE,
+    },
+  },
+  UserRefresh: {
+    tag: 'User',
+    summary: 'Refresh a session',
+    description:
+      'Exchanges a refresh token for a new JWT and a new refresh token; the one sent is used up. Reusing a used refresh token (after a short grace) ends the whole session.',
+    request: {
+      description: 'The refresh token from the last login, password change or refresh.',
+      example: { refreshToken: 'rt_Zm9vYmFyYmF6cXV4' },
+      schema: { type: 'object', required: ['refreshToken'], properties: { refreshToken: { type: 'string', minLength: 1 } } },
+    },
+    responses: {
+      200: { description: 'A new JWT and refresh token: the login answer.', schema: 'LoginResponse', example: { ...loginExample, RefreshToken: 'rt_YmF6cXV4Zm9vYmFy' } },
+      ...WITH_BODY,
+      401: 'InvalidSession',
+      403: 'PasswordExpired',
+      ...ANY_ROUTE,
+    },
+  },
+  UserLogout: {
+    tag: 'User',
+    summary: 'Log out',
+    description: 'Ends the current session (its JWT and refresh token), or every session of the user with `all: true`. Auth headers are not affected.',
+    request: {
+      description: 'Optional: `{ "all": true }` ends every session of the user.',
+      required: false,
+      example: { all: true },
+      schema: { type: 'object', properties: { all: { type: 'boolean' } } },
+    },
+    responses: {
+      200: { description: 'Logged out', schema: 'Success', example: { message: 'Success' } },
+      ...WITH_BODY,
+      401: 'InvalidSession',
+      ...ANY_ROUTE,
+    },
+  },
+} as const satisfies Record<string, RouteDoc>;

@@ -1,0 +1,506 @@
+/* Generated from openapi.json by `npm run openapi` (openapi-typescript). Do not edit. */
+
+export interface paths {
+    "/user/login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log in
+         * @description Exchanges a username and password for the user's profile and a session JWT. The JWT authenticates the auth-header routes (and, through the authorizer, the product's other APIs).
+         */
+        post: operations["Login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/authheader/add": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create an auth header
+         * @description Creates an auth header (API key) for the logged-in user. The answer holds its token, the credential machine clients send.
+         */
+        post: operations["AuthHeaderAdd"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/authheader/list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List auth headers
+         * @description The logged-in user's auth headers, each with its token (stored encrypted, decrypted for this answer).
+         */
+        get: operations["AuthHeaderList"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/authheader/delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Delete an auth header
+         * @description Deletes one of the logged-in user's auth headers, named by its token (not its id).
+         */
+        post: operations["AuthHeaderDelete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export type webhooks = Record<string, never>;
+export interface components {
+    schemas: {
+        LoginRequest: {
+            username: string;
+            password: string;
+        };
+        AddAuthHeaderRequest: {
+            name: string;
+        };
+        DeleteAuthHeaderRequest: {
+            text: string;
+        };
+        /** @description Every error answer: a human-readable message, never a stack trace or an internal error name. */
+        Error: {
+            /** @example Incorrect username or password */
+            message: string;
+        };
+        Success: {
+            /** @constant */
+            message: "Success";
+        };
+        /** @description The user and a session JWT. PascalCase field names, as in the reference. */
+        LoginResponse: {
+            /**
+             * Format: uuid
+             * @example 12345678-1234-1234-1234-123456789abc
+             */
+            Id: string;
+            /**
+             * Format: date-time
+             * @description When the user was created (RFC 3339, UTC).
+             * @example 2023-01-15T10:30:42Z
+             */
+            Created: string;
+            /** @example john.doe */
+            Username: string;
+            /**
+             * Format: email
+             * @example john.doe@example.com
+             */
+            Email: string;
+            /** @example John */
+            Firstname: string;
+            /** @example Doe */
+            Lastname: string;
+            /**
+             * @description Session JWT (HS256) for the `Authorization: Bearer` header; valid until its `exp`, never past PasswordExpiration.
+             * @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...
+             */
+            Token: string;
+            /**
+             * Format: date-time
+             * @description When the password expires; after it, login answers 403 (RFC 3339, UTC).
+             * @example 2024-06-15T18:30:00Z
+             */
+            PasswordExpiration: string;
+            /** @description Addition: an opaque, single-use token for POST /user/refresh. Present once refresh tokens are in use. */
+            RefreshToken?: string;
+        };
+        /** @description An auth header (API key). Lowercase field names, as in the reference; `expiresAt` and `lastUsed` appear only when set. */
+        AuthHeader: {
+            /**
+             * Format: uuid
+             * @description Auth header ID
+             */
+            id: string;
+            /**
+             * @description Auth header name
+             * @example production-api-key
+             */
+            name: string;
+            /** @description Auth header token value: the credential, sent as `Authorization: Bearer <token>`. */
+            token: string;
+            /**
+             * Format: date-time
+             * @description Creation timestamp
+             */
+            created: string;
+            /**
+             * Format: date-time
+             * @description Addition: when the key stops being accepted, if it was created with an expiry.
+             */
+            expiresAt?: string;
+            /**
+             * Format: date-time
+             * @description Addition (list only): when the key last authenticated a call, to within a few minutes.
+             */
+            lastUsed?: string;
+        };
+        /** @description The caller's auth headers, tokens included. */
+        AuthHeaderList: components["schemas"]["AuthHeader"][];
+    };
+    responses: {
+        /** @description The body is not JSON, or does not match the request schema (the message says which field). */
+        BadRequest: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "message": "\"username\" is required"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Incorrect credentials: unknown user and wrong password answer alike. */
+        IncorrectCredentials: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "message": "Incorrect username or password"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Missing, malformed, invalid or expired credential: the same answer whatever the reason. */
+        InvalidSession: {
+            headers: {
+                "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "message": "Missing, invalid or expired token"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Password expired: the password was right, but no token is issued. */
+        PasswordExpired: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "message": "Password expired; ask an administrator to set a new one"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description No such auth header for this user (unknown, or another user's: indistinguishable). Nothing changed. */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "message": "Auth header not found"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The user already holds the maximum number of auth headers. Nothing is stored. */
+        Conflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "message": "Too many auth headers"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description The request body is over the size limit. */
+        PayloadTooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "message": "request body must be at most 16384 bytes"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Throttled: too many failed logins for this username or address, or too many requests. */
+        TooManyRequests: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "message": "Too many failed login attempts; try again later"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description Unexpected failure; details are only in the service logs. */
+        InternalError: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "message": "Internal server error"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description A dependency (database, key store) is unavailable. Nothing changed. */
+        ServiceUnavailable: {
+            headers: {
+                "Retry-After": components["headers"]["RetryAfter"];
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "message": "Service temporarily unavailable"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+    };
+    parameters: never;
+    requestBodies: never;
+    headers: {
+        /** @description Seconds to wait before trying again. */
+        RetryAfter: number;
+        /** @description The scheme the route expects (RFC 6750). */
+        WwwAuthenticate: "Bearer";
+    };
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    Login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The credentials. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "username": "john.doe",
+                 *       "password": "SecurePass123!"
+                 *     }
+                 */
+                "application/json": components["schemas"]["LoginRequest"];
+            };
+        };
+        responses: {
+            /** @description Successful authentication */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "Id": "12345678-1234-1234-1234-123456789abc",
+                     *       "Created": "2023-01-15T10:30:42Z",
+                     *       "Username": "john.doe",
+                     *       "Email": "john.doe@example.com",
+                     *       "Firstname": "John",
+                     *       "Lastname": "Doe",
+                     *       "Token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...",
+                     *       "PasswordExpiration": "2024-06-15T18:30:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["LoginResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["IncorrectCredentials"];
+            403: components["responses"]["PasswordExpired"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    AuthHeaderAdd: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The new auth header's name (1-128 characters). */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "production-api-key"
+                 *     }
+                 */
+                "application/json": components["schemas"]["AddAuthHeaderRequest"];
+            };
+        };
+        responses: {
+            /** @description Auth header created successfully */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "9b2f3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *       "name": "production-api-key",
+                     *       "token": "ahk_Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx",
+                     *       "created": "2023-01-15T10:35:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AuthHeader"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["InvalidSession"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    AuthHeaderList: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description List of auth headers */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example [
+                     *       {
+                     *         "id": "9b2f3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *         "name": "production-api-key",
+                     *         "token": "ahk_Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx",
+                     *         "created": "2023-01-15T10:35:00Z"
+                     *       }
+                     *     ]
+                     */
+                    "application/json": components["schemas"]["AuthHeaderList"];
+                };
+            };
+            401: components["responses"]["InvalidSession"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    AuthHeaderDelete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The token of the auth header to delete. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "text": "ahk_Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx"
+                 *     }
+                 */
+                "application/json": components["schemas"]["DeleteAuthHeaderRequest"];
+            };
+        };
+        responses: {
+            /** @description Auth header deleted successfully */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Success"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Success"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["InvalidSession"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+}
