@@ -3,7 +3,7 @@
  * response.
  */
 import { forbidden, tooManyRequests, unauthorized } from '../http/errors';
-import { LoginThrottledError } from '../data/loginThrottleRepository';
+import { LoginThrottledError, TOO_MANY_ATTEMPTS } from '../data/loginThrottleRepository';
 import { loginThrottle, users } from '../data/repositories';
 import { issueSessionToken } from '../auth/jwt';
 import { prepareDummyHash, verifyPassword } from '../auth/passwords';
@@ -21,19 +21,22 @@ export interface LoginResponse {
 }
 
 export const INCORRECT_CREDENTIALS = 'Incorrect username or password';
-export const TOO_MANY_ATTEMPTS = 'Too many failed login attempts; try again later';
+export { TOO_MANY_ATTEMPTS };
 
 prepareDummyHash();
 
-/** Charges the attempt to the username and the source IP, or answers 429 before any bcrypt work. */
+/**
+ * Charges the attempt to its counters (username with address, username, address), or answers 429
+ * before any bcrypt work, having charged nothing.
+ */
 async function beginAttempt(username: string, sourceIp: string, now: Date) {
   try {
     return await loginThrottle.beginAttempt(username, sourceIp, now);
   } catch (error) {
     // Same answer whether or not the username exists: the counters are keyed by what was typed.
     if (error instanceof LoginThrottledError) {
-      const throttled = tooManyRequests(TOO_MANY_ATTEMPTS, error.retryAfterSeconds);
-      throttled.cause = error; // which counter refused, for the log line only
+      const throttled = tooManyRequests(error.message, error.retryAfterSeconds);
+      throttled.cause = { message: error.detail }; // which counter refused, for the log line only
       throw throttled;
     }
     throw error;
@@ -44,15 +47,16 @@ export async function login(username: string, password: string, sourceIp: string
   // The user is read while the attempt is charged: the read costs nothing if the throttle refuses,
   // and bcrypt still runs only after the throttle has let the attempt through.
   const [attempt, user] = await Promise.all([beginAttempt(username, sourceIp, now), users.findByUsername(username)]);
-  // Unknown user and wrong password do the same bcrypt work and give the same answer.
+  // Unknown user and wrong password do the same bcrypt work, the same write and give the same answer.
   const passwordMatches = await verifyPassword(password, user?.passwordHash);
-  if (!user || !passwordMatches) throw unauthorized(INCORRECT_CREDENTIALS);
+  if (!user || !passwordMatches) {
+    await loginThrottle.recordFailure(attempt);
+    throw unauthorized(INCORRECT_CREDENTIALS);
+  }
+  // A right password writes nothing: its charge stops counting on its own within seconds.
   // Only after the password is proven correct may the caller learn that it has expired.
-  const expired = Date.parse(user.passwordExpiration) <= now.getTime();
-  // The password is proven: the username's failure count starts again (expired or not).
-  const [, issued] = await Promise.all([loginThrottle.recordSuccess(attempt, now), expired ? undefined : issueSessionToken(user, now)]);
-  if (!issued) throw forbidden('Password expired; ask an administrator to set a new one');
-  const { token } = issued;
+  if (Date.parse(user.passwordExpiration) <= now.getTime()) throw forbidden('Password expired; ask an administrator to set a new one');
+  const { token } = await issueSessionToken(user, now);
   return {
     Id: user.id,
     Created: user.created,
