@@ -9,22 +9,58 @@ import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dyn
 import bcrypt from 'bcryptjs';
 import { config } from '../lib/config';
 import { documentClient } from '../lib/data/client';
-import { authHeaderKeys as keys } from '../lib/data/table';
+import { authHeaderKeys as keys, usernameKey } from '../lib/data/table';
+import { PROFILE_ATTRIBUTES } from '../lib/data/userRepository';
 import type { BenchUser } from './fixtures';
 
-const PROFILE_ATTRIBUTES = ['id', 'username', 'email', 'firstname', 'lastname', 'created', 'passwordHash', 'passwordVersion', 'passwordExpiration'];
+/**
+ * The throttle's charge: one transaction adding an in-flight element to three counters (username
+ * with address, username, address), shaped as lib/data/loginThrottleRepository.ts does. Fresh keys
+ * each time, since these charges are never settled and would fill their counters.
+ */
+function throttleCharge(): TransactWriteCommand {
+  const nowMs = Date.now();
+  const element = `${nowMs}:${randomBytes(6).toString('base64url')}`;
+  const update = (limit: number) => ({
+    Update: {
+      TableName: config.tables.loginThrottle,
+      Key: { key: `floor#${randomBytes(32).toString('base64url')}` },
+      UpdateExpression: 'SET #room = if_not_exists(#room, :limit), #expiresAt = if_not_exists(#expiresAt, :expiresAt) ADD #inflight :element, #v :one',
+      ConditionExpression:
+        'attribute_not_exists(#key) OR (#expiresAt > :nowS AND (attribute_not_exists(#lockedUntil) OR #lockedUntil <= :nowMs) AND ((attribute_not_exists(#inflight) AND #room > :zero) OR size(#inflight) < #room))',
+      ExpressionAttributeNames: { '#key': 'key', '#room': 'room', '#inflight': 'inflight', '#lockedUntil': 'lockedUntil', '#expiresAt': 'expiresAt', '#v': 'v' },
+      ExpressionAttributeValues: {
+        ':limit': limit,
+        ':expiresAt': Math.floor(nowMs / 1000) + 3600,
+        ':element': new Set([element]),
+        ':one': 1,
+        ':zero': 0,
+        ':nowS': Math.floor(nowMs / 1000),
+        ':nowMs': nowMs,
+      },
+    },
+  });
+  return new TransactWriteCommand({ TransactItems: [update(config.loginMaxFailuresPerUser), update(config.loginMaxFailuresPerUserAllIps), update(config.loginMaxFailuresPerIp)] });
+}
 
-/** Login's floor: the user's GetItem, then one bcrypt compare at the configured cost. */
+/**
+ * Login's floor: the throttle's charge and the user's GetItem side by side (as the service issues
+ * them), then one bcrypt compare at the configured cost. Nothing after bcrypt: a success writes
+ * nothing.
+ */
 export async function loginFloor(user: BenchUser): Promise<void> {
-  const { Item } = await documentClient.send(
-    new GetCommand({
-      TableName: config.tables.users,
-      Key: { username: user.record.username },
-      ConsistentRead: true,
-      ProjectionExpression: PROFILE_ATTRIBUTES.map((_, i) => `#a${i}`).join(', '),
-      ExpressionAttributeNames: Object.fromEntries(PROFILE_ATTRIBUTES.map((name, i) => [`#a${i}`, name])),
-    }),
-  );
+  const [, { Item }] = await Promise.all([
+    documentClient.send(throttleCharge()),
+    documentClient.send(
+      new GetCommand({
+        TableName: config.tables.users,
+        Key: { username: usernameKey(user.record.username) },
+        ConsistentRead: true,
+        ProjectionExpression: PROFILE_ATTRIBUTES.map((_, i) => `#a${i}`).join(', '),
+        ExpressionAttributeNames: Object.fromEntries(PROFILE_ATTRIBUTES.map((name, i) => [`#a${i}`, name])),
+      }),
+    ),
+  ]);
   if (!(await bcrypt.compare(user.password, String(Item?.passwordHash)))) throw new Error('login floor: password did not match');
 }
 
@@ -33,7 +69,7 @@ export async function listFloor(user: BenchUser): Promise<number> {
   const profile = documentClient.send(
     new GetCommand({
       TableName: config.tables.users,
-      Key: { username: user.record.username },
+      Key: { username: usernameKey(user.record.username) },
       ConsistentRead: true,
       ProjectionExpression: 'id, passwordVersion',
     }),
@@ -64,7 +100,7 @@ function profileCondition(user: BenchUser) {
   return {
     ConditionCheck: {
       TableName: config.tables.users,
-      Key: { username: user.record.username },
+      Key: { username: usernameKey(user.record.username) },
       ConditionExpression: 'id = :userId AND passwordVersion = :passwordVersion',
       ExpressionAttributeValues: { ':userId': user.record.id, ':passwordVersion': user.record.passwordVersion },
     },

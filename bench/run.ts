@@ -1,9 +1,10 @@
 /**
- * `npm run bench [-- --out <path>] [--quick] [--variants]`: starts its own in-memory DynamoDB Local
+ * `npm run bench [-- --out <path>] [--quick] [--variants] [--only <section,...>]`: starts its own in-memory DynamoDB Local
  * on a free port, points the service at it, runs every section and prints the table; the same
  * numbers go to .data/bench.json (or --out). Not part of `npm test`; takes about 4 minutes.
  * `--quick` is a smoke run with few samples; `--variants` runs only the cold-start exploration of
- * bundling settings (ESM/CJS, minify, splitting, source maps).
+ * bundling settings (ESM/CJS, minify, splitting, source maps); `--only login,throughput` runs just
+ * those sections (names as in the progress lines; the bcrypt trade-off is `bcrypt`).
  */
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
@@ -16,6 +17,7 @@ const { values } = parseArgs({
     out: { type: 'string', default: '.data/bench.json' },
     quick: { type: 'boolean', default: false },
     variants: { type: 'boolean', default: false },
+    only: { type: 'string' },
   },
 });
 
@@ -33,7 +35,7 @@ async function main(): Promise<void> {
   process.env.DYNAMODB_ENDPOINT = database.endpoint;
   try {
     const { runBenchmark } = await import('./bench');
-    await runBenchmark({ out: resolve(values.out as string), quick: Boolean(values.quick), variants: Boolean(values.variants) });
+    await runBenchmark({ out: resolve(values.out as string), quick: Boolean(values.quick), variants: Boolean(values.variants), only: values.only ? String(values.only).split(',').map((name) => name.trim()) : undefined });
   } finally {
     await database.stop();
   }

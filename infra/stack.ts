@@ -102,7 +102,7 @@ export class AuthServiceStack extends Stack {
     // POST /user/login — public: reads named profile attributes, keeps throttle counters, signs JWTs.
     this.endpoint('Login', settings.login)
       .allow(users, ['GetItem'], LOGIN_USER_READ)
-      .allow(loginThrottle, ['GetItem', 'UpdateItem', 'DeleteItem'])
+      .allow(loginThrottle, ['GetItem', 'UpdateItem'])
       .useSecrets(jwt);
 
     // POST /authheader/add — JWT: writes a header and its lookup item, conditioned on the profile.

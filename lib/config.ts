@@ -21,8 +21,13 @@ export interface Config {
   jwtAudience: string;
   /** Largest accepted request body in bytes (413 above). */
   maxBodyBytes: number;
-  /** Login throttling: consecutive failures per username before 429, and per source IP. */
+  /**
+   * Login throttling (lib/data/loginThrottleRepository.ts): failures per username *and* source
+   * address together before the back-off; per username across all addresses; per address across
+   * all usernames.
+   */
   loginMaxFailuresPerUser: number;
+  loginMaxFailuresPerUserAllIps: number;
   loginMaxFailuresPerIp: number;
   /** Longest back-off a throttled username or IP can be given, in seconds. */
   loginMaxLockoutSeconds: number;
@@ -96,6 +101,7 @@ export function loadConfig(env: Env = process.env): Config {
     jwtAudience: stringFromEnv(env, 'JWT_AUDIENCE', 'auth-service-api'),
     maxBodyBytes: intFromEnv(env, 'MAX_BODY_BYTES', 16 * 1024, 256, 1024 * 1024),
     loginMaxFailuresPerUser: intFromEnv(env, 'LOGIN_MAX_FAILURES_PER_USER', 5, 1, 100),
+    loginMaxFailuresPerUserAllIps: intFromEnv(env, 'LOGIN_MAX_FAILURES_PER_USER_ALL_IPS', 50, 1, 10000),
     loginMaxFailuresPerIp: intFromEnv(env, 'LOGIN_MAX_FAILURES_PER_IP', 100, 1, 100000),
     loginMaxLockoutSeconds: intFromEnv(env, 'LOGIN_MAX_LOCKOUT_SECONDS', 900, 1, 3600),
     corsOrigins: (env.CORS_ORIGINS ?? '')

@@ -28,9 +28,10 @@ function rows(name: string, result: LoadResult, concurrency: number): Row[] {
 }
 
 /**
- * Login load uses one user per connection: the throttle charges each attempt to its username before
- * bcrypt and takes the charge back on success, so more than LOGIN_MAX_FAILURES_PER_USER concurrent
- * logins of one username would be refused (429) even with the right password.
+ * Login load uses one user per connection: the throttle charges each attempt to its username (and
+ * address) before bcrypt, and a success's charge counts until it ages out, so more than
+ * LOGIN_MAX_FAILURES_PER_USER logins of one username from one address within the in-flight time
+ * would be refused (429) even with the right password.
  */
 export async function benchThroughput(fixtures: Fixtures, listUser: BenchUser, loginUsers: readonly BenchUser[], options: BenchOptions): Promise<SectionResult> {
   const { api } = fixtures;
@@ -45,7 +46,8 @@ export async function benchThroughput(fixtures: Fixtures, listUser: BenchUser, l
     durationMs,
     rampMs,
   );
-  // Correct credentials only: the per-IP count (all of these share 127.0.0.1) keeps only failures.
+  // Correct credentials only: the per-IP count (all of these share 127.0.0.1) keeps only failures
+  // and the attempts of the last couple of seconds, well below its limit at this concurrency.
   const login = await closedLoopLoad(
     async (worker) => {
       const user = loginUsers[worker % loginUsers.length] as BenchUser;

@@ -150,6 +150,8 @@ export async function getJwtKeys(): Promise<JwtKeys> {
     if (typeof kid !== 'string' || !KID_PATTERN.test(kid)) {
       throw new KeyConfigError('every JWT key needs a "kid" of letters, digits, "_" or "-"');
     }
+    // A repeated kid would let one entry silently replace another (the old key signing new tokens).
+    if (byKid.has(kid)) throw new KeyConfigError(`the JWT key set names kid "${kid}" more than once; every key (current and previous) needs its own kid`);
     byKid.set(kid, deriveKey(k, 'jwt'));
   }
   const currentKid = secret.kid as string;

@@ -10,7 +10,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AuthHeaderNotFoundError, StaleSessionError } from '../errors';
-import { authHeaderKeys as keys } from './table';
+import { authHeaderKeys as keys, usernameKey } from './table';
 
 /** Who is acting: the verified session's user. */
 export interface Owner {
@@ -47,7 +47,7 @@ export class AuthHeaderRepository {
     return {
       ConditionCheck: {
         TableName: this.usersTableName,
-        Key: { username: owner.username },
+        Key: { username: usernameKey(owner.username) },
         ConditionExpression: 'id = :userId AND passwordVersion = :passwordVersion',
         ExpressionAttributeValues: { ':userId': owner.userId, ':passwordVersion': owner.passwordVersion },
       },
@@ -92,7 +92,7 @@ export class AuthHeaderRepository {
     const { Item } = await this.client.send(
       new GetCommand({
         TableName: this.usersTableName,
-        Key: { username: owner.username },
+        Key: { username: usernameKey(owner.username) },
         ConsistentRead: true,
         ProjectionExpression: 'id, passwordVersion',
       }),

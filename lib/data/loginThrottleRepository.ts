@@ -1,66 +1,99 @@
 /**
- * Login throttling: failure counters per username and per source IP in the loginThrottle table, so
- * every Lambda instance sees the same counts. Only GetItem, UpdateItem (alone or two in one
- * TransactWriteItems, which IAM authorises as UpdateItem) and DeleteItem are used: the login
- * function's IAM grant on this table is exactly those.
+ * Login throttling: failure counters in the loginThrottle table, so every Lambda instance sees the
+ * same counts. Three counters per attempt (Auth0's model):
+ * - `pair`: the username together with the source address. Backs off first, so one address that
+ *   keeps failing is throttled for that username without locking the owner out elsewhere;
+ * - `user`: the username across all addresses (distributed guessing), a higher limit;
+ * - `ip`: the address across all usernames (spraying).
+ * Only GetItem and UpdateItem are used (TransactWriteItems of Updates is authorised as UpdateItem).
  *
- * An attempt is counted *before* the password is checked (bcrypt is the CPU amplifier), and the
- * count is taken with conditional writes, so parallel requests cannot all slip past the limit:
- * - below the limit, one atomic `ADD failures 1` conditioned on "still below, not locked" (for the
- *   IP and the username together in one transaction: one round trip in the common case);
- * - at or past it, a compare-and-set on the value just read that also sets the lock-out end
- *   (`lockedUntil`), 2^(failures - limit) seconds, capped. A lost race re-reads, a few times.
- * A counter is forgotten `windowSeconds` after it started (or after its last lock-out ended); the
- * table's TTL (`expiresAt`) deletes it later, so reads ignore expired items themselves.
+ * Each counter item holds `room` (failures still allowed before the back-off: limit - failures) and
+ * `inflight`, a string set with one element per attempt whose password check may still be running.
+ * An attempt is charged *before* bcrypt (the CPU amplifier) by adding its element, on condition
+ * that `size(inflight) < room` — the one comparison DynamoDB can make between two attributes, and
+ * the reason for keeping `room` rather than a failure count. A failure then moves its element into
+ * the count (`room - 1`); a success writes nothing: its element simply stops counting once it is
+ * `inflightSeconds` old, and is swept out the next time the set fills up. So a parallel burst gets
+ * at most `room` password checks, the success path adds no round trip after bcrypt, and the common
+ * case is one transaction before bcrypt for all three counters.
  *
- * Keys are SHA-256 digests (`user#...`, `ip#...`): the table never holds what someone typed as a
- * username (sometimes their password, typed into the wrong field). An IPv6 client is counted by
- * its /64, which one host can rotate through freely.
+ * Past the limit an attempt is let through only when the back-off has ended and nothing else is in
+ * flight, by a compare-and-set (on the version `v`) that also sets the next back-off, 2^(failures -
+ * limit) s capped: one attempt at a time. All writes for one attempt are one transaction, so an
+ * attempt refused by any counter (a 429) charges none of them. A counter is forgotten
+ * `windowSeconds` after it started (or after its last back-off ended); the TTL (`expiresAt`) deletes
+ * it later, so reads ignore expired items themselves.
+ *
+ * Keys are SHA-256 digests (`pair#`, `user#`, `ip#`): the table never holds what someone typed as
+ * a username (sometimes their password, typed into the wrong field). Usernames are counted in their
+ * case-insensitive form, like the users table. An IPv6 client is counted by its /64, which one host
+ * can rotate through freely.
  */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createHash } from 'node:crypto';
+import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { createHash, randomBytes } from 'node:crypto';
 import { isIPv6 } from 'node:net';
 import { ThrottledError } from '../errors';
+import { usernameKey } from './table';
 
 export interface ThrottlePolicy {
-  /** Failures allowed before the first lock-out. */
+  /** Failures allowed before the first back-off. */
   maxFailures: number;
-  /** Longest single lock-out, seconds. */
+  /** Longest single back-off, seconds. */
   maxLockoutSeconds: number;
-  /** How long a counter is remembered after it started or after its last lock-out ended, seconds. */
+  /** How long a counter is remembered after it started or after its last back-off ended, seconds. */
   windowSeconds: number;
 }
 
-/** Too many failures: no password check until `retryAfterSeconds` have passed. */
+export type CounterKind = 'pair' | 'user' | 'ip';
+const KINDS: readonly CounterKind[] = ['pair', 'user', 'ip'];
+
+export interface ThrottlePolicies extends Readonly<Record<CounterKind, ThrottlePolicy>> {
+  /**
+   * How long a charged attempt counts as in flight. Longer than a password check takes, short
+   * enough that an owner's own successful logins stop counting within seconds.
+   */
+  readonly inflightSeconds: number;
+}
+
+export const TOO_MANY_ATTEMPTS = 'Too many failed login attempts; try again later';
+
+/** Too many failures (or attempts in flight): no password check until `retryAfterSeconds` have passed. */
 export class LoginThrottledError extends ThrottledError {
   constructor(
     retryAfterSeconds: number,
     /** Which counter refused (for the logs only; the client's answer is the same for all). */
-    readonly counter: 'user' | 'ip',
+    readonly counter: CounterKind,
   ) {
-    super('Too many failed login attempts; try again later', retryAfterSeconds);
+    super(TOO_MANY_ATTEMPTS, retryAfterSeconds);
+  }
+
+  /** For the log line: which counter refused, never the username or address. */
+  get detail(): string {
+    return `login throttled by the ${this.counter} counter for ${this.retryAfterSeconds} s`;
   }
 }
 
-/** The lock-out after the `failures`-th failure: none below the limit, then 1, 2, 4 ... s, capped. */
+/** The back-off after the `failures`-th failure: none below the limit, then 1, 2, 4 ... s, capped. */
 export function lockoutSeconds(failures: number, policy: Pick<ThrottlePolicy, 'maxFailures' | 'maxLockoutSeconds'>): number {
   if (failures < policy.maxFailures) return 0;
   return Math.min(2 ** (failures - policy.maxFailures), policy.maxLockoutSeconds);
 }
 
-/** The counters one login attempt was charged to. */
+/** The counters one login attempt was charged to, and its element in each `inflight` set. */
 export interface LoginAttempt {
-  readonly userKey: string;
-  readonly ipKey: string;
+  readonly keys: Readonly<Record<CounterKind, string>>;
+  readonly element: string;
 }
 
 interface CounterItem {
-  failures: number;
-  /** Epoch ms; absent when not locked. */
+  room: number;
+  inflight: string[];
+  /** Epoch ms; absent when never backed off in this window. */
   lockedUntil?: number;
   /** Epoch seconds (DynamoDB TTL). */
   expiresAt: number;
+  v: number;
 }
 
 /**
@@ -81,168 +114,197 @@ export function addressBucket(sourceIp: string): string {
 
 const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest('base64url');
 export const throttleKeys = {
-  user: (username: string) => `user#${digest(username)}`,
+  user: (username: string) => `user#${digest(usernameKey(username))}`,
   ip: (sourceIp: string) => `ip#${digest(addressBucket(sourceIp))}`,
+  pair: (username: string, sourceIp: string) => `pair#${digest(`${usernameKey(username)}\0${addressBucket(sourceIp)}`)}`,
 };
 
-// Past this many lost compare-and-set races the counter is under a concurrent burst: refuse.
+// Past this many lost compare-and-set races the counters are under a concurrent burst: refuse.
 const MAX_RACES = 4;
-const NAMES = { '#key': 'key', '#failures': 'failures', '#lockedUntil': 'lockedUntil', '#expiresAt': 'expiresAt' };
+const NAMES = {
+  '#key': 'key',
+  '#room': 'room',
+  '#inflight': 'inflight',
+  '#lockedUntil': 'lockedUntil',
+  '#expiresAt': 'expiresAt',
+  '#v': 'v',
+};
+
+/** What one counter's part of the attempt's transaction is, or why the attempt is refused. */
+type Decision = { update: UpdateInput } | { refuse: number };
 
 export class LoginThrottleRepository {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-    private readonly policies: { readonly user: ThrottlePolicy; readonly ip: ThrottlePolicy },
+    private readonly policies: ThrottlePolicies,
   ) {}
 
   /**
-   * Charges one attempt to the source IP, then to the username, before any password check. Throws
-   * LoginThrottledError when either is locked out; a throttled IP never reaches the user's counter.
-   * The answer depends only on the counters, never on whether the username exists.
+   * Charges one attempt to the three counters, before any password check, or throws
+   * LoginThrottledError having charged none. The answer depends only on the counters, never on
+   * whether the username exists.
    */
   async beginAttempt(username: string, sourceIp: string, now: Date = new Date()): Promise<LoginAttempt> {
-    const attempt = { userKey: throttleKeys.user(username), ipKey: throttleKeys.ip(sourceIp) };
-    if (await this.countBothBelowLimit(attempt, now.getTime())) return attempt;
-    await this.charge(attempt.ipKey, this.policies.ip, 'ip', now);
-    await this.charge(attempt.userKey, this.policies.user, 'user', now);
-    return attempt;
-  }
-
-  /**
-   * The password was right: the username's consecutive failures start again from zero, and the
-   * IP gets its charge back (a success does not wipe the IP's other failures, or one valid account
-   * would let a sprayer reset its own limit).
-   */
-  async recordSuccess(attempt: LoginAttempt, now: Date = new Date()): Promise<void> {
-    await Promise.all([
-      this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { key: attempt.userKey } })),
-      this.refund(attempt.ipKey, now),
-    ]);
-  }
-
-  /** The counter as it stands (tests and operators); undefined when absent or expired. */
-  async read(key: string, now: Date = new Date()): Promise<CounterItem | undefined> {
-    const item = await this.get(key);
-    return item && item.expiresAt > epochSeconds(now.getTime()) ? item : undefined;
-  }
-
-  private async charge(key: string, policy: ThrottlePolicy, counter: 'user' | 'ip', now: Date): Promise<void> {
     const nowMs = now.getTime();
-    if (await this.countBelowLimit(key, policy, nowMs)) return;
-    for (let race = 0; race < MAX_RACES; race++) {
-      const stored = await this.get(key);
-      const current = stored && stored.expiresAt > epochSeconds(nowMs) ? stored : undefined;
-      if (current?.lockedUntil !== undefined && current.lockedUntil > nowMs) {
-        throw new LoginThrottledError(Math.max(1, Math.ceil((current.lockedUntil - nowMs) / 1000)), counter);
-      }
-      if (await this.countAndLock(key, policy, nowMs, stored, current)) return;
+    const attempt: LoginAttempt = {
+      keys: { pair: throttleKeys.pair(username, sourceIp), user: throttleKeys.user(username), ip: throttleKeys.ip(sourceIp) },
+      element: `${nowMs}:${randomBytes(6).toString('base64url')}`,
+    };
+    // The common case: every counter has room, one transaction.
+    let decisions = KINDS.map((kind): Decision => ({ update: this.chargeWithRoom(kind, attempt, nowMs) }));
+    for (let race = 0; race <= MAX_RACES; race++) {
+      const refusal = refusalOf(decisions);
+      if (refusal) throw refusal;
+      const failed = await this.transact(decisions.map((decision) => (decision as { update: UpdateInput }).update));
+      if (failed.length === 0) return attempt;
+      // Look at the counters that said no (as they stood), the others keep their plain charge.
+      const stored = await Promise.all(KINDS.map((kind, i) => (failed.includes(i) ? this.get(attempt.keys[kind]) : undefined)));
+      decisions = await Promise.all(
+        KINDS.map(async (kind, i) => (failed.includes(i) ? this.decide(kind, attempt, stored[i], nowMs) : { update: this.chargeWithRoom(kind, attempt, nowMs) })),
+      );
     }
-    throw new LoginThrottledError(1, counter);
+    throw new LoginThrottledError(1, 'pair');
   }
 
   /**
-   * The common case in one round trip: both counters stay below their limits after this attempt, so
-   * one transaction adds to both (or, if either is at its limit, to neither, and the caller takes
-   * the careful path one counter at a time).
+   * The password was wrong: each counter's in-flight charge becomes a counted failure. (A right
+   * password writes nothing: its charge stops counting on its own.)
    */
-  private async countBothBelowLimit(attempt: LoginAttempt, nowMs: number): Promise<boolean> {
-    if (this.policies.ip.maxFailures < 2 || this.policies.user.maxFailures < 2) return false;
-    const updates = [this.belowLimitUpdate(attempt.ipKey, this.policies.ip, nowMs), this.belowLimitUpdate(attempt.userKey, this.policies.user, nowMs)];
-    try {
-      await this.client.send(new TransactWriteCommand({ TransactItems: updates.map((update) => ({ Update: withNames(update) })) }));
-      return true;
-    } catch (error) {
-      if (error instanceof TransactionCanceledException) return false;
-      throw error;
-    }
+  async recordFailure(attempt: LoginAttempt): Promise<void> {
+    await Promise.all(
+      KINDS.map((kind) =>
+        this.client
+          .send(
+            new UpdateCommand(
+              withNames({
+                TableName: this.tableName,
+                Key: { key: attempt.keys[kind] },
+                UpdateExpression: 'ADD #room :minusOne, #v :one DELETE #inflight :element',
+                // Never on a vanished item: ADD would create one without a TTL.
+                ConditionExpression: 'attribute_exists(#key)',
+                ExpressionAttributeValues: { ':minusOne': -1, ':one': 1, ':element': new Set([attempt.element]) },
+              }),
+            ),
+          )
+          .catch((error: unknown) => {
+            if (!(error instanceof ConditionalCheckFailedException)) throw error;
+          }),
+      ),
+    );
   }
 
-  /** Still below the limit after this attempt, so no lock to set: one conditional write. */
-  private async countBelowLimit(key: string, policy: ThrottlePolicy, nowMs: number): Promise<boolean> {
-    if (policy.maxFailures < 2) return false;
-    return this.conditionalUpdate(this.belowLimitUpdate(key, policy, nowMs));
+  /** A counter as it stands (tests and operators): failures counted, attempts in flight, back-off. */
+  async read(kind: CounterKind, key: string, now: Date = new Date()): Promise<{ failures: number; inflight: number; lockedUntil?: number } | undefined> {
+    const item = await this.get(key);
+    if (!item || item.expiresAt <= epochSeconds(now.getTime())) return undefined;
+    return { failures: this.policies[kind].maxFailures - item.room, inflight: this.live(item, now.getTime()).length, lockedUntil: item.lockedUntil };
   }
 
-  private belowLimitUpdate(key: string, policy: ThrottlePolicy, nowMs: number) {
+  /** Adds the attempt's element where the counter has room (or creates the counter). */
+  private chargeWithRoom(kind: CounterKind, attempt: LoginAttempt, nowMs: number): UpdateInput {
+    const policy = this.policies[kind];
     return {
       TableName: this.tableName,
-      Key: { key },
-      UpdateExpression: 'ADD #failures :one SET #expiresAt = if_not_exists(#expiresAt, :expiresAt)',
+      Key: { key: attempt.keys[kind] },
+      UpdateExpression: 'SET #room = if_not_exists(#room, :limit), #expiresAt = if_not_exists(#expiresAt, :expiresAt) ADD #inflight :element, #v :one',
       ConditionExpression:
-        'attribute_not_exists(#key) OR (#failures < :belowLimit AND #expiresAt > :nowS AND (attribute_not_exists(#lockedUntil) OR #lockedUntil <= :nowMs))',
+        'attribute_not_exists(#key) OR (#expiresAt > :nowS AND (attribute_not_exists(#lockedUntil) OR #lockedUntil <= :nowMs) AND ((attribute_not_exists(#inflight) AND #room > :zero) OR size(#inflight) < #room))',
       ExpressionAttributeValues: {
-        ':one': 1,
-        ':belowLimit': policy.maxFailures - 1,
+        ':limit': policy.maxFailures,
         ':expiresAt': epochSeconds(nowMs) + policy.windowSeconds,
+        ':element': new Set([attempt.element]),
+        ':one': 1,
+        ':zero': 0,
         ':nowS': epochSeconds(nowMs),
         ':nowMs': nowMs,
       },
     };
   }
 
-  /**
-   * Compare-and-set on the item just read (`stored`; `current` is it unless expired): one more
-   * failure and, at the limit or past it, the lock-out that the next attempt will meet.
-   */
-  private async countAndLock(key: string, policy: ThrottlePolicy, nowMs: number, stored: CounterItem | undefined, current: CounterItem | undefined): Promise<boolean> {
-    const failures = (current?.failures ?? 0) + 1;
-    const lockout = lockoutSeconds(failures, policy);
-    const lockedUntil = lockout > 0 ? nowMs + lockout * 1000 : undefined;
-    const expiresAt = Math.max(
-      current?.expiresAt ?? epochSeconds(nowMs) + policy.windowSeconds,
-      lockedUntil === undefined ? 0 : epochSeconds(lockedUntil) + 1 + policy.windowSeconds,
-    );
-    const values: Record<string, unknown> = { ':expiresAt': expiresAt };
-    let update: string;
-    if (current) {
-      update = 'ADD #failures :one SET #expiresAt = :expiresAt';
-      values[':one'] = 1;
+  /** The careful path for a counter that refused the plain charge, from its state as read. */
+  private async decide(kind: CounterKind, attempt: LoginAttempt, stored: CounterItem | undefined, nowMs: number): Promise<Decision> {
+    const policy = this.policies[kind];
+    const key = attempt.keys[kind];
+    if (!stored) return { update: this.chargeWithRoom(kind, attempt, nowMs) };
+    const live = this.live(stored, nowMs);
+    const sets: Record<string, unknown> = { ':inflight': new Set([...live, attempt.element]) };
+    let update = 'SET #inflight = :inflight';
+    if (stored.expiresAt <= epochSeconds(nowMs)) {
+      // The window is over: start counting again (attempts still in flight keep counting).
+      if (live.length >= policy.maxFailures) return { refuse: this.retryAfterInflight(live, nowMs) };
+      update += ', #room = :limit, #expiresAt = :expiresAt REMOVE #lockedUntil';
+      Object.assign(sets, { ':limit': policy.maxFailures, ':expiresAt': epochSeconds(nowMs) + policy.windowSeconds });
+    } else if (stored.lockedUntil !== undefined && stored.lockedUntil > nowMs) {
+      return { refuse: Math.ceil((stored.lockedUntil - nowMs) / 1000) };
+    } else if (stored.room > 0) {
+      if (live.length >= stored.room) return { refuse: this.retryAfterInflight(live, nowMs) };
+      // Room after all once old charges (successes) are swept out: nothing else to change.
     } else {
-      // Absent or expired: start again at one.
-      update = 'SET #failures = :failures, #expiresAt = :expiresAt';
-      values[':failures'] = failures;
+      const failures = policy.maxFailures - stored.room;
+      if (stored.lockedUntil === undefined) {
+        // The limit was just reached: the first back-off starts now. Setting it is not a charge.
+        await this.conditionalUpdate({
+          TableName: this.tableName,
+          Key: { key },
+          UpdateExpression: 'SET #lockedUntil = :lockedUntil ADD #v :one',
+          ConditionExpression: 'attribute_not_exists(#lockedUntil)',
+          ExpressionAttributeValues: { ':lockedUntil': nowMs + lockoutSeconds(failures, policy) * 1000, ':one': 1 },
+        });
+        return { refuse: lockoutSeconds(failures, policy) };
+      }
+      // The back-off is over: one attempt, alone, and the next back-off is set as if it fails.
+      if (live.length > 0) return { refuse: this.retryAfterInflight(live, nowMs) };
+      const lockedUntil = nowMs + lockoutSeconds(failures + 1, policy) * 1000;
+      update += ', #lockedUntil = :lockedUntil, #expiresAt = :expiresAt';
+      Object.assign(sets, { ':lockedUntil': lockedUntil, ':expiresAt': Math.max(stored.expiresAt, epochSeconds(lockedUntil) + 1 + policy.windowSeconds) });
     }
-    if (lockedUntil === undefined) {
-      update += ' REMOVE #lockedUntil';
-    } else {
-      update += ', #lockedUntil = :lockedUntil';
-      values[':lockedUntil'] = lockedUntil;
-    }
-    let condition = 'attribute_not_exists(#key)';
-    if (stored) {
-      condition = '#failures = :readFailures AND #expiresAt = :readExpiresAt';
-      values[':readFailures'] = stored.failures;
-      values[':readExpiresAt'] = stored.expiresAt;
-    }
-    return this.conditionalUpdate({
-      TableName: this.tableName,
-      Key: { key },
-      UpdateExpression: update,
-      ConditionExpression: condition,
-      ExpressionAttributeValues: values,
-    });
+    return {
+      update: {
+        TableName: this.tableName,
+        Key: { key },
+        UpdateExpression: `${update} ADD #v :one`,
+        ConditionExpression: '#v = :v',
+        ExpressionAttributeValues: { ...sets, ':v': stored.v, ':one': 1 },
+      },
+    };
   }
 
-  /** Gives an IP back the charge of an attempt that turned out to be a success. */
-  private async refund(key: string, now: Date): Promise<void> {
-    await this.conditionalUpdate({
-      TableName: this.tableName,
-      Key: { key },
-      UpdateExpression: 'ADD #failures :minusOne',
-      // Never on a vanished or expired item: ADD would create one without a TTL.
-      ConditionExpression: '#failures > :zero AND #expiresAt > :nowS',
-      ExpressionAttributeValues: { ':minusOne': -1, ':zero': 0, ':nowS': epochSeconds(now.getTime()) },
-    });
+  /** The elements of attempts that may still be in flight. */
+  private live(item: CounterItem, nowMs: number): string[] {
+    const horizon = nowMs - this.policies.inflightSeconds * 1000;
+    return item.inflight.filter((element) => Number(element.split(':')[0]) > horizon);
+  }
+
+  /** Until the oldest attempt in flight stops counting (it has usually finished long before). */
+  private retryAfterInflight(live: string[], nowMs: number): number {
+    const oldest = Math.min(...live.map((element) => Number(element.split(':')[0])));
+    return Math.max(1, Math.ceil((oldest + this.policies.inflightSeconds * 1000 - nowMs) / 1000));
+  }
+
+  /** Runs the updates as one transaction; returns the indexes whose condition failed (none: done). */
+  private async transact(updates: UpdateInput[]): Promise<number[]> {
+    try {
+      await this.client.send(new TransactWriteCommand({ TransactItems: updates.map((update) => ({ Update: withNames(update) })) }));
+      return [];
+    } catch (error) {
+      if (!(error instanceof TransactionCanceledException)) throw error;
+      const reasons = error.CancellationReasons ?? [];
+      const failed = reasons.flatMap((reason, i) => (reason.Code === 'ConditionalCheckFailed' ? [i] : []));
+      // Cancelled for another reason (a conflicting concurrent transaction): look at them all.
+      return failed.length > 0 ? failed : updates.map((_, i) => i);
+    }
   }
 
   private async get(key: string): Promise<CounterItem | undefined> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { key }, ConsistentRead: true }));
     if (!Item) return undefined;
     return {
-      failures: Number(Item.failures ?? 0),
+      room: Number(Item.room ?? 0),
+      inflight: Item.inflight instanceof Set ? [...(Item.inflight as Set<string>)] : [],
       lockedUntil: Item.lockedUntil === undefined ? undefined : Number(Item.lockedUntil),
       expiresAt: Number(Item.expiresAt ?? 0),
+      v: Number(Item.v ?? 0),
     };
   }
 
@@ -258,6 +320,17 @@ export class LoginThrottleRepository {
   }
 }
 
+/** The first refusal among the counters' decisions (the longest wait if several refuse). */
+function refusalOf(decisions: Decision[]): LoginThrottledError | undefined {
+  let refusal: LoginThrottledError | undefined;
+  decisions.forEach((decision, i) => {
+    if ('refuse' in decision && (!refusal || decision.refuse > refusal.retryAfterSeconds)) {
+      refusal = new LoginThrottledError(Math.max(1, decision.refuse), KINDS[i] as CounterKind);
+    }
+  });
+  return refusal;
+}
+
 type UpdateInput = Omit<ConstructorParameters<typeof UpdateCommand>[0], 'ExpressionAttributeNames'> & { UpdateExpression: string; ConditionExpression: string };
 
 /** Adds the attribute-name aliases an update uses (DynamoDB refuses unused ones). */
@@ -269,3 +342,4 @@ function withNames<T extends UpdateInput>(input: T): T & { ExpressionAttributeNa
 function epochSeconds(ms: number): number {
   return Math.floor(ms / 1000);
 }
+

@@ -10,7 +10,12 @@ export const authHeaders = new AuthHeaderRepository(documentClient, config.table
 
 // A counter is forgotten an hour after it started or after its last lock-out ended.
 const THROTTLE_WINDOW_SECONDS = 3600;
+const throttlePolicy = (maxFailures: number) => ({ maxFailures, maxLockoutSeconds: config.loginMaxLockoutSeconds, windowSeconds: THROTTLE_WINDOW_SECONDS });
 export const loginThrottle = new LoginThrottleRepository(documentClient, config.tables.loginThrottle, {
-  user: { maxFailures: config.loginMaxFailuresPerUser, maxLockoutSeconds: config.loginMaxLockoutSeconds, windowSeconds: THROTTLE_WINDOW_SECONDS },
-  ip: { maxFailures: config.loginMaxFailuresPerIp, maxLockoutSeconds: config.loginMaxLockoutSeconds, windowSeconds: THROTTLE_WINDOW_SECONDS },
+  pair: throttlePolicy(config.loginMaxFailuresPerUser),
+  user: throttlePolicy(config.loginMaxFailuresPerUserAllIps),
+  ip: throttlePolicy(config.loginMaxFailuresPerIp),
+  // Well beyond a password check at any allowed bcrypt cost, yet short enough that an owner's own
+  // successful logins (which write nothing) stop counting within seconds. See docs/security-throttling.md.
+  inflightSeconds: 2,
 });

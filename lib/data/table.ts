@@ -4,12 +4,14 @@
  *
  * | table          | partition key          | sort key         | items                                          |
  * |----------------|------------------------|------------------|------------------------------------------------|
- * | users          | `username`             | —                | profile, bcrypt hash, password version/expiry  |
+ * | users          | `username` (lower-case)| —                | profile, bcrypt hash, password version/expiry  |
  * | authHeaders    | `pk` = `USER#<userId>` | `sk` = `HEADER#<hash>` | owner's copy: id, name, created, encrypted token |
  * |                | `pk` = `TOKEN#<hash>`  | `sk` = `TOKEN`   | lookup: owner (userId, username), header id    |
  * | loginThrottle  | `key`                  | —                | failure counters, lock-out end, TTL `expiresAt`|
  *
- * `<hash>` is HMAC-SHA256 of the token under a server key. Why this shape:
+ * `<hash>` is HMAC-SHA256 of the token under a server key. A user's key is `usernameKey(username)`,
+ * so usernames are unique regardless of case; the item's `displayUsername` keeps the username as
+ * created (see docs/username-case.md for tables written before). Why this shape:
  * - three tables, so IAM can say what each function may touch: login reads users and writes only
  *   throttle counters; the auth-header functions write only auth headers and merely read/check users;
  * - a token is found with one strongly consistent GetItem on `TOKEN#<hash>` (the API-key hot path);
@@ -37,6 +39,15 @@ export const TABLES = {
 } as const satisfies Record<string, TableDefinition>;
 
 export type TableId = keyof typeof TABLES;
+
+/**
+ * The users table key for a username as typed: ASCII letters lower-cased, nothing else changed.
+ * Usernames are ASCII (lib/services/userService.ts), and ASCII-only folding means no other
+ * character (the Kelvin sign, a dotted capital I ...) can fold into an existing username.
+ */
+export function usernameKey(username: string): string {
+  return username.replace(/[A-Z]+/g, (letters) => letters.toLowerCase());
+}
 
 export const authHeaderKeys = {
   userPartition: (userId: string) => `USER#${userId}`,

@@ -1,11 +1,14 @@
 /**
- * Users: one item per username in the users table (see table.ts). Reads are strongly consistent so
- * a password change or a deletion takes effect on the very next request.
+ * Users: one item per username in the users table (see table.ts), keyed by the username's
+ * case-insensitive form (`usernameKey`), so `John.Doe` cannot be created beside `john.doe` and every
+ * lookup accepts any case. The username as created is kept in `displayUsername` and is what
+ * `UserRecord.username` holds (login's `Username`, the JWT's `username` claim). Reads are strongly
+ * consistent so a password change or a deletion takes effect on the very next request.
  */
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { UsernameTakenError, UserNotFoundError } from '../errors';
-import { authHeaderKeys } from './table';
+import { authHeaderKeys, usernameKey } from './table';
 
 export interface UserRecord {
   id: string;
@@ -24,13 +27,22 @@ export interface UserRecord {
 
 export type PublicUser = Omit<UserRecord, 'passwordHash'>;
 
+const USER_FIELDS = ['id', 'username', 'email', 'firstname', 'lastname', 'created', 'passwordHash', 'passwordVersion', 'passwordExpiration'] as const;
+
 /** What a profile read returns; the login role's IAM policy allows exactly these attributes. */
-export const PROFILE_ATTRIBUTES = ['id', 'username', 'email', 'firstname', 'lastname', 'created', 'passwordHash', 'passwordVersion', 'passwordExpiration'] as const;
+export const PROFILE_ATTRIBUTES = [...USER_FIELDS, 'displayUsername'] as const;
 
 function toUser(item: Record<string, unknown>): UserRecord {
   const user = {} as Record<string, unknown>;
-  for (const name of PROFILE_ATTRIBUTES) user[name] = item[name];
+  for (const name of USER_FIELDS) user[name] = item[name];
+  // Items written before usernames were case-insensitive have no displayUsername (docs/username-case.md).
+  if (typeof item.displayUsername === 'string') user.username = item.displayUsername;
   return user as unknown as UserRecord;
+}
+
+/** The stored item of a user: the key in its case-insensitive form, the username as created beside it. */
+function toItem(user: UserRecord): Record<string, unknown> {
+  return { ...user, username: usernameKey(user.username), displayUsername: user.username };
 }
 
 export class UserRepository {
@@ -45,7 +57,7 @@ export class UserRepository {
     const { Item } = await this.client.send(
       new GetCommand({
         TableName: this.tableName,
-        Key: { username },
+        Key: { username: usernameKey(username) },
         ConsistentRead: true,
         // Named attributes only: the login role's IAM policy allows no others (dynamodb:Attributes).
         ProjectionExpression: PROFILE_ATTRIBUTES.map((_, i) => `#a${i}`).join(', '),
@@ -55,13 +67,13 @@ export class UserRepository {
     return Item ? toUser(Item) : undefined;
   }
 
-  /** Creates a user, unless the username is taken. */
+  /** Creates a user; a username taken in any case is a 409. */
   async create(user: UserRecord): Promise<void> {
     try {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: user,
+          Item: toItem(user),
           ConditionExpression: 'attribute_not_exists(username)',
         }),
       );
@@ -77,7 +89,7 @@ export class UserRepository {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
-          Key: { username },
+          Key: { username: usernameKey(username) },
           UpdateExpression: 'SET passwordHash = :hash, passwordExpiration = :expiration ADD passwordVersion :one',
           ConditionExpression: 'attribute_exists(username)',
           ExpressionAttributeValues: { ':hash': passwordHash, ':expiration': passwordExpiration, ':one': 1 },
@@ -116,7 +128,7 @@ export class UserRepository {
     let deleted: Record<string, unknown> | undefined;
     try {
       ({ Attributes: deleted } = await this.client.send(
-        new DeleteCommand({ TableName: this.tableName, Key: { username }, ConditionExpression: 'attribute_exists(username)', ReturnValues: 'ALL_OLD' }),
+        new DeleteCommand({ TableName: this.tableName, Key: { username: usernameKey(username) }, ConditionExpression: 'attribute_exists(username)', ReturnValues: 'ALL_OLD' }),
       ));
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) throw new UserNotFoundError(undefined, { cause: error });

@@ -22,19 +22,21 @@ export interface LoginResponse {
 prepareDummyHash();
 
 export async function login(username: string, password: string, sourceIp: string, now: Date = new Date()): Promise<LoginResponse> {
-  // The user is read while the attempt is charged: the read costs nothing if the throttle refuses,
-  // and bcrypt still runs only after the throttle has let the attempt through. A refusal
-  // (LoginThrottledError, a 429) is the same whether or not the username exists.
+  // The user is read while the attempt is charged to its counters (username with address, username,
+  // address): the read costs nothing if the throttle refuses, and bcrypt still runs only after the
+  // throttle has let the attempt through. A refusal (LoginThrottledError, a 429) charges nothing and
+  // is the same whether or not the username exists.
   const [attempt, user] = await Promise.all([loginThrottle.beginAttempt(username, sourceIp, now), users.findByUsername(username)]);
-  // Unknown user and wrong password do the same bcrypt work and give the same answer.
+  // Unknown user and wrong password do the same bcrypt work, the same write and give the same answer.
   const passwordMatches = await verifyPassword(password, user?.passwordHash);
-  if (!user || !passwordMatches) throw new InvalidCredentialsError();
+  if (!user || !passwordMatches) {
+    await loginThrottle.recordFailure(attempt);
+    throw new InvalidCredentialsError();
+  }
+  // A right password writes nothing: its charge stops counting on its own within seconds.
   // Only after the password is proven correct may the caller learn that it has expired.
-  const expired = Date.parse(user.passwordExpiration) <= now.getTime();
-  // The password is proven: the username's failure count starts again (expired or not).
-  const [, issued] = await Promise.all([loginThrottle.recordSuccess(attempt, now), expired ? undefined : issueSessionToken(user, now)]);
-  if (!issued) throw new PasswordExpiredError();
-  const { token } = issued;
+  if (Date.parse(user.passwordExpiration) <= now.getTime()) throw new PasswordExpiredError();
+  const { token } = await issueSessionToken(user, now);
   return {
     Id: user.id,
     Created: user.created,

@@ -2,6 +2,7 @@
  * The /docs page in a real headless browser (Debian's chromium, driven by puppeteer-core): the
  * reference's four routes render from the served document. A screenshot lands in .data/ for humans.
  */
+import { afterAll, beforeAll, expect, test } from '@jest/globals';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
@@ -45,7 +46,7 @@ describeWithBrowser('the /docs page in headless Chromium', () => {
     await new Promise((resolve) => server?.close(resolve));
   });
 
-  it('renders the four reference routes, loading nothing from outside the server', async () => {
+  test('renders the four reference routes, loading nothing from outside the server', async () => {
     const page = await browser.newPage();
     const outside: string[] = [];
     page.on('request', (request) => {

@@ -101,7 +101,7 @@ describe('least privilege', () => {
   test('login: reads named user attributes, keeps throttle counters, reads the JWT key; nothing else', () => {
     const grants = grantsTo('Login');
     expect(onTable(grants, 'users')).toEqual(['dynamodb:GetItem']);
-    expect(onTable(grants, 'loginThrottle')).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    expect(onTable(grants, 'loginThrottle')).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
     expect(onTable(grants, 'authHeaders')).toEqual([]);
     expect(grants.map((grant) => grant.action)).not.toContain('dynamodb:PutItem');
     const userRead = grants.find((grant) => grant.resource === tableId('users'));

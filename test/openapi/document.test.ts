@@ -2,6 +2,7 @@
  * openapi.json is generated from the code (lib/routes.ts, lib/http/schemas.ts, lib/http/responses.ts)
  * and committed: these tests keep the committed file, the code and the responses checker honest.
  */
+import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { schemaViolation } from '../../lib/http/schemas';
 import { type RouteDoc, routeDocs } from '../../lib/http/responses';
@@ -15,17 +16,17 @@ import { openApiDocument, responseProblems, validatorFor } from '../helpers/open
 const fresh = buildOpenApiDocument();
 
 describe('the committed document', () => {
-  it('is what `npm run openapi` generates from the code now', () => {
+  test('is what `npm run openapi` generates from the code now', () => {
     // If this fails: run `npm run openapi` and commit openapi.json.
     expect(readFileSync(DOCUMENT_FILE, 'utf8')).toBe(renderOpenApiDocument(fresh));
   });
 
-  it('has committed client types generated from it', async () => {
+  test('has committed client types generated from it', async () => {
     // If this fails: run `npm run openapi` and commit test/helpers/api-schema.ts.
     expect(readFileSync(CLIENT_TYPES_FILE, 'utf8')).toBe(await renderClientTypes(fresh));
   });
 
-  it('is OpenAPI 3.1 with both security schemes', () => {
+  test('is OpenAPI 3.1 with both security schemes', () => {
     expect(openApiDocument).toMatchObject({ openapi: '3.1.0' });
     expect(fresh.components.securitySchemes).toEqual({
       sessionJwt: expect.objectContaining({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }),
@@ -35,7 +36,7 @@ describe('the committed document', () => {
 });
 
 describe('generation from lib/routes.ts', () => {
-  it.each(routes.map((route) => [route.method, route.path, route] as const))('describes %s %s with its id, security and body schema', (method, path, route: Route) => {
+  test.each(routes.map((route) => [route.method, route.path, route] as const))('describes %s %s with its id, security and body schema', (method, path, route: Route) => {
     const operation = fresh.paths[path]?.[method.toLowerCase()];
 
     expect(operation?.operationId).toBe(route.id);
@@ -49,32 +50,32 @@ describe('generation from lib/routes.ts', () => {
     }
   });
 
-  it('lists exactly the routes of lib/routes.ts: descriptions of routes not listed there stay out', () => {
+  test('lists exactly the routes of lib/routes.ts: descriptions of routes not listed there stay out', () => {
     const operations = Object.entries(fresh.paths).flatMap(([path, methods]) => Object.keys(methods).map((method) => `${method.toUpperCase()} ${path}`));
 
     expect(operations.sort()).toEqual(routes.map((route) => `${route.method} ${route.path}`).sort());
   });
 
-  it('fails for a route without a response description, naming it', () => {
+  test('fails for a route without a response description, naming it', () => {
     const undescribed: Route = { id: 'UserDelete', method: 'POST', path: '/user/delete', module: 'user-delete', auth: 'jwt' };
 
     expect(() => buildOpenApiDocument([...routes, undescribed])).toThrow(/routes without a response description .*UserDelete/);
   });
 
-  it('fails for a route with a body whose description gives no request', () => {
+  test('fails for a route with a body whose description gives no request', () => {
     const docs: Record<string, RouteDoc> = { ...routeDocs, Login: { ...routeDocs.Login, request: undefined } };
 
     expect(() => buildOpenApiDocument(routes, docs)).toThrow(/"Login" takes a body/);
   });
 
-  it('fails for a route whose description has no success response', () => {
+  test('fails for a route whose description has no success response', () => {
     const { 200: _success, ...errorsOnly } = routeDocs.AuthHeaderList.responses;
     const docs: Record<string, RouteDoc> = { ...routeDocs, AuthHeaderList: { ...routeDocs.AuthHeaderList, responses: errorsOnly } };
 
     expect(() => buildOpenApiDocument(routes, docs)).toThrow(/"AuthHeaderList" has no success response/);
   });
 
-  it('describes the additions once their routes are listed (GET /user/me behind the authorizer, the session routes)', () => {
+  test('describes the additions once their routes are listed (GET /user/me behind the authorizer, the session routes)', () => {
 
     const document = buildOpenApiDocument([...routes, ...plannedAdditions]);
 
@@ -90,14 +91,14 @@ describe('generation from lib/routes.ts', () => {
 describe('examples', () => {
   const withBody = (routes as readonly Route[]).filter((route) => route.body);
 
-  it.each(withBody.map((route) => [route.id, route] as const))('%s: the request example passes the functions\' own validator', (id, route) => {
+  test.each(withBody.map((route) => [route.id, route] as const))('%s: the request example passes the functions\' own validator', (id, route) => {
     const example = (routeDocs as Record<string, RouteDoc>)[id]?.request?.example;
 
     expect(example).toBeDefined();
     expect(schemaViolation(route.body as NonNullable<Route['body']>, example)).toBeUndefined();
   });
 
-  it('every response example matches its schema', () => {
+  test('every response example matches its schema', () => {
     const media = [
       ...Object.values(fresh.paths).flatMap((methods) => Object.values(methods).flatMap((operation) => Object.values(operation.responses))),
       ...Object.values(fresh.components.responses ?? {}),
@@ -114,11 +115,11 @@ describe('examples', () => {
 describe('the responses checker (test/helpers/openapi.ts)', () => {
   const loginOk = { Id: '12345678-1234-4234-8234-123456789abc', Created: '2023-01-15T10:30:42Z', Username: 'john.doe', Email: 'john.doe@example.com', Firstname: 'John', Lastname: 'Doe', Token: 'x.y.z', PasswordExpiration: '2024-06-15T18:30:00Z' };
 
-  it('accepts a conforming answer', () => {
+  test('accepts a conforming answer', () => {
     expect(responseProblems({ method: 'POST', path: '/user/login', status: 200, headers: {}, body: loginOk })).toEqual([]);
   });
 
-  it.each([
+  test.each([
     ['an undeclared status', { status: 418, headers: {}, body: { message: 'teapot' } }, /status not declared/],
     ['a missing required field', { status: 200, headers: {}, body: { ...loginOk, Token: undefined } }, /must have required property 'Token'/],
     ['an extra field', { status: 200, headers: {}, body: { ...loginOk, passwordHash: 'x' } }, /must NOT have additional properties/],
@@ -130,14 +131,14 @@ describe('the responses checker (test/helpers/openapi.ts)', () => {
     expect(responseProblems({ method: 'POST', path: '/user/login', ...response }).join('\n')).toMatch(problem);
   });
 
-  it('requires WWW-Authenticate on a JWT route\'s 401', () => {
+  test('requires WWW-Authenticate on a JWT route\'s 401', () => {
     const unauthorized = { method: 'GET', path: '/authheader/list', status: 401, body: { message: 'no' } };
 
     expect(responseProblems({ ...unauthorized, headers: {} }).join()).toMatch(/WWW-Authenticate is missing/);
     expect(responseProblems({ ...unauthorized, headers: { 'www-authenticate': 'Bearer' } })).toEqual([]);
   });
 
-  it('is applied by invoke() to every response of a documented route', async () => {
+  test('is applied by invoke() to every response of a documented route', async () => {
     const teapot = async () => ({ statusCode: 418, headers: {}, body: JSON.stringify({ message: 'teapot' }) });
 
     await expect(invoke(teapot, { method: 'POST', path: '/user/login' })).rejects.toThrow(/POST \/user\/login → 418: status not declared/);

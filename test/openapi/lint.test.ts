@@ -1,4 +1,5 @@
 /** `redocly lint` with its strictest built-in ruleset (redocly.yaml) on the committed document. */
+import { expect, test } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

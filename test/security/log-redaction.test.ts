@@ -7,7 +7,7 @@
  * JWT routes check the session before the body, so those requests carry a valid session token
  * (signed locally; no database is needed: every request is refused before the handler runs).
  */
-import { beforeAll, describe, expect, it } from '@jest/globals';
+import { beforeAll, describe, expect, test } from '@jest/globals';
 import type { APIGatewayProxyResult } from 'aws-lambda';
 import { apiEvent, lambdaContext } from '../helpers/invoke';
 
@@ -87,24 +87,24 @@ describe('no request text in the logs', () => {
     });
   });
 
-  it('covers every route with a body, every field of its body', () => {
+  test('covers every route with a body, every field of its body', () => {
     expect(bodyRoutes.map((route) => route.id)).toEqual(expect.arrayContaining(['Login', 'AuthHeaderAdd', 'AuthHeaderDelete']));
     expect(cases.length).toBe(bodyRoutes.reduce((sum, route) => sum + route.body.required.length, 0) * malformedBodies(['x'], 'x').length);
   });
 
-  it('refuses every case with a 400 or 413 (the body parser or the validator saw them)', () => {
+  test('refuses every case with a 400 or 413 (the body parser or the validator saw them)', () => {
     expect(statuses).toHaveLength(cases.length);
     for (const status of statuses) expect([400, 413]).toContain(status);
   });
 
-  it('logged one line per refused request (so the check below is not vacuous)', () => {
+  test('logged one line per refused request (so the check below is not vacuous)', () => {
     expect(output.match(/"message":"request refused"/g)).toHaveLength(cases.length);
     expect(output).toMatch(/"name":"SyntaxError"/);
     expect(output).toMatch(/"position":\d+/);
     expect(output).toMatch(/"function_request_id":"test"/);
   });
 
-  it('never logs the marker password or any 6-character piece of it', () => {
+  test('never logs the marker password or any 6-character piece of it', () => {
     const found = FRAGMENTS.filter((fragment) => output.includes(fragment));
     expect(found).toEqual([]);
   });

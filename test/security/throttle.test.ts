@@ -1,12 +1,15 @@
 /**
- * Login throttling (issue 4): per username after 5 consecutive failures, per source IP after 100,
- * with exponential back-off capped at 15 minutes, shared through the loginThrottle table.
+ * Login throttling (issues 4 and 11): failures counted per username and source address together
+ * (back-off after 5), per username across all addresses (50), per address across all usernames
+ * (100), with exponential back-off capped at 15 minutes, shared through the loginThrottle table.
+ * The HTTP replay of the lock-out attack (two loopback addresses) is test/e2e/throttle-lockout.test.ts.
  */
-import { describe, expect, it, jest } from '@jest/globals';
+import { describe, expect, test, jest } from '@jest/globals';
 import bcrypt from 'bcryptjs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { config } from '../../lib/config';
-import { addressBucket, LoginThrottledError, lockoutSeconds, throttleKeys } from '../../lib/data/loginThrottleRepository';
+import { documentClient } from '../../lib/data/client';
+import { addressBucket, LoginThrottledError, LoginThrottleRepository, lockoutSeconds, throttleKeys, type ThrottlePolicies } from '../../lib/data/loginThrottleRepository';
 import { loginThrottle } from '../../lib/data/repositories';
 import { givenUser, scanTable, useTestTables } from '../helpers/db';
 import { callLogin, freshIp } from '../helpers/api';
@@ -22,14 +25,24 @@ async function failTimes(username: string, times: number, sourceIp = freshIp()) 
   return statuses;
 }
 
-describe('login throttling per username', () => {
-  it('answers 429 with Retry-After after 5 consecutive failures', async () => {
+/** Every counter one attempt of (username, address) is charged to, as it stands. */
+async function countersOf(username: string, sourceIp: string) {
+  return {
+    pair: await loginThrottle.read('pair', throttleKeys.pair(username, sourceIp)),
+    user: await loginThrottle.read('user', throttleKeys.user(username)),
+    ip: await loginThrottle.read('ip', throttleKeys.ip(sourceIp)),
+  };
+}
+
+describe('login throttling per username and address together', () => {
+  test('answers 429 with Retry-After after 5 consecutive failures from one address', async () => {
     // Prepare
     const user = await givenUser();
+    const attacker = freshIp();
 
     // Act
-    const statuses = await failTimes(user.username, 5);
-    const throttled = await callLogin(user.username, user.password);
+    const statuses = await failTimes(user.username, 5, attacker);
+    const throttled = await callLogin(user.username, user.password, attacker);
 
     // Assess
     expect(config.loginMaxFailuresPerUser).toBe(5);
@@ -40,32 +53,67 @@ describe('login throttling per username', () => {
     expect(throttled.headers['Cache-Control']).toBe('no-store');
   });
 
-  it('looks the same for an unknown username as for a known one (no enumeration)', async () => {
+  test('lets the owner in from another address while one address is throttled for the username', async () => {
+    // Prepare
+    const owner = await givenUser();
+    const attacker = freshIp();
+    await failTimes(owner.username, 6, attacker);
+    expect((await callLogin(owner.username, owner.password, attacker)).statusCode).toBe(429);
+
+    // Act
+    const fromHome = await callLogin(owner.username, owner.password, freshIp());
+
+    // Assess
+    expect(fromHome.statusCode).toBe(200);
+  });
+
+  test('counts a username in any case as the same username', async () => {
+    // Prepare
+    const user = await givenUser({ username: `Case.Mixed${Date.now()}` });
+    const attacker = freshIp();
+
+    // Act
+    const statuses = [];
+    for (const typed of [user.username, user.username.toLowerCase(), user.username.toUpperCase(), user.username.toLowerCase(), user.username]) {
+      statuses.push((await callLogin(typed, 'wrong-password', attacker)).statusCode);
+    }
+    const sixth = await callLogin(user.username.toUpperCase(), user.password, attacker);
+
+    // Assess
+    expect(statuses).toEqual([401, 401, 401, 401, 401]);
+    expect(sixth.statusCode).toBe(429);
+    expect(throttleKeys.pair(user.username.toUpperCase(), attacker)).toBe(throttleKeys.pair(user.username, attacker));
+  });
+
+  test('looks the same for an unknown username as for a known one (no enumeration)', async () => {
     // Prepare
     const user = await givenUser();
     const unknown = `nobody-${Date.now()}`;
+    const attacker = freshIp();
 
     // Act
-    const knownStatuses = await failTimes(user.username, 5);
-    const unknownStatuses = await failTimes(unknown, 5);
-    const [known429, unknown429] = [await callLogin(user.username, 'x-wrong-x'), await callLogin(unknown, 'x-wrong-x')];
+    const knownStatuses = await failTimes(user.username, 5, attacker);
+    const unknownStatuses = await failTimes(unknown, 5, attacker);
+    const [known429, unknown429] = [await callLogin(user.username, 'x-wrong-x', attacker), await callLogin(unknown, 'x-wrong-x', attacker)];
 
     // Assess
     expect(unknownStatuses).toEqual(knownStatuses);
+    expect(known429.statusCode).toBe(429);
     expect(unknown429.statusCode).toBe(known429.statusCode);
     expect(unknown429.rawBody).toBe(known429.rawBody);
     expect(unknown429.headers['Retry-After']).toBe(known429.headers['Retry-After']);
     expect(Object.keys(unknown429.headers).sort()).toEqual(Object.keys(known429.headers).sort());
   });
 
-  it('checks the throttle before any bcrypt work', async () => {
+  test('checks the throttle before any bcrypt work', async () => {
     // Prepare
     const user = await givenUser();
-    await failTimes(user.username, 5);
+    const attacker = freshIp();
+    await failTimes(user.username, 5, attacker);
     const compare = jest.spyOn(bcrypt, 'compare');
 
     // Act
-    const response = await callLogin(user.username, user.password);
+    const response = await callLogin(user.username, user.password, attacker);
 
     // Assess
     expect(response.statusCode).toBe(429);
@@ -73,30 +121,29 @@ describe('login throttling per username', () => {
     compare.mockRestore();
   });
 
-  it('backs off exponentially: 1 s, 2 s, 4 s ... after the 5th, 6th, 7th failure, capped at 15 minutes', () => {
+  test('backs off exponentially: 1 s, 2 s, 4 s ... after the 5th, 6th, 7th failure, capped at 15 minutes', () => {
     const policy = { maxFailures: config.loginMaxFailuresPerUser, maxLockoutSeconds: config.loginMaxLockoutSeconds };
     expect([4, 5, 6, 7, 8, 14, 15, 16, 100].map((failures) => lockoutSeconds(failures, policy))).toEqual([0, 1, 2, 4, 8, 512, 900, 900, 900]);
     expect(config.loginMaxLockoutSeconds).toBe(900);
   });
 
-  it('lets the user in once the lock-out has passed, and a success resets the count', async () => {
+  test('lets the owner in from the same address once the back-off has passed', async () => {
     // Prepare
     const user = await givenUser();
-    await failTimes(user.username, 5);
-    const locked = await callLogin(user.username, user.password);
+    const address = freshIp();
+    await failTimes(user.username, 5, address);
+    const locked = await callLogin(user.username, user.password, address);
     expect(locked.statusCode).toBe(429);
 
     // Act
     await sleep(Number(locked.headers['Retry-After']) * 1000 + 100);
-    const success = await callLogin(user.username, user.password);
-    const afterReset = await failTimes(user.username, 5);
+    const success = await callLogin(user.username, user.password, address);
 
     // Assess
     expect(success.statusCode).toBe(200);
-    expect(afterReset).toEqual([401, 401, 401, 401, 401]);
   });
 
-  it('leaves other users alone, from the same address too', async () => {
+  test('leaves other users alone, from the same address too', async () => {
     // Prepare
     const [victim, bystander] = [await givenUser(), await givenUser()];
     const ip = freshIp();
@@ -109,13 +156,14 @@ describe('login throttling per username', () => {
     expect(response.statusCode).toBe(200);
   });
 
-  it('holds under a concurrent burst: exactly 5 guesses get a password check, the rest 429', async () => {
+  test('holds under a concurrent burst from one address: exactly 5 guesses get a password check, the rest 429', async () => {
     // Prepare
     const user = await givenUser();
+    const attacker = freshIp();
     const compare = jest.spyOn(bcrypt, 'compare');
 
     // Act
-    const responses = await Promise.all(Array.from({ length: 30 }, (_, i) => callLogin(user.username, `burst-guess-${i}`, freshIp())));
+    const responses = await Promise.all(Array.from({ length: 30 }, (_, i) => callLogin(user.username, `burst-guess-${i}`, attacker)));
 
     // Assess
     const statuses = responses.map((response) => response.statusCode).sort();
@@ -125,7 +173,7 @@ describe('login throttling per username', () => {
     compare.mockRestore();
   });
 
-  it('stores no username or address in clear, and every item has a TTL', async () => {
+  test('stores no username or address in clear, and every item has a TTL', async () => {
     // Prepare
     const user = await givenUser();
     await failTimes(user.username, 2, '192.0.2.77');
@@ -134,16 +182,91 @@ describe('login throttling per username', () => {
     const items = await scanTable('loginThrottle');
 
     // Assess
-    const dump = JSON.stringify(items);
+    const dump = JSON.stringify(items, (_, value: unknown) => (value instanceof Set ? [...value] : value));
     expect(dump).not.toContain(user.username);
     expect(dump).not.toContain('192.0.2.77');
-    expect(items.find((item) => item.key === throttleKeys.user(user.username))).toMatchObject({ failures: 2 });
+    expect(items.find((item) => item.key === throttleKeys.pair(user.username, '192.0.2.77'))).toMatchObject({ room: 3 });
+    expect(items.find((item) => item.key === throttleKeys.user(user.username))).toMatchObject({ room: config.loginMaxFailuresPerUserAllIps - 2 });
     for (const item of items) expect(item.expiresAt).toEqual(expect.any(Number));
   });
 });
 
+describe('a 429 answer charges no counter', () => {
+  test('leaves every counter as it was while one counter refuses, however often the client retries', async () => {
+    // Prepare
+    const owner = await givenUser();
+    const attacker = freshIp();
+    await failTimes(owner.username, 5, attacker);
+    const before = await countersOf(owner.username, attacker);
+
+    // Act
+    const answers = [];
+    for (let i = 0; i < 10; i++) answers.push((await callLogin(owner.username, 'another-guess', attacker)).statusCode);
+    const after = await countersOf(owner.username, attacker);
+
+    // Assess
+    expect(answers.every((status) => status === 429)).toBe(true);
+    expect(before.user).toMatchObject({ failures: 5, inflight: 0 });
+    expect(before.ip).toMatchObject({ failures: 5, inflight: 0 });
+    expect({ user: after.user, ip: after.ip }).toEqual({ user: before.user, ip: before.ip });
+    expect(after.pair?.failures).toBe(5);
+  });
+
+  test('does not count the owner\'s refused logins against the owner\'s own address', async () => {
+    // Prepare: the username is throttled across all addresses (distributed guessing).
+    const owner = await givenUser();
+    const limit = config.loginMaxFailuresPerUserAllIps;
+    for (let i = 0; i < limit; i++) await callLogin(owner.username, `spread-guess-${i}`, freshIp());
+    const home = freshIp();
+
+    // Act
+    const answers = [];
+    for (let i = 0; i < 5; i++) answers.push(await callLogin(owner.username, owner.password, home));
+
+    // Assess
+    expect(answers.map((answer) => answer.statusCode)).toEqual([429, 429, 429, 429, 429]);
+    expect(answers[0]?.body).toEqual(TOO_MANY);
+    expect(await loginThrottle.read('ip', throttleKeys.ip(home))).toBeUndefined();
+    expect(await loginThrottle.read('pair', throttleKeys.pair(owner.username, home))).toBeUndefined();
+  });
+});
+
+describe('login throttling per username across all addresses', () => {
+  test(`throttles a username after ${50} failures spread over many addresses, from every address`, async () => {
+    // Prepare
+    const user = await givenUser();
+    expect(config.loginMaxFailuresPerUserAllIps).toBe(50);
+
+    // Act: 10 addresses, 5 guesses each (never enough to throttle one pair).
+    const statuses: number[] = [];
+    for (let address = 0; address < 10; address++) statuses.push(...(await failTimes(user.username, 5, freshIp())));
+    const next = await callLogin(user.username, user.password, freshIp());
+
+    // Assess
+    expect(statuses.every((status) => status === 401)).toBe(true);
+    expect(next.statusCode).toBe(429);
+    expect(next.body).toEqual(TOO_MANY);
+  });
+
+  test('holds under a concurrent burst from 80 addresses: at most 50 password checks', async () => {
+    // Prepare
+    const user = await givenUser();
+    const compare = jest.spyOn(bcrypt, 'compare');
+
+    // Act
+    const responses = await Promise.all(Array.from({ length: 80 }, (_, i) => callLogin(user.username, `spread-burst-${i}`, freshIp())));
+
+    // Assess
+    const statuses = responses.map((response) => response.statusCode);
+    expect(statuses.filter((status) => status === 401).length).toBeLessThanOrEqual(50);
+    expect(statuses.filter((status) => status !== 401).every((status) => status === 429)).toBe(true);
+    expect(compare.mock.calls.length).toBeLessThanOrEqual(50);
+    compare.mockRestore();
+  });
+});
+
 describe('login throttling per source IP', () => {
-  it('slows one address spraying many usernames after 100 failures, and only that address', async () => {
+  test('slows one address spraying many usernames after 100 failures, and only that address', async () => {
     // Prepare
     const sprayer = freshIp();
     const user = await givenUser();
@@ -166,7 +289,7 @@ describe('login throttling per source IP', () => {
     expect(userElsewhere.statusCode).toBe(200);
   });
 
-  it.each([
+  test.each([
     ['203.0.113.9', '203.0.113.9'],
     ['::ffff:203.0.113.9', '203.0.113.9'],
     ['2001:db8:85a3:12:8a2e:370:7334:1', '2001:db8:85a3:12::/64'],
@@ -177,7 +300,7 @@ describe('login throttling per source IP', () => {
     expect(addressBucket(ip)).toBe(bucket);
   });
 
-  it('throttles an IPv6 sprayer that rotates through its /64', async () => {
+  test('throttles an IPv6 sprayer that rotates through its /64', async () => {
     // Prepare
     const prefix = `2001:db8:${(Date.now() % 65536).toString(16)}:7`;
 
@@ -191,19 +314,19 @@ describe('login throttling per source IP', () => {
     expect(neighbour.statusCode).toBe(401);
   });
 
-  it('does not count successful logins against the address (a busy office NAT keeps working)', async () => {
+  test('does not count successful logins against the address (a busy office NAT keeps working)', async () => {
     // Prepare
     const office = freshIp();
-    const user = await givenUser();
+    const users = await Promise.all(Array.from({ length: 5 }, () => givenUser()));
 
     // Act
-    for (let i = 0; i < 5; i++) expect((await callLogin(user.username, user.password, office)).statusCode).toBe(200);
+    for (const user of users) expect((await callLogin(user.username, user.password, office)).statusCode).toBe(200);
 
     // Assess
-    expect(await loginThrottle.read(throttleKeys.ip(office))).toMatchObject({ failures: 0 });
+    expect(await loginThrottle.read('ip', throttleKeys.ip(office))).toMatchObject({ failures: 0 });
   });
 
-  it('stops a throttled address from adding to its victims\' counters', async () => {
+  test('stops a throttled address from adding to its victims\' counters', async () => {
     // Prepare
     const sprayer = freshIp();
     for (let i = 0; i < 100; i++) await callLogin(`sprayed2-${i}`, 'Winter2024!', sprayer);
@@ -215,41 +338,98 @@ describe('login throttling per source IP', () => {
 
     // Assess
     expect(responses.every((response) => response.statusCode === 429)).toBe(true);
-    expect(await loginThrottle.read(throttleKeys.user(victim.username))).toBeUndefined();
+    expect(await loginThrottle.read('user', throttleKeys.user(victim.username))).toBeUndefined();
     expect((await callLogin(victim.username, victim.password, freshIp())).statusCode).toBe(200);
   });
 });
 
+describe('the success path', () => {
+  test('makes one DynamoDB round trip before bcrypt besides the profile read, and none after', async () => {
+    // Prepare
+    const user = await givenUser();
+    const events: string[] = [];
+    const realSend = documentClient.send.bind(documentClient);
+    const realCompare = bcrypt.compare.bind(bcrypt);
+    const send = jest.spyOn(documentClient, 'send').mockImplementation(((command: object) => {
+      events.push(command.constructor.name);
+      return realSend(command as never);
+    }) as never);
+    const compare = jest.spyOn(bcrypt, 'compare').mockImplementation((async (password: string, hash: string) => {
+      events.push('bcrypt');
+      return realCompare(password, hash);
+    }) as never);
+
+    // Act
+    const response = await callLogin(user.username, user.password, freshIp());
+    send.mockRestore();
+    compare.mockRestore();
+
+    // Assess
+    expect(response.statusCode).toBe(200);
+    expect(events.slice(0, 2).sort()).toEqual(['GetCommand', 'TransactWriteCommand']);
+    expect(events.slice(2)).toEqual(['bcrypt']);
+  });
+
+  test('charges an attempt that stops counting within seconds, with no write to undo it', async () => {
+    // Prepare: a repository of its own, on a simulated clock, with the service's policies.
+    const repository = new LoginThrottleRepository(documentClient, config.tables.loginThrottle, policies());
+    const username = `inflight-${Date.now()}`;
+    const start = Date.parse('2031-01-01T00:00:00Z');
+
+    // Act: five attempts that never write a failure (successes), a sixth at once, a seventh 3 s later.
+    for (let i = 0; i < 5; i++) await repository.beginAttempt(username, '10.1.1.1', new Date(start));
+    const sixth = await repository.beginAttempt(username, '10.1.1.1', new Date(start + 100)).catch((error: unknown) => error);
+    const later = await repository.beginAttempt(username, '10.1.1.1', new Date(start + 3000));
+
+    // Assess
+    expect(sixth).toBeInstanceOf(LoginThrottledError);
+    expect((sixth as LoginThrottledError).retryAfterSeconds).toBeLessThanOrEqual(2);
+    expect(later.keys.pair).toBe(throttleKeys.pair(username, '10.1.1.1'));
+    expect(await repository.read('pair', later.keys.pair, new Date(start + 3000))).toMatchObject({ failures: 0, inflight: 1 });
+  });
+});
+
+function policies(): ThrottlePolicies {
+  const policy = (maxFailures: number) => ({ maxFailures, maxLockoutSeconds: config.loginMaxLockoutSeconds, windowSeconds: 3600 });
+  return { pair: policy(config.loginMaxFailuresPerUser), user: policy(config.loginMaxFailuresPerUserAllIps), ip: policy(config.loginMaxFailuresPerIp), inflightSeconds: 2 };
+}
+
 describe('ASVS V2.2.1: at most 100 failed attempts per hour per account', () => {
   /**
-   * A greedy attacker on a simulated clock: guesses the moment the lock-out allows, for 24 hours,
-   * from a fresh address each time (so only the per-account limit holds it back).
+   * A greedy attacker on a simulated clock, guessing the moment the back-off allows, for 24 hours
+   * (every guess fails). Returns the worst hour, the last hour and the day's total.
    */
-  it('lets a greedy attacker fail at most 17 times in any hour (4 per hour once at the cap)', async () => {
-    // Prepare
-    const username = `simulated-${Date.now()}`;
+  async function greedyAttacker(addressOf: (guess: number) => string) {
+    const repository = new LoginThrottleRepository(documentClient, config.tables.loginThrottle, policies());
+    const username = `simulated-${Date.now()}-${Math.random().toString(36).slice(2)}`;
     const start = Date.parse('2030-01-01T00:00:00Z');
     const failures: number[] = [];
     let now = start;
-
-    // Act
-    let ip = 0;
     while (now < start + 24 * 3600 * 1000) {
       try {
-        await loginThrottle.beginAttempt(username, `10.9.${Math.floor(ip / 250)}.${ip % 250}`, new Date(now));
-        ip += 1;
+        const attempt = await repository.beginAttempt(username, addressOf(failures.length), new Date(now));
+        await repository.recordFailure(attempt);
         failures.push(now);
+        now += 1;
       } catch (error) {
         if (!(error instanceof LoginThrottledError)) throw error;
         now += error.retryAfterSeconds * 1000;
       }
     }
-
-    // Assess
     const perHour = (from: number) => failures.filter((t) => t >= from && t < from + 3600 * 1000).length;
-    const worstHour = Math.max(...failures.map(perHour));
-    expect(worstHour).toBe(17);
-    expect(perHour(start + 12 * 3600 * 1000)).toBe(4);
-    expect(worstHour).toBeLessThanOrEqual(100);
-  }, 60_000);
+    return { worstHour: Math.max(...failures.map(perHour)), lastHour: perHour(start + 23 * 3600 * 1000), day: failures.length };
+  }
+
+  test('lets one address fail at most 17 times in any hour and 109 a day against one account', async () => {
+    const result = await greedyAttacker(() => '10.9.0.1');
+
+    expect(result).toEqual({ worstHour: 17, lastHour: 4, day: 109 });
+  }, 120_000);
+
+  test('lets any number of addresses together fail at most 62 times in any hour and 154 a day against one account', async () => {
+    const result = await greedyAttacker((guess) => `10.8.${Math.floor(guess / 250)}.${guess % 250}`);
+
+    expect(result).toEqual({ worstHour: 62, lastHour: 4, day: 154 });
+    expect(result.worstHour).toBeLessThanOrEqual(100);
+  }, 120_000);
 });

@@ -11,6 +11,9 @@ describe('config', () => {
       tokenTtlSeconds: 3600,
       passwordMaxAgeDays: 90,
       bcryptCost: 11,
+      loginMaxFailuresPerUser: 5,
+      loginMaxFailuresPerUserAllIps: 50,
+      loginMaxFailuresPerIp: 100,
       corsOrigins: [],
       logLevel: 'INFO',
       serviceName: 'auth-service',
@@ -38,6 +41,8 @@ describe('config', () => {
     [{ BCRYPT_COST: '31' }, /between 10 and 15/],
     [{ PASSWORD_MAX_AGE_DAYS: '0' }, /PASSWORD_MAX_AGE_DAYS/],
     [{ LOG_LEVEL: 'verbose' }, /LOG_LEVEL must be one of TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, SILENT/],
+    [{ LOGIN_MAX_FAILURES_PER_USER_ALL_IPS: '0' }, /LOGIN_MAX_FAILURES_PER_USER_ALL_IPS must be between 1 and 10000/],
+    [{ LOGIN_MAX_FAILURES_PER_USER_ALL_IPS: 'many' }, /whole number/],
   ])('fails fast on %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, test } from '@jest/globals';
 import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateLocalKeys, getJwtKeys, getTokenEncryptionKey, getTokenHmacKey, readOrCreateLocalKeyFile, resetKeyCacheForTests, setSecretFetcherForTests } from '../../lib/auth/keys';
+import { KeyConfigError, generateLocalKeys, getJwtKeys, getTokenEncryptionKey, getTokenHmacKey, readOrCreateLocalKeyFile, resetKeyCacheForTests, setSecretFetcherForTests } from '../../lib/auth/keys';
 
 const saved = { ...process.env };
 afterEach(() => {
@@ -66,6 +66,20 @@ describe('server keys', () => {
     process.env.JWT_SECRET_ID = 'arn:jwt';
 
     await expect(getJwtKeys()).rejects.toThrow(message);
+  });
+
+  test.each([
+    ['previous repeats the current kid', { kid: 'v2', k: 'n'.repeat(64), previous: [{ kid: 'v2', k: 'o'.repeat(64) }] }],
+    ['previous names one kid twice', { kid: 'v3', k: 'n'.repeat(64), previous: [{ kid: 'v2', k: 'o'.repeat(64) }, { kid: 'v2', k: 'p'.repeat(64) }] }],
+    ['the same key under the same kid', { kid: 'v1', k: 'n'.repeat(64), previous: [{ kid: 'v1', k: 'n'.repeat(64) }] }],
+  ])('refuse a JWT key set where %s, naming the kid', async (_, secret) => {
+    setSecretFetcherForTests(async () => secret);
+    process.env.JWT_SECRET_ID = 'arn:jwt';
+
+    const loading = getJwtKeys();
+
+    await expect(loading).rejects.toBeInstanceOf(KeyConfigError);
+    await expect(loading).rejects.toThrow(/kid "v[12]" more than once/);
   });
 
   test('never invent keys inside a deployed Lambda without secret ids', async () => {
