@@ -4,6 +4,7 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import { decodeJwt } from 'jose';
+import { UsernameTakenError } from '../../lib/errors';
 import { handler as addHandler } from '../../functions/authheader-add';
 import { handler as listHandler } from '../../functions/authheader-list';
 import { handler as loginHandler } from '../../functions/login';
@@ -51,7 +52,7 @@ describe('usernames regardless of case', () => {
   test('answers the repository\'s create with a 409 for any case of a taken username', async () => {
     const user = await givenUser({ username: mixedCaseName() });
 
-    await expect(givenUser({ username: user.username.toUpperCase() })).rejects.toMatchObject({ statusCode: 409 });
+    await expect(givenUser({ username: user.username.toUpperCase() })).rejects.toBeInstanceOf(UsernameTakenError);
   });
 
   test('logs in with any case of the username and answers the Username as created', async () => {
