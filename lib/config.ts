@@ -28,6 +28,14 @@ export interface Config {
   loginMaxLockoutSeconds: number;
   /** Allowed CORS origins ("*" allows any; empty list sends no CORS headers). */
   corsOrigins: string[];
+  /**
+   * How long one DynamoDB call may take, retries included, before the request answers 503: each
+   * attempt's connect and request timeouts, and the attempts (see docs/operations.md, Faults).
+   */
+  dynamoDb: { connectTimeoutMs: number; requestTimeoutMs: number; maxAttempts: number };
+  /** CloudWatch metrics namespace and the `service` dimension (Powertools Metrics). */
+  metricsNamespace: string;
+  serviceName: string;
 }
 
 type Env = Record<string, string | undefined>;
@@ -61,6 +69,15 @@ function stringFromEnv(env: Env, name: string, fallback?: string): string {
   return value;
 }
 
+// CloudWatch accepts up to 255 characters in namespaces and dimension values; these stay simple.
+const METRIC_NAME = /^[A-Za-z0-9._\/#:-]{1,255}$/;
+
+function nameFromEnv(env: Env, name: string, fallback: string): string {
+  const value = stringFromEnv(env, name, fallback);
+  if (!METRIC_NAME.test(value)) throw new ConfigError(`${name} must be 1-255 letters, digits or . _ - / # :, got "${value}"`);
+  return value;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   return {
     tables: tableNames(env),
@@ -80,6 +97,17 @@ export function loadConfig(env: Env = process.env): Config {
       .split(',')
       .map((origin) => origin.trim())
       .filter(Boolean),
+    dynamoDb: {
+      connectTimeoutMs: intFromEnv(env, 'DYNAMODB_CONNECT_TIMEOUT_MS', 1000, 100, 5000),
+      // DynamoDB Local (a JVM sharing a laptop with everything else) can take seconds where the
+      // service takes milliseconds; a timed-out write is retried, so too tight a bound there turns
+      // a slow success into a false conflict.
+      requestTimeoutMs: intFromEnv(env, 'DYNAMODB_REQUEST_TIMEOUT_MS', env.DYNAMODB_ENDPOINT?.trim() ? 5000 : 1500, 100, 10000),
+      maxAttempts: intFromEnv(env, 'DYNAMODB_MAX_ATTEMPTS', 3, 1, 5),
+    },
+    // Powertools reads these same two variables itself; reading them here validates them once.
+    metricsNamespace: nameFromEnv(env, 'POWERTOOLS_METRICS_NAMESPACE', 'AuthService'),
+    serviceName: nameFromEnv(env, 'POWERTOOLS_SERVICE_NAME', 'auth-service'),
   };
 }
 

@@ -13,10 +13,14 @@ import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, APIGatewayProxyResult } from 'aws-lambda';
+import { createError } from '@middy/util';
+import type { AuditContext } from '../audit';
 import { InvalidTokenError, verifySessionToken, type SessionClaims } from '../auth/jwt';
 import { config } from '../config';
+import { DatabaseUnavailableError, DependencyUnavailableError } from '../errors';
 import { badRequest, isHttpError, payloadTooLarge, unauthorized } from './errors';
 import { log } from '../log';
+import { count, METRICS, metricsMiddleware } from '../metrics';
 import { type ObjectSchema, schemaViolation } from './schemas';
 
 /** API Gateway REST (v1) or HTTP API (v2) proxy event. */
@@ -37,6 +41,25 @@ export function sourceIp(event: Pick<ApiEvent, 'requestContext'>): string {
   return context.identity?.sourceIp ?? context.http?.sourceIp ?? 'unknown';
 }
 
+/** Who is asking, for the audit trail: the request id and address, nothing the client wrote. */
+export function auditContext(event: Pick<ApiEvent, 'requestContext'>): AuditContext {
+  return { requestId: event.requestContext?.requestId ?? 'unknown', sourceIp: sourceIp(event) };
+}
+
+/**
+ * A failed dependency becomes 503 with Retry-After, counted and logged once with its cause.
+ * TODO(lead): lib/http/errors.ts's toHttpError is to own this mapping; this is the minimal stand-in.
+ */
+function serviceUnavailable(error: DependencyUnavailableError) {
+  const isDatabase = error instanceof DatabaseUnavailableError;
+  count(isDatabase ? METRICS.names.databaseUnavailable : METRICS.names.keyStoreUnavailable);
+  const cause = error.cause instanceof Error ? { name: error.cause.name, message: error.cause.message } : undefined;
+  log.error('dependency unavailable', { status: 503, dependency: isDatabase ? 'dynamodb' : 'secretsmanager', kind: isDatabase ? error.kind : undefined, cause });
+  const http = createError(503, JSON.stringify({ message: error.message }), { expose: true, cause: error });
+  (http as typeof http & { headers?: Record<string, string> }).headers = { 'Retry-After': String(error.retryAfterSeconds) };
+  return http;
+}
+
 /**
  * Logs every error once (without the request: bodies hold passwords, headers hold tokens) and turns
  * exposed HTTP errors into the contract's `{ "message": ... }` body. Anything else is left for the
@@ -45,8 +68,12 @@ export function sourceIp(event: Pick<ApiEvent, 'requestContext'>): string {
 const jsonErrorBody = (): MiddlewareObj => ({
   name: 'jsonErrorBody',
   onError: (request) => {
-    const { error } = request;
     if (request.response !== undefined) return;
+    if (request.error instanceof DependencyUnavailableError) {
+      request.error = serviceUnavailable(request.error);
+      return;
+    }
+    const { error } = request;
     if (!isHttpError(error) || !error.expose) {
       const { name, message, stack } = error instanceof Error ? error : { name: 'Error', message: String(error), stack: undefined };
       log.error('unhandled error', { error: { name, message, stack } });
@@ -96,7 +123,8 @@ const validateBody = (schema: ObjectSchema): MiddlewareObj<ApiEvent> => ({
 
 /** Middleware every route uses: headers, CORS, security headers and the one error mapping. */
 export function httpApi(): MiddlewareObj[] {
-  const middlewares: MiddlewareObj[] = [httpHeaderNormalizer()];
+  // First, so its after/onError hook runs last and publishes what the others counted.
+  const middlewares: MiddlewareObj[] = [metricsMiddleware(), httpHeaderNormalizer()];
   if (config.corsOrigins.length > 0) {
     middlewares.push(httpCors({ origins: config.corsOrigins, headers: 'Authorization,Content-Type', methods: 'GET,POST,OPTIONS', maxAge: 600 }));
   }
@@ -152,6 +180,8 @@ export function jwtAuth(): MiddlewareObj {
       try {
         event.session = await verifySessionToken(token);
       } catch (cause) {
+        // A key store outage says nothing about the token: 503, not 401 (clients would discard a good token).
+        if (cause instanceof DependencyUnavailableError) throw cause;
         throw invalidSession(cause);
       }
     },

@@ -3,6 +3,7 @@
  * handling (HMAC lookup key, encrypted value) around the repository.
  */
 import { randomUUID } from 'node:crypto';
+import { audit, type AuditContext } from '../audit';
 import { AuthHeaderNotFoundError, StaleSessionError, type Owner } from '../data/authHeaderRepository';
 import { authHeaders } from '../data/repositories';
 import { notFound } from '../http/errors';
@@ -35,7 +36,7 @@ async function asHttp<T>(operation: Promise<T>): Promise<T> {
   }
 }
 
-export async function addAuthHeader(session: SessionClaims, name: string, now: Date = new Date()): Promise<AuthHeaderView> {
+export async function addAuthHeader(session: SessionClaims, name: string, context: AuditContext, now: Date = new Date()): Promise<AuthHeaderView> {
   const [hmacKey, encryptionKey] = await Promise.all([getTokenHmacKey(), getTokenEncryptionKey()]);
   const id = randomUUID();
   const token = generateToken();
@@ -49,6 +50,7 @@ export async function addAuthHeader(session: SessionClaims, name: string, now: D
       tokenCiphertext: encryptToken(token, encryptionKey, binding(session.sub, id)),
     }),
   );
+  audit('authheader.created', context, { userId: session.sub, username: session.username, authHeaderId: id });
   return { id, name, token, created };
 }
 
@@ -63,9 +65,14 @@ export async function listAuthHeaders(session: SessionClaims): Promise<AuthHeade
   }));
 }
 
-export async function deleteAuthHeader(session: SessionClaims, token: string): Promise<void> {
+/**
+ * The audit line carries no authHeaderId: the transaction cannot return the deleted item, and a
+ * read first would cost a round trip (and a GetItem grant) on every delete.
+ */
+export async function deleteAuthHeader(session: SessionClaims, token: string, context: AuditContext): Promise<void> {
   // A string that is not one of our tokens cannot exist: answer without touching the table.
   if (!looksLikeToken(token)) throw notFound('Auth header not found');
   const hmacKey = await getTokenHmacKey();
   await asHttp(authHeaders.deleteByTokenHash(ownerOf(session), hashToken(token, hmacKey)));
+  audit('authheader.deleted', context, { userId: session.sub, username: session.username });
 }
