@@ -102,7 +102,7 @@ export function loadConfig(env: Env = process.env): Config {
       // DynamoDB Local (a JVM sharing a laptop with everything else) can take seconds where the
       // service takes milliseconds; a timed-out write is retried, so too tight a bound there turns
       // a slow success into a false conflict.
-      requestTimeoutMs: intFromEnv(env, 'DYNAMODB_REQUEST_TIMEOUT_MS', env.DYNAMODB_ENDPOINT?.trim() ? 5000 : 1500, 100, 10000),
+      requestTimeoutMs: intFromEnv(env, 'DYNAMODB_REQUEST_TIMEOUT_MS', env.DYNAMODB_ENDPOINT?.trim() ? 5000 : 1000, 100, 10000),
       maxAttempts: intFromEnv(env, 'DYNAMODB_MAX_ATTEMPTS', 3, 1, 5),
     },
     // Powertools reads these same two variables itself; reading them here validates them once.
