@@ -17,6 +17,8 @@ import { createLocalServer } from '../lib/tools/local/server';
 import { ApiClient } from './http';
 
 export const BENCH_PASSWORD = 'Bench-Password-Strong-42';
+/** The audit trail's request fields for set-up writes made outside any request. */
+const BENCH_AUDIT_CONTEXT = { requestId: 'bench-setup', sourceIp: '127.0.0.1' };
 
 export interface BenchUser {
   record: UserRecord;
@@ -49,7 +51,7 @@ export async function createFixtures(): Promise<Fixtures> {
     const tokens: string[] = [];
     // A few at a time: quick to set up without provoking transaction conflicts on the profile item.
     for (let i = 0; i < count; i += 8) {
-      const batch = Array.from({ length: Math.min(8, count - i) }, (_, j) => addAuthHeader(user.session, `bench-key-${i + j}`));
+      const batch = Array.from({ length: Math.min(8, count - i) }, (_, j) => addAuthHeader(user.session, `bench-key-${i + j}`, BENCH_AUDIT_CONTEXT));
       tokens.push(...(await Promise.all(batch)).map((header) => header.token));
     }
     return tokens;

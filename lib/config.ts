@@ -36,6 +36,13 @@ export interface Config {
   /** Lowest level logged: Lambda's application log level when set, else LOG_LEVEL (SILENT logs nothing). */
   logLevel: LogLevel;
   /** The `service` of every log line. */
+  /**
+   * How long one DynamoDB call may take, retries included, before the request answers 503: each
+   * attempt's connect and request timeouts, and the attempts (see docs/operations.md, Faults).
+   */
+  dynamoDb: { connectTimeoutMs: number; requestTimeoutMs: number; maxAttempts: number };
+  /** CloudWatch metrics namespace and the `service` dimension (Powertools Metrics). */
+  metricsNamespace: string;
   serviceName: string;
 }
 
@@ -88,6 +95,15 @@ function logLevelFromEnv(env: Env): LogLevel {
   return 'INFO';
 }
 
+// CloudWatch accepts up to 255 characters in namespaces and dimension values; these stay simple.
+const METRIC_NAME = /^[A-Za-z0-9._\/#:-]{1,255}$/;
+
+function nameFromEnv(env: Env, name: string, fallback: string): string {
+  const value = stringFromEnv(env, name, fallback);
+  if (!METRIC_NAME.test(value)) throw new ConfigError(`${name} must be 1-255 letters, digits or . _ - / # :, got "${value}"`);
+  return value;
+}
+
 export function loadConfig(env: Env = process.env): Config {
   return {
     tables: tableNames(env),
@@ -109,8 +125,17 @@ export function loadConfig(env: Env = process.env): Config {
       .map((origin) => origin.trim())
       .filter(Boolean),
     logLevel: logLevelFromEnv(env),
-    // Powertools' standard variable, so tooling that sets it for every function keeps working.
-    serviceName: stringFromEnv(env, 'POWERTOOLS_SERVICE_NAME', 'auth-service'),
+    dynamoDb: {
+      connectTimeoutMs: intFromEnv(env, 'DYNAMODB_CONNECT_TIMEOUT_MS', 1000, 100, 5000),
+      // DynamoDB Local (a JVM sharing a laptop with everything else) can take seconds where the
+      // service takes milliseconds; a timed-out write is retried, so too tight a bound there turns
+      // a slow success into a false conflict.
+      requestTimeoutMs: intFromEnv(env, 'DYNAMODB_REQUEST_TIMEOUT_MS', env.DYNAMODB_ENDPOINT?.trim() ? 5000 : 1000, 100, 10000),
+      maxAttempts: intFromEnv(env, 'DYNAMODB_MAX_ATTEMPTS', 3, 1, 5),
+    },
+    // Powertools reads these same two variables itself; reading them here validates them once.
+    metricsNamespace: nameFromEnv(env, 'POWERTOOLS_METRICS_NAMESPACE', 'AuthService'),
+    serviceName: nameFromEnv(env, 'POWERTOOLS_SERVICE_NAME', 'auth-service'),
   };
 }
 

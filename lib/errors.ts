@@ -91,3 +91,29 @@ export class DependencyUnavailableError extends DomainError {
     super(message, options);
   }
 }
+
+/** What a client is told when a dependency fails: nothing about which one or why. */
+export const UNAVAILABLE_MESSAGE = 'The service is temporarily unavailable; try again shortly';
+
+/** How DynamoDB failed: throttled past the retries, timed out, unreachable, or a server error. */
+export type DatabaseFaultKind = 'throttled' | 'timeout' | 'unreachable' | 'server';
+
+/** DynamoDB did not answer in time, refused the connection, or throttled past the SDK's retries. */
+export class DatabaseUnavailableError extends DependencyUnavailableError {
+  readonly dependency = 'dynamodb';
+  constructor(
+    readonly kind: DatabaseFaultKind,
+    retryAfterSeconds: number,
+    options?: { cause?: unknown },
+  ) {
+    super(UNAVAILABLE_MESSAGE, retryAfterSeconds, options);
+  }
+}
+
+/** Secrets Manager could not be read and no earlier copy of the key is held. */
+export class KeyStoreUnavailableError extends DependencyUnavailableError {
+  readonly dependency = 'secretsmanager';
+  constructor(retryAfterSeconds: number, options?: { cause?: unknown }) {
+    super(UNAVAILABLE_MESSAGE, retryAfterSeconds, options);
+  }
+}

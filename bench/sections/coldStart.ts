@@ -124,6 +124,7 @@ function lambdaEnv(functionName: string, variant: Variant): NodeJS.ProcessEnv {
     AWS_SECRET_ACCESS_KEY: 'local',
     AWS_LAMBDA_FUNCTION_NAME: functionName,
     AWS_EXECUTION_ENV: 'AWS_Lambda_nodejs24.x',
+    AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
     ...(variant.nodeOptions ? { NODE_OPTIONS: variant.nodeOptions } : {}),
   };
 }

@@ -19,6 +19,8 @@
 import { hkdfSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { KeyStoreUnavailableError } from '../errors';
+import { log } from '../log';
 
 export interface SigningKey {
   kid: string;
@@ -103,11 +105,52 @@ export function readOrCreateLocalKeyFile(path: string): LocalKeyFile {
 
 type SecretFetcher = (secretId: string) => Promise<unknown>;
 
+// Secrets Manager answers in tens of milliseconds; these bound a hung or unreachable endpoint to a
+// few seconds, so a cold start during an outage answers 503 instead of running into the function
+// timeout (the SDK's default would wait on the socket for minutes).
+const SECRETS_CLIENT_CONFIG = {
+  maxAttempts: 2,
+  requestHandler: { connectionTimeout: 1000, requestTimeout: 1500, throwOnRequestTimeout: true },
+};
+
+let secretsProvider: Promise<{ get(name: string, options: { maxAge: number; transform: 'json' }): Promise<unknown> }> | undefined;
+
 async function fetchFromSecretsManager(secretId: string): Promise<unknown> {
   // Loaded only when deployed, so local runs and tests never pull in the Secrets Manager client.
-  const { getSecret } = await import('@aws-lambda-powertools/parameters/secrets');
+  secretsProvider ??= import('@aws-lambda-powertools/parameters/secrets').then(({ SecretsProvider }) => new SecretsProvider({ clientConfig: SECRETS_CLIENT_CONFIG }));
   const maxAge = Number(process.env.KEYS_CACHE_SECONDS ?? 300);
-  return getSecret(secretId, { maxAge, transform: 'json' });
+  return (await secretsProvider).get(secretId, { maxAge, transform: 'json' });
+}
+
+/** Seconds a client is asked to wait when no key could be loaded. */
+export const KEY_STORE_RETRY_AFTER_SECONDS = 5;
+// With an earlier copy to serve, Secrets Manager is asked again at most this often while it fails,
+// so an outage does not add a timed-out fetch to every request.
+const STALE_RETRY_MS = 30_000;
+
+const lastGood = new Map<string, { value: unknown; retryAt: number }>();
+
+/**
+ * The secret, from the fetcher (which caches for KEYS_CACHE_SECONDS). When the store fails, a copy
+ * fetched earlier keeps serving (a rotation is merely picked up late); with none, the request answers
+ * 503 and the next one tries again: a failure is never remembered as a result.
+ */
+async function fetchResilient(secretId: string): Promise<unknown> {
+  const previous = lastGood.get(secretId);
+  if (previous && previous.retryAt > Date.now()) return previous.value;
+  try {
+    const value = await fetchSecret(secretId);
+    lastGood.set(secretId, { value, retryAt: 0 });
+    return value;
+  } catch (error) {
+    const cause = error instanceof Error ? { name: error.name, message: error.message } : undefined;
+    if (previous) {
+      previous.retryAt = Date.now() + STALE_RETRY_MS;
+      log.warn('key store unavailable; serving the copy fetched earlier', { cause });
+      return previous.value;
+    }
+    throw new KeyStoreUnavailableError(KEY_STORE_RETRY_AFTER_SECONDS, { cause: error });
+  }
 }
 
 let fetchSecret: SecretFetcher = fetchFromSecretsManager;
@@ -121,6 +164,8 @@ export function setSecretFetcherForTests(fetcher: SecretFetcher): void {
 /** Forgets cached local keys (tests that switch key files). */
 export function resetKeyCacheForTests(): void {
   localKeys = undefined;
+  lastGood.clear();
+  secretsProvider = undefined;
 }
 
 function localKeySource(env: Record<string, string | undefined>): LocalKeyFile {
@@ -138,7 +183,7 @@ function localKeySource(env: Record<string, string | undefined>): LocalKeyFile {
 
 async function loadSecret(name: KeyName, env = process.env): Promise<SecretValue> {
   const secretId = env[SECRET_ID_ENV[name]];
-  const raw = secretId ? await fetchSecret(secretId) : localKeySource(env)[name];
+  const raw = secretId ? await fetchResilient(secretId) : localKeySource(env)[name];
   return parseSecret(raw, name);
 }
 

@@ -14,11 +14,13 @@ import httpJsonBodyParser from '@middy/http-json-body-parser';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, APIGatewayProxyResult } from 'aws-lambda';
+import type { AuditContext } from '../audit';
 import { InvalidTokenError, verifySessionToken, type SessionClaims } from '../auth/jwt';
 import { config } from '../config';
-import { DomainError, InvalidInputError, InvalidSessionError } from '../errors';
+import { DatabaseUnavailableError, DependencyUnavailableError, DomainError, InvalidInputError, InvalidSessionError } from '../errors';
 import { JSON_BODY_PARSER_PACKAGE, middyCause, payloadTooLarge, toHttpError } from './errors';
 import { describeError, jsonErrorPosition, log } from '../log';
+import { count, METRICS, metricsMiddleware } from '../metrics';
 import { type ObjectSchema, schemaViolation } from './schemas';
 
 /** API Gateway REST (v1) or HTTP API (v2) proxy event. */
@@ -37,6 +39,18 @@ type MiddyRequest = Request<ApiEvent & { session?: SessionClaims }, ApiResult>;
 export function sourceIp(event: Pick<ApiEvent, 'requestContext'>): string {
   const context = event.requestContext as Partial<APIGatewayProxyEvent['requestContext'] & APIGatewayProxyEventV2['requestContext']>;
   return context.identity?.sourceIp ?? context.http?.sourceIp ?? 'unknown';
+}
+
+/** Who is asking, for the audit trail: the request id and address, nothing the client wrote. */
+export function auditContext(event: Pick<ApiEvent, 'requestContext'>): AuditContext {
+  return { requestId: event.requestContext?.requestId ?? 'unknown', sourceIp: sourceIp(event) };
+}
+
+/** A failed dependency (toHttpError makes it a 503): counted and logged once, with its cause. */
+function recordOutage(error: DependencyUnavailableError): void {
+  const isDatabase = error instanceof DatabaseUnavailableError;
+  count(isDatabase ? METRICS.names.databaseUnavailable : METRICS.names.keyStoreUnavailable);
+  log.error('dependency unavailable', { status: 503, dependency: isDatabase ? 'dynamodb' : 'secretsmanager', kind: isDatabase ? error.kind : undefined, error: describeError(error) });
 }
 
 /**
@@ -67,6 +81,7 @@ const jsonErrorBody = (): MiddlewareObj => ({
   onError: (request) => {
     if (request.response !== undefined) return;
     const { error } = request;
+    if (error instanceof DependencyUnavailableError) recordOutage(error);
     const answer = toHttpError(error);
     if (!answer) {
       log.error('unhandled error', { error: describeError(error) });
@@ -110,7 +125,9 @@ const validateBody = (schema: ObjectSchema): MiddlewareObj<ApiEvent> => ({
 /** Middleware every route uses: headers, CORS, security headers and the one error mapping. */
 export function httpApi(): MiddlewareObj[] {
   const middlewares: MiddlewareObj[] = [
-    // First, so every line logged during the request carries its request id. The event is never
+    // First, so its after/onError hook runs last and publishes what the others counted.
+    metricsMiddleware(),
+    // Next, so every line logged during the request carries its request id. The event is never
     // logged, whatever POWERTOOLS_LOGGER_LOG_EVENT says: it holds passwords and tokens.
     injectLambdaContext(log, { logEvent: false }) as MiddlewareObj,
     httpHeaderNormalizer(),
@@ -161,8 +178,9 @@ export function jwtAuth(): MiddlewareObj {
       try {
         event.session = await verifySessionToken(token);
       } catch (error) {
-        // Every failure answers the same 401 (the reason is logged), as it always has.
-        if (error instanceof InvalidSessionError) throw error;
+        // Every failure of the token answers the same 401 (the reason is logged). A key store
+        // outage says nothing about the token: it answers 503, or clients would discard a good token.
+        if (error instanceof InvalidSessionError || error instanceof DependencyUnavailableError) throw error;
         throw new InvalidTokenError('session verification failed', { cause: error });
       }
     },

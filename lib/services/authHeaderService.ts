@@ -3,6 +3,7 @@
  * handling (HMAC lookup key, encrypted value) around the repository.
  */
 import { randomUUID } from 'node:crypto';
+import { audit, type AuditContext } from '../audit';
 import type { Owner } from '../data/authHeaderRepository';
 import { authHeaders } from '../data/repositories';
 import { AuthHeaderNotFoundError } from '../errors';
@@ -23,7 +24,7 @@ const ownerOf = (session: SessionClaims): Owner => ({ userId: session.sub, usern
 // The ciphertext only decrypts as this user's header with this id.
 const binding = (userId: string, headerId: string) => `${userId}:${headerId}`;
 
-export async function addAuthHeader(session: SessionClaims, name: string, now: Date = new Date()): Promise<AuthHeaderView> {
+export async function addAuthHeader(session: SessionClaims, name: string, context: AuditContext, now: Date = new Date()): Promise<AuthHeaderView> {
   const [hmacKey, encryptionKey] = await Promise.all([getTokenHmacKey(), getTokenEncryptionKey()]);
   const id = randomUUID();
   const token = generateToken();
@@ -35,6 +36,7 @@ export async function addAuthHeader(session: SessionClaims, name: string, now: D
     tokenHash: hashToken(token, hmacKey),
     tokenCiphertext: encryptToken(token, encryptionKey, binding(session.sub, id)),
   });
+  audit('authheader.created', context, { userId: session.sub, username: session.username, authHeaderId: id });
   return { id, name, token, created };
 }
 
@@ -49,9 +51,14 @@ export async function listAuthHeaders(session: SessionClaims): Promise<AuthHeade
   }));
 }
 
-export async function deleteAuthHeader(session: SessionClaims, token: string): Promise<void> {
+/**
+ * The audit line carries no authHeaderId: the transaction cannot return the deleted item, and a
+ * read first would cost a round trip (and a GetItem grant) on every delete.
+ */
+export async function deleteAuthHeader(session: SessionClaims, token: string, context: AuditContext): Promise<void> {
   // A string that is not one of our tokens cannot exist: answer without touching the table.
   if (!looksLikeToken(token)) throw new AuthHeaderNotFoundError();
   const hmacKey = await getTokenHmacKey();
   await authHeaders.deleteByTokenHash(ownerOf(session), hashToken(token, hmacKey));
+  audit('authheader.deleted', context, { userId: session.sub, username: session.username });
 }

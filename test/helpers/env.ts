@@ -10,3 +10,5 @@ process.env.BCRYPT_COST ??= '4';
 process.env.LOCAL_AUTH_KEYS = JSON.stringify(generateLocalKeys());
 process.env.AWS_REGION ??= 'us-east-1';
 process.env.LOG_LEVEL ??= 'SILENT';
+// EMF lines on stdout for every invocation would bury the test output; test/ops enables them.
+process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';

@@ -55,4 +55,16 @@ describe('config', () => {
   test('splits CORS_ORIGINS', () => {
     expect(loadConfig({ CORS_ORIGINS: 'https://a.example, https://b.example,' }).corsOrigins).toEqual(['https://a.example', 'https://b.example']);
   });
+
+  it('bounds DynamoDB calls tighter against the service than against DynamoDB Local', () => {
+    expect(loadConfig({}).dynamoDb).toEqual({ connectTimeoutMs: 1000, requestTimeoutMs: 1000, maxAttempts: 3 });
+    expect(loadConfig({ DYNAMODB_ENDPOINT: 'http://localhost:8000' }).dynamoDb.requestTimeoutMs).toBe(5000);
+    expect(() => loadConfig({ DYNAMODB_MAX_ATTEMPTS: '0' })).toThrow(/DYNAMODB_MAX_ATTEMPTS must be between 1 and 5/);
+  });
+
+  it('names the metrics namespace and service, and refuses names CloudWatch would not take', () => {
+    expect(loadConfig({})).toMatchObject({ metricsNamespace: 'AuthService', serviceName: 'auth-service' });
+    expect(loadConfig({ POWERTOOLS_METRICS_NAMESPACE: 'Acme/Auth', POWERTOOLS_SERVICE_NAME: 'auth-prod' })).toMatchObject({ metricsNamespace: 'Acme/Auth', serviceName: 'auth-prod' });
+    expect(() => loadConfig({ POWERTOOLS_METRICS_NAMESPACE: 'has spaces' })).toThrow(ConfigError);
+  });
 });

@@ -40,6 +40,8 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
 
+  // Metrics are CloudWatch EMF lines: in a terminal they are noise (POWERTOOLS_METRICS_DISABLED=false shows them).
+  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
   try {
     const { config } = await import('../../config');
     const { documentClient } = await import('../../data/client');

@@ -1,0 +1,71 @@
+/**
+ * Business and fault metrics as CloudWatch embedded metric format (Powertools Metrics): JSON lines
+ * on stdout that CloudWatch turns into metrics, with no API call and no added latency. The names
+ * below are the contract with the dashboard and the alarms (infra/ imports METRICS): rename one
+ * and a graph goes flat.
+ */
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import type { MiddlewareObj } from '@middy/core';
+import { config } from './config';
+import { log } from './log';
+
+/**
+ * Every metric this service emits, all `Count`, in namespace `POWERTOOLS_METRICS_NAMESPACE`
+ * (default `AuthService`) with the one dimension `service` (`POWERTOOLS_SERVICE_NAME`, default
+ * `auth-service`). `ColdStart` is Powertools' own: dimensions `service` and `function_name`.
+ */
+export const METRICS = {
+  namespaceDefault: 'AuthService',
+  serviceDefault: 'auth-service',
+  /** Dimension names of the metrics below (ColdStart adds `function_name`). */
+  dimensions: ['service'],
+  names: {
+    loginSucceeded: 'LoginSucceeded',
+    loginFailed: 'LoginFailed',
+    loginThrottled: 'LoginThrottled',
+    loginPasswordExpired: 'LoginPasswordExpired',
+    passwordChanged: 'PasswordChanged',
+    sessionRefreshed: 'SessionRefreshed',
+    sessionReuseDetected: 'SessionReuseDetected',
+    sessionEnded: 'SessionEnded',
+    authHeaderCreated: 'AuthHeaderCreated',
+    authHeaderDeleted: 'AuthHeaderDeleted',
+    /** The authorizer's decisions on a presented credential (JWT or auth header). */
+    keyVerificationAllowed: 'KeyVerificationAllowed',
+    keyVerificationDenied: 'KeyVerificationDenied',
+    /** Throttle decisions that refused a login: which counter refused it. */
+    throttledByUser: 'ThrottledByUser',
+    throttledByAddress: 'ThrottledByAddress',
+    /** Requests answered 503 because a dependency failed. */
+    databaseUnavailable: 'DatabaseUnavailable',
+    keyStoreUnavailable: 'KeyStoreUnavailable',
+    coldStart: 'ColdStart',
+  },
+} as const;
+
+export type MetricName = Exclude<(typeof METRICS.names)[keyof typeof METRICS.names], 'ColdStart'>;
+
+const NO_METRICS_WARNING = 'No application metrics to publish';
+
+export const metrics = new Metrics({
+  namespace: config.metricsNamespace,
+  serviceName: config.serviceName,
+  // Powertools warns on every invocation that recorded nothing (most list calls): not worth a line.
+  logger: {
+    debug: (message: string) => log.debug(message),
+    info: (message: string) => log.info(message),
+    warn: (message: string) => (message.startsWith(NO_METRICS_WARNING) ? undefined : log.warn(message)),
+    error: (message: string) => log.error(message),
+  },
+});
+
+/** Adds one to a counter, published when the invocation ends. */
+export function count(name: MetricName): void {
+  metrics.addMetric(name, MetricUnit.Count, 1);
+}
+
+/** Publishes the invocation's metrics after it (success or error), with the cold-start metric. */
+export function metricsMiddleware(): MiddlewareObj {
+  return logMetrics(metrics, { captureColdStartMetric: true }) as MiddlewareObj;
+}
