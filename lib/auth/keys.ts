@@ -16,11 +16,13 @@
  * before a rotation. Key bytes are derived from `k` with HKDF-SHA256, so any random printable string
  * of sufficient length (what Secrets Manager generates) is a valid key.
  */
-import { hkdfSync, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { hkdfSync } from 'node:crypto';
+import { resolve } from 'node:path';
 import { KeyStoreUnavailableError } from '../errors';
+import { type LocalKeyFile, readOrCreateLocalKeyFile, type SecretValue } from './localKeys';
 import { log } from '../log';
+
+export { generateLocalKeys, type LocalKeyFile, readOrCreateLocalKeyFile } from './localKeys';
 
 export interface SigningKey {
   kid: string;
@@ -34,17 +36,7 @@ export interface JwtKeys {
   byKid: ReadonlyMap<string, Uint8Array>;
 }
 
-interface SecretValue {
-  k: string;
-  kid?: string;
-  previous?: { kid: string; k: string }[];
-}
 
-export interface LocalKeyFile {
-  jwt: SecretValue;
-  tokenHmac: SecretValue;
-  tokenEncryption: SecretValue;
-}
 
 export type KeyName = keyof LocalKeyFile;
 
@@ -85,23 +77,7 @@ function parseSecret(raw: unknown, name: KeyName): SecretValue {
   return value as SecretValue;
 }
 
-export function generateLocalKeys(): LocalKeyFile {
-  const random = () => randomBytes(32).toString('base64url');
-  return {
-    jwt: { kid: `local-${randomBytes(4).toString('hex')}`, k: random() },
-    tokenHmac: { k: random() },
-    tokenEncryption: { k: random() },
-  };
-}
 
-/** Reads the local key file, creating it (mode 0600) with fresh random keys if it is missing. */
-export function readOrCreateLocalKeyFile(path: string): LocalKeyFile {
-  if (!existsSync(path)) {
-    mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(path, `${JSON.stringify(generateLocalKeys(), null, 2)}\n`, { mode: 0o600, flag: 'wx' });
-  }
-  return JSON.parse(readFileSync(path, 'utf8')) as LocalKeyFile;
-}
 
 type SecretFetcher = (secretId: string) => Promise<unknown>;
 

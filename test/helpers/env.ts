@@ -3,7 +3,7 @@
  * a table of its own, fresh in-memory keys, and a cheap bcrypt cost.
  */
 import { randomBytes } from 'node:crypto';
-import { generateLocalKeys } from '../../lib/auth/keys';
+import { generateLocalKeys } from '../../lib/auth/localKeys';
 
 process.env.TABLE_PREFIX = `test-${randomBytes(6).toString('hex')}`;
 process.env.BCRYPT_COST ??= '4';

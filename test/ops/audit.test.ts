@@ -41,7 +41,12 @@ const lines = (): Line[] =>
     .flatMap((text) => text.split('\n'))
     .filter((text) => text.trim().startsWith('{'))
     .map((text) => JSON.parse(text) as Line);
-const auditEvents = () => lines().filter((line) => line.message === 'audit');
+/** What Powertools Logger adds to every line (the request id among them): not the audit schema's. */
+const LOGGER_KEYS = ['timestamp', 'service', 'cold_start', 'function_name', 'function_request_id', 'function_arn', 'function_memory_size', 'sampling_rate', 'xray_trace_id'];
+const auditEvents = () =>
+  lines()
+    .filter((line) => line.message === 'audit')
+    .map((line) => Object.fromEntries(Object.entries(line).filter(([key]) => !LOGGER_KEYS.includes(key))));
 /** Metric names published in EMF lines, with their namespace and dimensions. */
 const emfMetrics = () =>
   lines()
