@@ -10,4 +10,4 @@ export const handler = middy<ApiEvent, ApiResult>()
   .use(httpApi())
   .use(jwtAuth())
   .use(jsonBody(addAuthHeaderBodySchema))
-  .handler(route<Body>(async ({ body, session }) => json(await addAuthHeader(session, body.name))));
+  .handler(route<Body>(async ({ body, session }) => json(await addAuthHeader(session, body.name, body.expiresAt))));

@@ -28,6 +28,13 @@ export interface Config {
   loginMaxLockoutSeconds: number;
   /** Allowed CORS origins ("*" allows any; empty list sends no CORS headers). */
   corsOrigins: string[];
+  /**
+   * How long an authorizer answer may be reused (the gateway's cache and the authorizer's own), in
+   * seconds; 0 disables caching. It bounds how long a deleted key or an ended session still works.
+   */
+  authorizerCacheSeconds: number;
+  /** Most auth headers one user may hold (409 beyond). */
+  maxAuthHeadersPerUser: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -80,6 +87,9 @@ export function loadConfig(env: Env = process.env): Config {
       .split(',')
       .map((origin) => origin.trim())
       .filter(Boolean),
+    // API Gateway caches authorizer answers for at most an hour.
+    authorizerCacheSeconds: intFromEnv(env, 'AUTHORIZER_CACHE_SECONDS', 60, 0, 3600),
+    maxAuthHeadersPerUser: intFromEnv(env, 'MAX_AUTH_HEADERS_PER_USER', 100, 1, 10_000),
   };
 }
 

@@ -38,6 +38,8 @@ export class AuthHeaderNotFoundError extends NotFoundError {}
 /** The request conflicts with the current state (a taken username, a limit reached): 409. */
 export class ConflictError extends DomainError {}
 export class UsernameTakenError extends ConflictError {}
+/** The user already holds MAX_AUTH_HEADERS_PER_USER auth headers. */
+export class AuthHeaderLimitError extends ConflictError {}
 
 /** Too many attempts: 429 with `Retry-After`. */
 export class ThrottledError extends DomainError {

@@ -27,6 +27,22 @@ export type PublicUser = Omit<UserRecord, 'passwordHash'>;
 /** What a profile read returns; the login role's IAM policy allows exactly these attributes. */
 export const PROFILE_ATTRIBUTES = ['id', 'username', 'email', 'firstname', 'lastname', 'created', 'passwordHash', 'passwordVersion', 'passwordExpiration'] as const;
 
+/** What the authorizer reads to check a credential still belongs to this user (its IAM policy allows only these). */
+export const IDENTITY_ATTRIBUTES = ['id', 'passwordVersion'] as const;
+export type UserIdentity = Pick<UserRecord, (typeof IDENTITY_ATTRIBUTES)[number]>;
+
+/** What GET /user/me answers with (its IAM policy allows only these). */
+export const PUBLIC_PROFILE_ATTRIBUTES = ['id', 'username', 'email', 'firstname', 'lastname', 'passwordExpiration'] as const;
+export type PublicProfile = Pick<UserRecord, (typeof PUBLIC_PROFILE_ATTRIBUTES)[number]>;
+
+/** A projected GetItem's expression for exactly these attribute names. */
+function projection(names: readonly string[]) {
+  return {
+    ProjectionExpression: names.map((_, i) => `#a${i}`).join(', '),
+    ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#a${i}`, name])),
+  };
+}
+
 function toUser(item: Record<string, unknown>): UserRecord {
   const user = {} as Record<string, unknown>;
   for (const name of PROFILE_ATTRIBUTES) user[name] = item[name];
@@ -53,6 +69,21 @@ export class UserRepository {
       }),
     );
     return Item ? toUser(Item) : undefined;
+  }
+
+  /** The user's id and password version (strongly consistent): is this credential still theirs? */
+  async findIdentity(username: string): Promise<UserIdentity | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { username }, ConsistentRead: true, ...projection(IDENTITY_ATTRIBUTES) }));
+    return Item ? { id: String(Item.id), passwordVersion: Number(Item.passwordVersion) } : undefined;
+  }
+
+  /** The profile a user may see of themselves: no hash, no password version. */
+  async findPublicProfile(username: string): Promise<PublicProfile | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { username }, ConsistentRead: true, ...projection(PUBLIC_PROFILE_ATTRIBUTES) }));
+    if (!Item) return undefined;
+    const profile = {} as Record<string, unknown>;
+    for (const name of PUBLIC_PROFILE_ATTRIBUTES) profile[name] = Item[name];
+    return profile as unknown as PublicProfile;
   }
 
   /** Creates a user; a taken username is a 409. */
@@ -108,9 +139,10 @@ export class UserRepository {
 
   /**
    * Deletes a user and every auth header they own. The profile goes first, so the user's sessions
-   * and listings stop at once; then each header and its token item are removed together in
-   * transactions. Should that be interrupted, the leftovers sit under the old user id, which no
-   * future user gets, and no session can reach them any more.
+   * and listings stop at once, and no add can count a new header any more (adds are conditioned
+   * on the profile); then each header and its token item are removed together in transactions, and
+   * the header counter last. Should that be interrupted, the leftovers sit under the old user id,
+   * which no future user gets, and the authorizer refuses their keys (it checks the profile's id).
    */
   async delete(username: string): Promise<{ removedHeaders: number }> {
     let deleted: Record<string, unknown> | undefined;
@@ -160,6 +192,7 @@ export class UserRepository {
       }
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
+    await this.client.send(new DeleteCommand({ TableName: tableName, Key: authHeaderKeys.counter(userId) }));
     return { removedHeaders };
   }
 }

@@ -15,21 +15,28 @@ import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, APIGatewayProxyResult } from 'aws-lambda';
 import { InvalidTokenError, verifySessionToken, type SessionClaims } from '../auth/jwt';
 import { config } from '../config';
-import { badRequest, isHttpError, payloadTooLarge, unauthorized } from './errors';
+import { InvalidSessionError } from '../errors';
+import type { CallerIdentity } from '../services/authorizerService';
+import { DomainError } from '../errors';
+import { badRequest, httpErrorFromDomain, isHttpError, payloadTooLarge, unauthorized } from './errors';
 import { log } from '../log';
 import { type ObjectSchema, schemaViolation } from './schemas';
 
 /** API Gateway REST (v1) or HTTP API (v2) proxy event. */
 export type ApiEvent = APIGatewayProxyEvent | APIGatewayProxyEventV2;
 
-/** What handlers see after the middleware: the parsed body and, on JWT routes, the session. */
+/**
+ * What handlers see after the middleware: the parsed body and, on JWT routes, the session; on
+ * routes behind the authorizer, the caller it established.
+ */
 export type ApiRequest<TBody = unknown> = Omit<ApiEvent, 'body'> & {
   body: TBody;
   session: SessionClaims;
+  caller: CallerIdentity;
 };
 
 export type ApiResult = APIGatewayProxyResult;
-type MiddyRequest = Request<ApiEvent & { session?: SessionClaims }, ApiResult>;
+type MiddyRequest = Request<ApiEvent & { session?: SessionClaims; caller?: CallerIdentity }, ApiResult>;
 
 /** The client's address as API Gateway saw it (never X-Forwarded-For, which the client controls). */
 export function sourceIp(event: Pick<ApiEvent, 'requestContext'>): string {
@@ -45,6 +52,7 @@ export function sourceIp(event: Pick<ApiEvent, 'requestContext'>): string {
 const jsonErrorBody = (): MiddlewareObj => ({
   name: 'jsonErrorBody',
   onError: (request) => {
+    if (request.error instanceof DomainError) request.error = httpErrorFromDomain(request.error);
     const { error } = request;
     if (request.response !== undefined) return;
     if (!isHttpError(error) || !error.expose) {
@@ -154,6 +162,35 @@ export function jwtAuth(): MiddlewareObj {
       } catch (cause) {
         throw invalidSession(cause);
       }
+    },
+  };
+}
+
+const AUTH_METHODS: readonly string[] = ['jwt', 'authheader'] satisfies CallerIdentity['authMethod'][];
+
+/**
+ * The caller the authorizer in front of the route established, on `event.caller`. API Gateway
+ * passes the authorizer's context in `requestContext.authorizer` (REST) or
+ * `requestContext.authorizer.lambda` (HTTP API); a function invoked without one (misconfigured, or
+ * called directly) refuses with 401 rather than trusting anything else.
+ */
+export function authorizerIdentity(): MiddlewareObj {
+  return {
+    name: 'authorizerIdentity',
+    before: (request) => {
+      const { event } = request as MiddyRequest;
+      const authorizer = (event.requestContext as { authorizer?: Record<string, unknown> | null }).authorizer;
+      const context = (authorizer && typeof authorizer.lambda === 'object' && authorizer.lambda !== null ? authorizer.lambda : authorizer) as Record<string, unknown> | null | undefined;
+      const { userId, username, authMethod, authHeaderId } = context ?? {};
+      if (typeof userId !== 'string' || typeof username !== 'string' || typeof authMethod !== 'string' || !AUTH_METHODS.includes(authMethod)) {
+        throw new InvalidSessionError('no authorizer context');
+      }
+      event.caller = {
+        userId,
+        username,
+        authMethod: authMethod as CallerIdentity['authMethod'],
+        ...(typeof authHeaderId === 'string' && authHeaderId !== '' ? { authHeaderId } : {}),
+      };
     },
   };
 }

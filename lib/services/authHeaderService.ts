@@ -3,6 +3,8 @@
  * handling (HMAC lookup key, encrypted value) around the repository.
  */
 import { randomUUID } from 'node:crypto';
+import { config } from '../config';
+import { InvalidInputError } from '../errors';
 import { AuthHeaderNotFoundError, StaleSessionError, type Owner } from '../data/authHeaderRepository';
 import { authHeaders } from '../data/repositories';
 import { notFound } from '../http/errors';
@@ -11,12 +13,33 @@ import type { SessionClaims } from '../auth/jwt';
 import { getTokenEncryptionKey, getTokenHmacKey } from '../auth/keys';
 import { decryptToken, encryptToken, generateToken, hashToken, looksLikeToken } from '../auth/tokens';
 
-/** The contract's auth header (lowercase field names, as in the reference). */
+/**
+ * The contract's auth header (lowercase field names, as in the reference); `expiresAt` and
+ * `lastUsed` appear only when the key has them, so a plain key is exactly the reference's shape.
+ */
 export interface AuthHeaderView {
   id: string;
   name: string;
   token: string;
   created: string;
+  expiresAt?: string;
+  lastUsed?: string;
+}
+
+const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
+const MAX_LIFETIME_YEARS = 10;
+
+/** The optional expiry of a new key: an RFC 3339 date-time in the future, at most 10 years ahead; stored in UTC to the second. */
+function expiryOf(expiresAt: string | undefined, now: Date): string | undefined {
+  if (expiresAt === undefined) return undefined;
+  const ms = RFC3339.test(expiresAt) ? Date.parse(expiresAt) : Number.NaN;
+  if (Number.isNaN(ms)) throw new InvalidInputError('"expiresAt" must be an RFC 3339 date-time, e.g. 2030-01-31T00:00:00Z');
+  const seconds = new Date(Math.floor(ms / 1000) * 1000);
+  if (seconds.getTime() <= now.getTime()) throw new InvalidInputError('"expiresAt" must be in the future');
+  const latest = new Date(now);
+  latest.setUTCFullYear(latest.getUTCFullYear() + MAX_LIFETIME_YEARS);
+  if (seconds.getTime() > latest.getTime()) throw new InvalidInputError(`"expiresAt" must be at most ${MAX_LIFETIME_YEARS} years ahead`);
+  return seconds.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 const ownerOf = (session: SessionClaims): Owner => ({ userId: session.sub, username: session.username, passwordVersion: session.pwv });
@@ -35,7 +58,8 @@ async function asHttp<T>(operation: Promise<T>): Promise<T> {
   }
 }
 
-export async function addAuthHeader(session: SessionClaims, name: string, now: Date = new Date()): Promise<AuthHeaderView> {
+export async function addAuthHeader(session: SessionClaims, name: string, expiresAtInput?: string, now: Date = new Date()): Promise<AuthHeaderView> {
+  const expiresAt = expiryOf(expiresAtInput, now);
   const [hmacKey, encryptionKey] = await Promise.all([getTokenHmacKey(), getTokenEncryptionKey()]);
   const id = randomUUID();
   const token = generateToken();
@@ -47,19 +71,22 @@ export async function addAuthHeader(session: SessionClaims, name: string, now: D
       created,
       tokenHash: hashToken(token, hmacKey),
       tokenCiphertext: encryptToken(token, encryptionKey, binding(session.sub, id)),
-    }),
+      expiresAt,
+    }, config.maxAuthHeadersPerUser),
   );
-  return { id, name, token, created };
+  return { id, name, token, created, ...(expiresAt ? { expiresAt } : {}) };
 }
 
 export async function listAuthHeaders(session: SessionClaims): Promise<AuthHeaderView[]> {
   const encryptionKey = await getTokenEncryptionKey();
   const stored = await asHttp(authHeaders.listByOwner(ownerOf(session)));
-  return stored.map(({ id, name, created, tokenCiphertext }) => ({
+  return stored.map(({ id, name, created, tokenCiphertext, expiresAt, lastUsed }) => ({
     id,
     name,
     token: decryptToken(tokenCiphertext, encryptionKey, binding(session.sub, id)),
     created,
+    ...(expiresAt ? { expiresAt } : {}),
+    ...(lastUsed ? { lastUsed } : {}),
   }));
 }
 
