@@ -10,3 +10,5 @@ process.env.BCRYPT_COST ??= '4';
 process.env.LOCAL_AUTH_KEYS = JSON.stringify(generateLocalKeys());
 process.env.AWS_REGION ??= 'us-east-1';
 process.env.LOG_LEVEL ??= 'SILENT';
+// The authorizer's own cache off, so a deleted key is refused at once (the cache has its own tests).
+process.env.AUTHORIZER_CACHE_SECONDS ??= '0';
