@@ -7,6 +7,7 @@ import { config } from '../lib/config';
 import { createFixtures } from './fixtures';
 import { formatTable, goalMet, writeJson, type Row, type SectionResult } from './report';
 import { benchAuthHeaderRoutes } from './sections/authHeaders';
+import { benchAuthorizer } from './sections/authorizer';
 import { benchBcryptTradeoff, formatTradeoff } from './sections/bcrypt';
 import { VARIANTS, benchColdStart, benchColdStartVariants, deleteTokensNeeded } from './sections/coldStart';
 import { benchLogin } from './sections/login';
@@ -20,11 +21,16 @@ export interface RunArguments {
   quick: boolean;
   /** Run only the cold-start exploration of bundling variants instead of the sections. */
   variants: boolean;
+  /** Run only these sections (by name, e.g. coldStart, authorizer); all when absent. */
+  only?: string[];
 }
 
 const progress = (message: string) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${message}\n`);
 
+let selected: string[] | undefined;
+
 async function section(name: string, results: Record<string, SectionResult>, run: () => Promise<SectionResult>): Promise<void> {
+  if (selected && !selected.includes(name)) return;
   const start = performance.now();
   progress(`${name}...`);
   results[name] = await run();
@@ -38,6 +44,7 @@ function machineInfo() {
 export async function runBenchmark(args: RunArguments): Promise<void> {
   const startedAt = new Date();
   const options = args.quick ? QUICK : FULL;
+  selected = args.only;
   const fixtures = await createFixtures();
   try {
     progress('creating users and auth headers');
@@ -55,6 +62,7 @@ export async function runBenchmark(args: RunArguments): Promise<void> {
     const list1 = await fixtures.createBenchUser('list1', 1);
     const list200 = await fixtures.createBenchUser('list200', 200);
     const writeUser = await fixtures.createBenchUser('write');
+    const meUser = await fixtures.createBenchUser('me');
     const deleteTokens = await fixtures.addHeaders(coldUser, deleteTokensNeeded(options.coldStartProcesses));
 
     const results: Record<string, SectionResult> = {};
@@ -63,6 +71,7 @@ export async function runBenchmark(args: RunArguments): Promise<void> {
     await section('middleware', results, () => benchMiddleware(list20, options));
     await section('coldStart', results, () => benchColdStart(loginUser, coldUser, deleteTokens, options));
     await section('throughput', results, () => benchThroughput(fixtures, list20, loadUsers, options));
+    await section('authorizer', results, () => benchAuthorizer(fixtures, meUser, options));
     await section('scaling', results, () =>
       benchScaling(
         fixtures,
@@ -75,7 +84,7 @@ export async function runBenchmark(args: RunArguments): Promise<void> {
       ),
     );
     progress('bcrypt cost trade-off...');
-    const tradeoff = await benchBcryptTradeoff(args.quick ? 3 : 9);
+    const tradeoff = await benchBcryptTradeoff(args.quick || selected ? 3 : 9);
 
     const rows: Row[] = Object.values(results).flatMap((result) => result.rows);
     const durationSeconds = (Date.now() - startedAt.getTime()) / 1000;

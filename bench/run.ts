@@ -1,9 +1,9 @@
 /**
- * `npm run bench [-- --out <path>] [--quick] [--variants]`: starts its own in-memory DynamoDB Local
+ * `npm run bench [-- --out <path>] [--quick] [--variants] [--only coldStart,authorizer]`: starts its own in-memory DynamoDB Local
  * on a free port, points the service at it, runs every section and prints the table; the same
  * numbers go to .data/bench.json (or --out). Not part of `npm test`; takes about 4 minutes.
  * `--quick` is a smoke run with few samples; `--variants` runs only the cold-start exploration of
- * bundling settings (ESM/CJS, minify, splitting, source maps).
+ * bundling settings (ESM/CJS, minify, splitting, source maps); `--only` runs the named sections only.
  */
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
@@ -16,6 +16,7 @@ const { values } = parseArgs({
     out: { type: 'string', default: '.data/bench.json' },
     quick: { type: 'boolean', default: false },
     variants: { type: 'boolean', default: false },
+    only: { type: 'string' },
   },
 });
 
@@ -26,6 +27,9 @@ async function main(): Promise<void> {
   process.env.TABLE_PREFIX = `bench-${randomBytes(4).toString('hex')}`;
   for (const name of ['USERS_TABLE', 'AUTH_HEADERS_TABLE', 'LOGIN_THROTTLE_TABLE', 'CORS_ORIGINS']) delete process.env[name];
   process.env.LOCAL_AUTH_KEYS = JSON.stringify(generateLocalKeys());
+  // Every authorizer figure is a cache miss (the worst case); the scaling section holds 200 keys.
+  process.env.AUTHORIZER_CACHE_SECONDS = '0';
+  process.env.MAX_AUTH_HEADERS_PER_USER = '1000';
   process.env.AWS_REGION ??= 'us-east-1';
   // Failures are counted and reported by the sections; a log line per failed request would bury the table.
   process.env.LOG_LEVEL ??= 'SILENT';
@@ -33,7 +37,12 @@ async function main(): Promise<void> {
   process.env.DYNAMODB_ENDPOINT = database.endpoint;
   try {
     const { runBenchmark } = await import('./bench');
-    await runBenchmark({ out: resolve(values.out as string), quick: Boolean(values.quick), variants: Boolean(values.variants) });
+    await runBenchmark({
+      out: resolve(values.out as string),
+      quick: Boolean(values.quick),
+      variants: Boolean(values.variants),
+      only: values.only ? String(values.only).split(',').map((name) => name.trim()) : undefined,
+    });
   } finally {
     await database.stop();
   }
