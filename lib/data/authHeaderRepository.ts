@@ -4,7 +4,8 @@
  * `TOKEN#<hash>` (finding a token with one strongly consistent GetItem). Every write is also
  * conditioned on the owner's profile in the users table still matching the session (same user id,
  * same password version), so a deleted user or a session from before a password change writes
- * nothing. This repository only ever reads the users table.
+ * nothing, and moves the user's header counter (`COUNTER`), so the cap holds under concurrency.
+ * This repository only ever reads the users table.
  */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
