@@ -7,6 +7,7 @@ import { config } from '../lib/config';
 import { createFixtures } from './fixtures';
 import { formatTable, goalMet, writeJson, type Row, type SectionResult } from './report';
 import { benchAuthHeaderRoutes } from './sections/authHeaders';
+import { benchAuthorizer } from './sections/authorizer';
 import { benchBcryptTradeoff, formatTradeoff } from './sections/bcrypt';
 import { VARIANTS, benchColdStart, benchColdStartVariants, deleteTokensNeeded } from './sections/coldStart';
 import { benchLogin } from './sections/login';
@@ -64,6 +65,7 @@ export async function runBenchmark(args: RunArguments): Promise<void> {
     const list1 = await fixtures.createBenchUser('list1', 1);
     const list200 = await fixtures.createBenchUser('list200', 200);
     const writeUser = await fixtures.createBenchUser('write');
+    const meUser = await fixtures.createBenchUser('me');
     const deleteTokens = await fixtures.addHeaders(coldUser, deleteTokensNeeded(options.coldStartProcesses));
 
     const results: Record<string, SectionResult> = {};
@@ -72,6 +74,7 @@ export async function runBenchmark(args: RunArguments): Promise<void> {
     await section('middleware', results, () => benchMiddleware(list20, options));
     await section('coldStart', results, () => benchColdStart(loginUser, coldUser, deleteTokens, options));
     await section('throughput', results, () => benchThroughput(fixtures, list20, loadUsers, options));
+    await section('authorizer', results, () => benchAuthorizer(fixtures, meUser, options));
     await section('scaling', results, () =>
       benchScaling(
         fixtures,

@@ -107,7 +107,7 @@ function profileCondition(user: BenchUser) {
   };
 }
 
-/** Add's floor: the profile condition and the two Puts in one transaction; returns the hash. */
+/** Add's floor: the profile condition, the counter and the two Puts in one transaction; returns the hash. */
 export async function addFloor(user: BenchUser): Promise<string> {
   const tokenHash = randomBytes(32).toString('base64url');
   const id = randomUUID();
@@ -117,6 +117,15 @@ export async function addFloor(user: BenchUser): Promise<string> {
     new TransactWriteCommand({
       TransactItems: [
         profileCondition(user),
+        {
+          Update: {
+            TableName: config.tables.authHeaders,
+            Key: keys.counter(user.record.id),
+            UpdateExpression: 'ADD headerCount :one',
+            ConditionExpression: 'attribute_not_exists(headerCount) OR headerCount < :max',
+            ExpressionAttributeValues: { ':one': 1, ':max': config.maxAuthHeadersPerUser },
+          },
+        },
         {
           Put: {
             TableName: config.tables.authHeaders,
@@ -137,7 +146,7 @@ export async function addFloor(user: BenchUser): Promise<string> {
   return tokenHash;
 }
 
-/** Delete's floor: the profile condition and the two conditional Deletes in one transaction. */
+/** Delete's floor: the profile condition, the two conditional Deletes and the counter in one transaction. */
 export async function deleteFloor(user: BenchUser, tokenHash: string): Promise<void> {
   await documentClient.send(
     new TransactWriteCommand({
@@ -158,6 +167,7 @@ export async function deleteFloor(user: BenchUser, tokenHash: string): Promise<v
             ConditionExpression: 'attribute_exists(pk)',
           },
         },
+        { Update: { TableName: config.tables.authHeaders, Key: keys.counter(user.record.id), UpdateExpression: 'ADD headerCount :minusOne', ExpressionAttributeValues: { ':minusOne': -1 } } },
       ],
     }),
   );

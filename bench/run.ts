@@ -28,6 +28,9 @@ async function main(): Promise<void> {
   process.env.TABLE_PREFIX = `bench-${randomBytes(4).toString('hex')}`;
   for (const name of ['USERS_TABLE', 'AUTH_HEADERS_TABLE', 'LOGIN_THROTTLE_TABLE', 'CORS_ORIGINS']) delete process.env[name];
   process.env.LOCAL_AUTH_KEYS = JSON.stringify(generateLocalKeys());
+  // Every authorizer figure is a cache miss (the worst case); the scaling section holds 200 keys.
+  process.env.AUTHORIZER_CACHE_SECONDS = '0';
+  process.env.MAX_AUTH_HEADERS_PER_USER = '1000';
   process.env.AWS_REGION ??= 'us-east-1';
   // Failures are counted and reported by the sections; a log line per failed request would bury the table.
   process.env.LOG_LEVEL ??= 'SILENT';
@@ -35,7 +38,12 @@ async function main(): Promise<void> {
   process.env.DYNAMODB_ENDPOINT = database.endpoint;
   try {
     const { runBenchmark } = await import('./bench');
-    await runBenchmark({ out: resolve(values.out as string), quick: Boolean(values.quick), variants: Boolean(values.variants), only: values.only ? String(values.only).split(',').map((name) => name.trim()) : undefined });
+    await runBenchmark({
+      out: resolve(values.out as string),
+      quick: Boolean(values.quick),
+      variants: Boolean(values.variants),
+      only: values.only ? String(values.only).split(',').map((name) => name.trim()) : undefined,
+    });
   } finally {
     await database.stop();
   }

@@ -40,6 +40,15 @@ export interface StackSettings {
   readonly logRetention: RetentionDays;
   readonly login: FunctionSizing;
   readonly authHeaders: FunctionSizing;
+  /** The Lambda authorizer (in front of GET /user/me and of other teams' APIs). */
+  readonly authorizer: FunctionSizing;
+  /** GET /user/me. */
+  readonly userMe: FunctionSizing;
+  /**
+   * Seconds API Gateway (and the authorizer itself) reuse an authorizer answer; 0 = no caching.
+   * Also the function's AUTHORIZER_CACHE_SECONDS.
+   */
+  readonly authorizerCacheSeconds: number;
 }
 
 export const DEFAULT_SETTINGS: StackSettings = {
@@ -68,6 +77,11 @@ export const DEFAULT_SETTINGS: StackSettings = {
   // 256 MB (~1/7 vCPU) would stretch to seconds. 1024 MB (~0.6 vCPU) costs ~$0.13 per million
   // 10 ms invocations on arm64, against ~$0.03 at 256 MB.
   authHeaders: { memoryMb: 1024, timeoutSeconds: 10 },
+  // The same trade-off: waits on DynamoDB when warm, CPU-bound when cold. The authorizer's timeout is
+  // short: API Gateway waits for it on every uncached request.
+  authorizer: { memoryMb: 1024, timeoutSeconds: 5 },
+  userMe: { memoryMb: 1024, timeoutSeconds: 10 },
+  authorizerCacheSeconds: 60,
 };
 
 type Lookup = (key: string) => unknown;
@@ -146,5 +160,15 @@ export function settingsFromContext(node: Pick<Node, 'tryGetContext'>): StackSet
       memoryMb: int(lookup, 'authHeaderMemoryMb', d.authHeaders.memoryMb, 128, 10_240),
       timeoutSeconds: int(lookup, 'authHeaderTimeoutSeconds', d.authHeaders.timeoutSeconds, 1, 29),
     },
+    authorizer: {
+      memoryMb: int(lookup, 'authorizerMemoryMb', d.authorizer.memoryMb, 128, 10_240),
+      timeoutSeconds: int(lookup, 'authorizerTimeoutSeconds', d.authorizer.timeoutSeconds, 1, 29),
+    },
+    userMe: {
+      memoryMb: int(lookup, 'userMeMemoryMb', d.userMe.memoryMb, 128, 10_240),
+      timeoutSeconds: int(lookup, 'userMeTimeoutSeconds', d.userMe.timeoutSeconds, 1, 29),
+    },
+    // API Gateway caches authorizer answers for at most an hour.
+    authorizerCacheSeconds: int(lookup, 'authorizerCacheSeconds', d.authorizerCacheSeconds, 0, 3600),
   };
 }

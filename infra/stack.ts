@@ -3,7 +3,7 @@
  * route of lib/routes.ts behind a REST API with validation, throttling, access logs, JSON errors and
  * WAF. Below, one block per endpoint says what it runs and exactly what it may touch.
  */
-import { CfnOutput, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import {
   AccessLogFormat,
   type CorsOptions,
@@ -26,11 +26,14 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { SECRET_ID_ENV } from '../lib/auth/keys';
 import { TABLES, type TableId } from '../lib/data/table';
-import { PROFILE_ATTRIBUTES } from '../lib/data/userRepository';
-import type { ObjectSchema } from '../lib/http/schemas';
+import { METRICS } from '../lib/metricNames';
+import { IDENTITY_ATTRIBUTES, PROFILE_ATTRIBUTES, PUBLIC_PROFILE_ATTRIBUTES } from '../lib/data/userRepository';
+import { UNAUTHORIZED_BODY } from '../lib/http/errors';
+import { type ObjectSchema, PLAIN_TEXT_PATTERN } from '../lib/http/schemas';
 import { type Route, type RouteId, route, routes } from '../lib/routes';
 import { buildOpenApiDocument } from '../lib/tools/openapi/document';
 import { ApiFirewall } from './constructs/api-firewall';
+import { AuthServiceAuthorizer } from './constructs/auth-service-authorizer';
 import { ApiFunction, type GrantConditions } from './constructs/api-function';
 import { KeySecret } from './constructs/key-secret';
 import { ServiceMonitoring } from './constructs/service-monitoring';
@@ -38,26 +41,52 @@ import { ServiceTable } from './constructs/service-table';
 import { type FunctionSizing, type StackSettings, settingsFromContext } from './settings';
 
 /**
- * Login reads a profile with a projection and IAM allows no other attribute. `ForAllValues` alone
- * holds vacuously for a request that names no attributes (a GetItem without projection returns the
- * whole item), so `Null: false` also requires the request to name its attributes: together they
- * guarantee login's role can read only these attributes of a user, whatever its code sends.
+ * A read of exactly these attributes of a user. `ForAllValues` alone holds vacuously for a request
+ * that names no attributes (a GetItem without projection returns the whole item), so `Null: false`
+ * also requires the request to name its attributes: together they guarantee the role can read only
+ * these attributes, whatever its code sends.
  */
-const LOGIN_USER_READ: GrantConditions = {
+const projectedRead = (attributes: readonly string[]): GrantConditions => ({
   Null: { 'dynamodb:Attributes': 'false' },
-  'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...PROFILE_ATTRIBUTES] },
+  'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...attributes] },
   StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+});
+
+/** Login reads the profile with its hash (UserRepository.findByUsername). */
+const LOGIN_USER_READ = projectedRead(PROFILE_ATTRIBUTES);
+
+/** Items of the auth-headers table whose partition key starts so (`TOKEN#` lookups, `USER#` owners' items). */
+const partitionPrefix = (prefix: 'TOKEN#' | 'USER#'): GrantConditions => ({
+  Null: { 'dynamodb:LeadingKeys': 'false' },
+  'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${prefix}*`] },
+});
+
+/**
+ * An UpdateItem of the owner's items that may name no attribute but the keys and `attribute`, and
+ * return nothing else: the header counter for add/delete, `lastUsed` for the authorizer.
+ */
+const ownerItemUpdate = (attribute: 'headerCount' | 'lastUsed'): GrantConditions => {
+  const prefix = partitionPrefix('USER#');
+  return {
+    ...prefix,
+    Null: { ...prefix.Null, 'dynamodb:Attributes': 'false' },
+    'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'sk', attribute] },
+    StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' },
+  };
 };
 
 /** lib/http/schemas.ts objects as API Gateway models (draft-04). */
-function toJsonSchema(schema: ObjectSchema): JsonSchema {
+export function toJsonSchema(schema: ObjectSchema): JsonSchema {
   return {
     schema: JsonSchemaVersion.DRAFT4,
     title: schema.title,
     type: JsonSchemaType.OBJECT,
     required: [...schema.required],
     properties: Object.fromEntries(
-      Object.entries(schema.properties).map(([name, field]) => [name, { type: JsonSchemaType.STRING, minLength: field.minLength, maxLength: field.maxLength }]),
+      Object.entries(schema.properties).map(([name, field]) => [
+        name,
+        { type: JsonSchemaType.STRING, minLength: field.minLength, maxLength: field.maxLength, ...(field.plainText ? { pattern: PLAIN_TEXT_PATTERN } : {}) },
+      ]),
     ),
   };
 }
@@ -73,6 +102,9 @@ export class AuthServiceStack extends Stack {
   readonly functions = {} as Record<RouteId, ApiFunction>;
   readonly api: RestApi;
   readonly monitoring: ServiceMonitoring;
+  /** The Lambda authorizer: in front of GET /user/me here, and shared with other APIs by its exported ARN. */
+  readonly authorizerFunction: ApiFunction;
+  private readonly authorizer: AuthServiceAuthorizer;
   private readonly validator: RequestValidator;
   private readonly logRemovalPolicy: RemovalPolicy;
 
@@ -97,6 +129,24 @@ export class AuthServiceStack extends Stack {
     // cdk-nag (APIG2) asks for both switches; no route declares parameters, so in effect bodies are checked.
     this.validator = this.api.addRequestValidator('RequestValidator', { validateRequestBody: true, validateRequestParameters: true });
 
+    // The authorizer (not a route): JWT or auth header → the caller's identity. Reads token lookup
+    // items and two attributes of a profile, writes only `lastUsed` on the owner's header item.
+    this.authorizerFunction = new ApiFunction(this, 'AuthorizerFunction', {
+      module: 'authorizer',
+      ...settings.authorizer,
+      logRetention: settings.logRetention,
+      logRemovalPolicy: this.logRemovalPolicy,
+      environment: { AUTHORIZER_CACHE_SECONDS: String(settings.authorizerCacheSeconds) },
+    })
+      .allow(authHeaders, ['GetItem'], partitionPrefix('TOKEN#'))
+      .allow(authHeaders, ['UpdateItem'], ownerItemUpdate('lastUsed'))
+      .allow(users, ['GetItem'], projectedRead(IDENTITY_ATTRIBUTES))
+      .useSecrets(jwt, tokenHmac);
+    this.authorizer = new AuthServiceAuthorizer(this, 'Authorizer', {
+      functionArn: this.authorizerFunction.function.functionArn,
+      cacheTtl: Duration.seconds(settings.authorizerCacheSeconds),
+    });
+
     // The endpoints.
 
     // POST /user/login — public: reads named profile attributes, keeps throttle counters, signs JWTs.
@@ -105,9 +155,11 @@ export class AuthServiceStack extends Stack {
       .allow(loginThrottle, ['GetItem', 'UpdateItem'])
       .useSecrets(jwt);
 
-    // POST /authheader/add — JWT: writes a header and its lookup item, conditioned on the profile.
+    // POST /authheader/add — JWT: writes a header and its lookup item and counts it, conditioned on
+    // the profile and the cap.
     this.endpoint('AuthHeaderAdd', settings.authHeaders)
       .allow(authHeaders, ['PutItem'])
+      .allow(authHeaders, ['UpdateItem'], ownerItemUpdate('headerCount'))
       .allow(users, ['ConditionCheckItem'])
       .useSecrets(jwt, tokenHmac, tokenEncryption);
 
@@ -117,11 +169,16 @@ export class AuthServiceStack extends Stack {
       .allow(users, ['GetItem'])
       .useSecrets(jwt, tokenEncryption);
 
-    // POST /authheader/delete — JWT: removes a header and its lookup item, conditioned on the profile.
+    // POST /authheader/delete — JWT: removes a header and its lookup item and uncounts it,
+    // conditioned on the profile.
     this.endpoint('AuthHeaderDelete', settings.authHeaders)
       .allow(authHeaders, ['DeleteItem'])
+      .allow(authHeaders, ['UpdateItem'], ownerItemUpdate('headerCount'))
       .allow(users, ['ConditionCheckItem'])
       .useSecrets(jwt, tokenHmac);
+
+    // GET /user/me — behind the authorizer: reads the caller's public profile, nothing else.
+    this.endpoint('UserMe', settings.userMe).allow(users, ['GetItem'], projectedRead(PUBLIC_PROFILE_ATTRIBUTES));
 
     this.checkEveryRouteWired();
 
@@ -141,16 +198,25 @@ export class AuthServiceStack extends Stack {
     this.monitoring = new ServiceMonitoring(this, 'Monitoring', {
       api: this.api,
       routes: routes.map((r) => ({ name: r.id, method: r.method, path: r.path })),
-      functions: Object.entries(this.functions).map(([name, fn]) => ({ name, function: fn.function, logGroup: fn.logGroup })),
+      functions: [...Object.entries(this.functions), ['Authorizer', this.authorizerFunction] as const].map(([name, fn]) => ({ name, function: fn.function, logGroup: fn.logGroup })),
       tables: [users, authHeaders, loginThrottle],
       webAcl: firewall?.webAcl,
-      metricsNamespace: 'AuthService',
+      metricsNamespace: METRICS.namespaceDefault,
+      serviceMetrics: [
+        { metricName: METRICS.names.loginFailed, dimensions: { service: METRICS.serviceDefault }, title: 'Failed logins', threshold: settings.failedLoginAlarmThreshold },
+        { metricName: METRICS.names.keyVerificationDenied, dimensions: { service: METRICS.serviceDefault }, title: 'Failed key verifications', threshold: settings.failedVerificationAlarmThreshold },
+      ],
       alarmEmail: settings.alarmEmail,
       latencyP99Ms: settings.latencyAlarmMs,
       alarmNamePrefix: this.stackName,
     });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn, description: 'SNS topic every alarm notifies' });
 
+    new CfnOutput(this, 'AuthorizerFunctionArn', {
+      value: this.authorizerFunction.function.functionArn,
+      description: 'The Lambda authorizer other APIs use with infra/constructs/auth-service-authorizer.ts (docs/authorizer.md)',
+      exportName: `${this.stackName}-AuthorizerFunctionArn`,
+    });
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the API (stage included)' });
     new CfnOutput(this, 'UsersTableName', { value: users.tableName });
     new CfnOutput(this, 'AuthHeadersTableName', { value: authHeaders.tableName });
@@ -162,10 +228,11 @@ export class AuthServiceStack extends Stack {
 
   /**
    * The route's Lambda (logical id `<RouteId>Function`, which `sam local invoke` uses) behind its
-   * method, with the route's body model; the caller binds what the function may touch.
+   * method, with the route's body model, and behind the authorizer when the route's auth says so;
+   * the caller binds what the function may touch.
    */
   private endpoint(id: RouteId, sizing: FunctionSizing): ApiFunction {
-    const { module, method, path, body } = route(id);
+    const { module, method, path, body, auth } = route(id);
     const fn = new ApiFunction(this, `${id}Function`, {
       module,
       ...sizing,
@@ -178,6 +245,7 @@ export class AuthServiceStack extends Stack {
       operationName: id,
       requestValidator: this.validator,
       ...(model ? { requestModels: { 'application/json': model } } : {}),
+      ...(auth === 'authorizer' ? { authorizer: this.authorizer.restApiAuthorizer } : {}),
     });
     this.functions[id] = fn;
     return fn;
@@ -274,15 +342,23 @@ export class AuthServiceStack extends Stack {
     respond('Throttled', ResponseType.THROTTLED, errorBody('Too many requests'), '429', { 'Retry-After': "'1'" });
     respond('TooLarge', ResponseType.REQUEST_TOO_LARGE, errorBody('request body too large'), '413');
     respond('WafFiltered', ResponseType.WAF_FILTERED, errorBody('Forbidden'), '403');
-    // An authorizer that cannot reach its database or key store throws (it must not answer Deny,
-    // which the gateway would cache): the client gets the contract's prompt 503, not a bare 500.
-    respond('AuthorizerFailure', ResponseType.AUTHORIZER_FAILURE, errorBody('Service temporarily unavailable; try again shortly'), '503', { 'Retry-After': "'1'" });
+    // The authorizer refused (or no Authorization header): the contract's 401, whatever the reason.
+    respond('Unauthorized', ResponseType.UNAUTHORIZED, { 'application/json': UNAUTHORIZED_BODY }, '401', { 'WWW-Authenticate': "'Bearer'" });
+    respond('AccessDenied', ResponseType.ACCESS_DENIED, { 'application/json': '{"message":$context.error.messageString}' }, '403', { 'WWW-Authenticate': "'Bearer'" });
+    // The authorizer could not decide (its database or key store failing, or it could not be run):
+    // the caller is not refused, the service is unavailable for a moment.
+    for (const [name, type] of [['AuthorizerFailure', ResponseType.AUTHORIZER_FAILURE], ['AuthorizerConfigurationError', ResponseType.AUTHORIZER_CONFIGURATION_ERROR]] as const) {
+      respond(name, type, errorBody('Service unavailable'), '503', { 'Retry-After': "'1'" });
+    }
   }
 
   /** cdk-nag AwsSolutions findings this design accepts, each acknowledged with its reason (cdk-nag v3: CDK's Validations). */
   private acknowledgeNagFindings(): void {
     const apiAcknowledgements = [
-      { id: 'AwsSolutions-APIG4', reason: 'The login route is public by design; the auth-header routes verify the session JWT (HS256, exp, kid) inside the function, as the API contract requires, so API Gateway has no authorizer.' },
+      {
+        id: 'AwsSolutions-APIG4',
+        reason: 'The login route is public by design; the auth-header routes verify the session JWT (HS256, exp, kid) inside the function, as the API contract requires (they take the JWT only, never an auth header). GET /user/me is behind the Lambda authorizer.',
+      },
       { id: 'AwsSolutions-COG4', reason: "Sessions are the service's own JWTs issued by POST /user/login, not Cognito tokens." },
       {
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',

@@ -44,6 +44,13 @@ export interface Config {
   /** CloudWatch metrics namespace and the `service` dimension (Powertools Metrics). */
   metricsNamespace: string;
   serviceName: string;
+  /**
+   * How long an authorizer answer may be reused (the gateway's cache and the authorizer's own), in
+   * seconds; 0 disables caching. It bounds how long a deleted key or an ended session still works.
+   */
+  authorizerCacheSeconds: number;
+  /** Most auth headers one user may hold (409 beyond). */
+  maxAuthHeadersPerUser: number;
 }
 
 export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as const;
@@ -136,6 +143,9 @@ export function loadConfig(env: Env = process.env): Config {
     // Powertools reads these same two variables itself; reading them here validates them once.
     metricsNamespace: nameFromEnv(env, 'POWERTOOLS_METRICS_NAMESPACE', 'AuthService'),
     serviceName: nameFromEnv(env, 'POWERTOOLS_SERVICE_NAME', 'auth-service'),
+    // API Gateway caches authorizer answers for at most an hour.
+    authorizerCacheSeconds: intFromEnv(env, 'AUTHORIZER_CACHE_SECONDS', 60, 0, 3600),
+    maxAuthHeadersPerUser: intFromEnv(env, 'MAX_AUTH_HEADERS_PER_USER', 100, 1, 10_000),
   };
 }
 

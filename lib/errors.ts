@@ -32,7 +32,26 @@ export class InvalidCredentialsError extends DomainError {
  * The presented session or credential is not (or no longer) valid: missing, malformed, expired,
  * ended, from before a password change, of a deleted user: 401 with `WWW-Authenticate: Bearer`.
  */
-export class InvalidSessionError extends DomainError {}
+export class InvalidSessionError extends DomainError {
+  constructor(
+    message: string,
+    options?: Options & {
+      /**
+       * Why, as a fixed code for the audit trail (never request text): the credential is not one of
+       * ours or is malformed, is past its expiry, was revoked (deleted key, changed password, deleted
+       * user), or its session was ended.
+       */
+      refusal?: SessionRefusal;
+    },
+  ) {
+    super(message, options);
+    this.refusal = options?.refusal ?? 'invalid_token';
+  }
+
+  readonly refusal: SessionRefusal;
+}
+
+export type SessionRefusal = 'invalid_token' | 'expired' | 'revoked' | 'session_ended';
 
 /** The session no longer matches the stored user (deleted, or password changed since). */
 export class StaleSessionError extends InvalidSessionError {
@@ -69,6 +88,8 @@ export class UsernameTakenError extends ConflictError {
     super(message, options);
   }
 }
+/** The user already holds MAX_AUTH_HEADERS_PER_USER auth headers. */
+export class AuthHeaderLimitError extends ConflictError {}
 
 /** Too many attempts: 429 with `Retry-After`. */
 export class ThrottledError extends DomainError {

@@ -1,8 +1,8 @@
 /**
  * Business and fault metrics as CloudWatch embedded metric format (Powertools Metrics): JSON lines
  * on stdout that CloudWatch turns into metrics, with no API call and no added latency. The names
- * below are the contract with the dashboard and the alarms (infra/ imports METRICS): rename one
- * and a graph goes flat.
+ * (lib/metricNames.ts) are the contract with the dashboard and the alarms, which infra/ builds from
+ * the same constant.
  */
 import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
@@ -10,39 +10,9 @@ import type { MiddlewareObj } from '@middy/core';
 import { config } from './config';
 import { log } from './log';
 
-/**
- * Every metric this service emits, all `Count`, in namespace `POWERTOOLS_METRICS_NAMESPACE`
- * (default `AuthService`) with the one dimension `service` (`POWERTOOLS_SERVICE_NAME`, default
- * `auth-service`). `ColdStart` is Powertools' own: dimensions `service` and `function_name`.
- */
-export const METRICS = {
-  namespaceDefault: 'AuthService',
-  serviceDefault: 'auth-service',
-  /** Dimension names of the metrics below (ColdStart adds `function_name`). */
-  dimensions: ['service'],
-  names: {
-    loginSucceeded: 'LoginSucceeded',
-    loginFailed: 'LoginFailed',
-    loginThrottled: 'LoginThrottled',
-    loginPasswordExpired: 'LoginPasswordExpired',
-    passwordChanged: 'PasswordChanged',
-    sessionRefreshed: 'SessionRefreshed',
-    sessionReuseDetected: 'SessionReuseDetected',
-    sessionEnded: 'SessionEnded',
-    authHeaderCreated: 'AuthHeaderCreated',
-    authHeaderDeleted: 'AuthHeaderDeleted',
-    /** The authorizer's decisions on a presented credential (JWT or auth header). */
-    keyVerificationAllowed: 'KeyVerificationAllowed',
-    keyVerificationDenied: 'KeyVerificationDenied',
-    /** Throttle decisions that refused a login: which counter refused it. */
-    throttledByUser: 'ThrottledByUser',
-    throttledByAddress: 'ThrottledByAddress',
-    /** Requests answered 503 because a dependency failed. */
-    databaseUnavailable: 'DatabaseUnavailable',
-    keyStoreUnavailable: 'KeyStoreUnavailable',
-    coldStart: 'ColdStart',
-  },
-} as const;
+import { METRICS } from './metricNames';
+
+export { METRICS };
 
 export type MetricName = Exclude<(typeof METRICS.names)[keyof typeof METRICS.names], 'ColdStart'>;
 

@@ -31,6 +31,7 @@ export const routes = [
   { id: 'AuthHeaderAdd', method: 'POST', path: '/authheader/add', module: 'authheader-add', auth: 'jwt', body: addAuthHeaderBodySchema },
   { id: 'AuthHeaderList', method: 'GET', path: '/authheader/list', module: 'authheader-list', auth: 'jwt' },
   { id: 'AuthHeaderDelete', method: 'POST', path: '/authheader/delete', module: 'authheader-delete', auth: 'jwt', body: deleteAuthHeaderBodySchema },
+  { id: 'UserMe', method: 'GET', path: '/user/me', module: 'user-me', auth: 'authorizer' },
 ] as const satisfies readonly Route[];
 
 export type RouteId = (typeof routes)[number]['id'];

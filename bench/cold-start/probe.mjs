@@ -24,8 +24,9 @@ process.stdout.write(
     importMs: afterImport - beforeImport,
     invokeMs: afterInvoke - afterImport,
     totalMs: afterInvoke,
-    statusCode: result?.statusCode,
-    body: result?.statusCode === 200 ? undefined : result?.body,
+    // An authorizer answers a policy, not an HTTP response: an Allow counts as a 200.
+    statusCode: result?.statusCode ?? (result?.policyDocument?.Statement?.[0]?.Effect === 'Allow' ? 200 : undefined),
+    body: result?.statusCode === 200 || result?.policyDocument ? undefined : (result?.body ?? JSON.stringify(result)),
   })}\n`,
 );
 // The SDK keeps its connection pool open; Lambda would freeze here, a benchmark just leaves.

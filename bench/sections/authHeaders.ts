@@ -48,8 +48,8 @@ export async function benchAuthHeaderRoutes(fixtures: Fixtures, listUser: BenchU
   return {
     rows: [
       ratioRow('2 routes', 'GET /authheader/list (20 headers)', stats.list, stats.listFloor, 1.5, 'floor = GetItem || Query'),
-      ratioRow('2 routes', 'POST /authheader/add', stats.add, stats.addFloor, 1.5, 'floor = TransactWrite(CC + 2 Put)'),
-      ratioRow('2 routes', 'POST /authheader/delete', stats.delete, stats.deleteFloor, 1.5, 'floor = TransactWrite(CC + 2 Delete)'),
+      ratioRow('2 routes', 'POST /authheader/add', stats.add, stats.addFloor, 1.5, 'floor = TransactWrite(CC + counter + 2 Put)'),
+      ratioRow('2 routes', 'POST /authheader/delete', stats.delete, stats.deleteFloor, 1.5, 'floor = TransactWrite(CC + 2 Delete + counter)'),
       {
         section: '2 routes',
         name: 'HTTP round trip to an empty local server',

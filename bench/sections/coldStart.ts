@@ -48,6 +48,8 @@ export const VARIANTS: Variant[] = [
 interface Target {
   name: string;
   entry: string;
+  /** Bundled with esbuild's defaults instead of the deployed settings (the naive baseline). */
+  naive?: true;
   /** The first request of the process with this index. */
   event(index: number): unknown;
 }
@@ -56,6 +58,16 @@ export interface Bundle {
   file: string;
   /** JavaScript bytes (entry + chunks), without source maps. */
   bytes: number;
+}
+
+/** The naive way: esbuild's defaults (CommonJS for Node, no minification, no main-field preference). */
+async function naiveBundle(entry: string, outDir: string): Promise<Bundle> {
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  const file = join(outDir, 'index.js');
+  await build({ entryPoints: [entry], bundle: true, platform: 'node', outfile: file, logLevel: 'error' });
+  writeFileSync(join(outDir, 'package.json'), '{"type":"commonjs"}\n');
+  return { file, bytes: statSync(file).size };
 }
 
 /** esbuild with the options NodejsFunction derives from the same settings (see aws-lambda-nodejs). */
@@ -144,8 +156,17 @@ function targets(loginUser: BenchUser, headerUser: BenchUser, deleteTokens: read
     isBase64Encoded: false,
     requestContext: { requestId: 'cold-start', identity: { sourceIp: '198.51.100.7' } },
   });
+  const meEvent = request('GET', '/user/me');
+  (meEvent.requestContext as Record<string, unknown>).authorizer = { principalId: headerUser.record.id, userId: headerUser.record.id, username: headerUser.record.username, authMethod: 'jwt' };
   return [
     { name: 'baseline', entry: 'bench/cold-start/baseline.ts', event: () => ({ username: loginUser.record.username }) },
+    { name: 'naive-baseline', entry: 'bench/cold-start/baseline.ts', naive: true, event: () => ({ username: loginUser.record.username }) },
+    {
+      name: 'authorizer',
+      entry: 'functions/authorizer.ts',
+      event: () => ({ type: 'REQUEST', methodArn: 'arn:aws:execute-api:us-east-1:123456789012:abcdef1234/v1/GET/user/me', headers: { Authorization: `Bearer ${headerUser.token}` }, multiValueHeaders: {} }),
+    },
+    { name: 'user-me', entry: 'functions/user-me.ts', event: () => meEvent },
     { name: 'login', entry: 'functions/login.ts', event: () => request('POST', '/user/login', { username: loginUser.record.username, password: loginUser.password }) },
     { name: 'authheader-list', entry: 'functions/authheader-list.ts', event: () => request('GET', '/authheader/list', undefined, headerUser.token) },
     { name: 'authheader-add', entry: 'functions/authheader-add.ts', event: () => request('POST', '/authheader/add', { name: 'cold-start' }, headerUser.token) },
@@ -179,7 +200,8 @@ export async function measureColdStarts(
   const jobs: { variant: Variant; target: Target; bundle: Bundle; results: ProbeResult[] }[] = [];
   for (const variant of variants) {
     for (const target of selected) {
-      jobs.push({ variant, target, bundle: await bundle(target.entry, variant, join(OUT_DIR, variant.name, target.name)), results: [] });
+      const outDir = join(OUT_DIR, variant.name, target.name);
+      jobs.push({ variant, target, bundle: target.naive ? await naiveBundle(target.entry, outDir) : await bundle(target.entry, variant, outDir), results: [] });
     }
   }
   // Round 0 warms the file cache and is discarded.
@@ -224,8 +246,21 @@ export function coldStartRows(measurement: ColdStartMeasurement): Row[] {
       note: 'measured = import; value = process start -> first response',
     },
   ];
+  const naive = measurement.functions['naive-baseline'];
+  const authorizer = measurement.functions.authorizer;
+  if (naive && authorizer) {
+    rows.push({
+      section: '4 cold start',
+      name: `naive SDK-only bundle (doc client, esbuild defaults): ${round(naive.bytes / 1024, 1)} KB`,
+      measured: roundSummary(naive.importMs),
+      value: round(naive.totalMs.p50, 1),
+      unit: 'ms',
+      note: 'measured = import; value = process start -> first response',
+    });
+    rows.push(ratioRow('4 cold start', 'authorizer load (import) vs the naive SDK-only bundle', authorizer.importMs, naive.importMs, 1.0));
+  }
   for (const [name, fn] of Object.entries(measurement.functions)) {
-    if (name === 'baseline') continue;
+    if (name === 'baseline' || name === 'naive-baseline') continue;
     rows.push({
       section: '4 cold start',
       name: `${name} bundle size (${round(fn.bytes / 1024, 1)} KB)`,

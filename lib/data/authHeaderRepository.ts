@@ -4,12 +4,13 @@
  * `TOKEN#<hash>` (finding a token with one strongly consistent GetItem). Every write is also
  * conditioned on the owner's profile in the users table still matching the session (same user id,
  * same password version), so a deleted user or a session from before a password change writes
- * nothing. This repository only ever reads the users table.
+ * nothing, and moves the user's header counter (`COUNTER`), so the cap holds under concurrency.
+ * This repository only ever reads the users table.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { AuthHeaderNotFoundError, StaleSessionError } from '../errors';
+import { AuthHeaderLimitError, AuthHeaderNotFoundError, StaleSessionError } from '../errors';
 import { authHeaderKeys as keys, usernameKey } from './table';
 
 /** Who is acting: the verified session's user. */
@@ -26,12 +27,17 @@ export interface StoredAuthHeader {
   tokenHash: string;
   /** AES-256-GCM ciphertext of the token (see lib/auth/tokens.ts). */
   tokenCiphertext: string;
+  /** RFC 3339 UTC; the key is refused from then on. */
+  expiresAt?: string;
+  /** RFC 3339 UTC; set by the authorizer (at most every few minutes), absent until first use. */
+  lastUsed?: string;
 }
 
 export interface TokenOwner {
   userId: string;
   username: string;
   headerId: string;
+  expiresAt?: string;
 }
 
 const MAX_CONFLICT_RETRIES = 6;
@@ -54,11 +60,24 @@ export class AuthHeaderRepository {
     };
   }
 
-  async add(owner: Owner, header: StoredAuthHeader): Promise<void> {
+  /**
+   * Stores a header and its lookup item, and counts it: the counter's update is conditioned on the
+   * cap in the same transaction, so however many adds run at once the user never exceeds it.
+   */
+  async add(owner: Owner, header: Omit<StoredAuthHeader, 'lastUsed'>, maxHeaders: number): Promise<void> {
     const { tokenHash, ...attributes } = header;
     await this.transact(
       [
         this.profileCondition(owner),
+        {
+          Update: {
+            TableName: this.tableName,
+            Key: keys.counter(owner.userId),
+            UpdateExpression: 'ADD headerCount :one',
+            ConditionExpression: 'attribute_not_exists(headerCount) OR headerCount < :max',
+            ExpressionAttributeValues: { ':one': 1, ':max': maxHeaders },
+          },
+        },
         {
           Put: {
             TableName: this.tableName,
@@ -69,12 +88,12 @@ export class AuthHeaderRepository {
         {
           Put: {
             TableName: this.tableName,
-            Item: { ...keys.token(tokenHash), userId: owner.userId, username: owner.username, headerId: header.id },
+            Item: { ...keys.token(tokenHash), userId: owner.userId, username: owner.username, headerId: header.id, expiresAt: header.expiresAt },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
       ],
-      () => new Error('token hash collision'),
+      (failed) => (failed === 1 ? new AuthHeaderLimitError(`at most ${maxHeaders} auth headers per user`) : new Error('token hash collision')),
     );
   }
 
@@ -107,8 +126,8 @@ export class AuthHeaderRepository {
       const page = await this.client.send(
         new QueryCommand({
           TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.userPartition(userId) },
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :header)',
+          ExpressionAttributeValues: { ':pk': keys.userPartition(userId), ':header': keys.headerPrefix },
           ConsistentRead: true,
           ExclusiveStartKey,
         }),
@@ -120,6 +139,8 @@ export class AuthHeaderRepository {
           created: item.created,
           tokenHash: String(item.sk).slice(keys.headerPrefix.length),
           tokenCiphertext: item.tokenCiphertext,
+          expiresAt: item.expiresAt,
+          lastUsed: item.lastUsed,
         });
       }
       ExclusiveStartKey = page.LastEvaluatedKey;
@@ -147,6 +168,10 @@ export class AuthHeaderRepository {
             ConditionExpression: 'attribute_exists(pk)',
           },
         },
+        {
+          // Unconditional: the two deletes above already prove there was a header to uncount.
+          Update: { TableName: this.tableName, Key: keys.counter(owner.userId), UpdateExpression: 'ADD headerCount :minusOne', ExpressionAttributeValues: { ':minusOne': -1 } },
+        },
       ],
       () => new AuthHeaderNotFoundError(),
     );
@@ -155,7 +180,31 @@ export class AuthHeaderRepository {
   /** Who owns a token: one strongly consistent GetItem (the API-key check hot path). */
   async findOwnerByTokenHash(tokenHash: string): Promise<TokenOwner | undefined> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.token(tokenHash), ConsistentRead: true }));
-    return Item ? { userId: Item.userId, username: Item.username, headerId: Item.headerId } : undefined;
+    return Item ? { userId: Item.userId, username: Item.username, headerId: Item.headerId, expiresAt: Item.expiresAt } : undefined;
+  }
+
+  /**
+   * Records that the key authenticated a call at `at`, unless it already did after `notBefore`
+   * (one conditional write, not a read-modify-write). Only the owner's copy is touched, and only if
+   * it still exists: an UpdateItem would otherwise recreate a header deleted meanwhile. Returns
+   * whether it wrote.
+   */
+  async recordUse(userId: string, tokenHash: string, at: string, notBefore: string): Promise<boolean> {
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.header(userId, tokenHash),
+          UpdateExpression: 'SET lastUsed = :at',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(lastUsed) OR lastUsed < :notBefore)',
+          ExpressionAttributeValues: { ':at': at, ':notBefore': notBefore },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return false;
+      throw error;
+    }
   }
 
   /**
@@ -166,7 +215,8 @@ export class AuthHeaderRepository {
    */
   private async transact(
     items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>,
-    onConditionFailed: () => Error,
+    /** Given the index of the (first) item whose condition failed. */
+    onConditionFailed: (failedIndex: number) => Error,
   ): Promise<void> {
     for (let attempt = 0; ; attempt++) {
       try {
@@ -176,7 +226,7 @@ export class AuthHeaderRepository {
         if (!(error instanceof TransactionCanceledException)) throw error;
         const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code);
         if (codes[0] === 'ConditionalCheckFailed') throw new StaleSessionError(undefined, { cause: error });
-        if (codes.includes('ConditionalCheckFailed')) throw onConditionFailed();
+        if (codes.includes('ConditionalCheckFailed')) throw onConditionFailed(codes.indexOf('ConditionalCheckFailed'));
         if (codes.includes('TransactionConflict') && attempt < MAX_CONFLICT_RETRIES) {
           await sleep(Math.random() * 20 * 2 ** attempt);
           continue;

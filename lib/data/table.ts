@@ -5,8 +5,9 @@
  * | table          | partition key          | sort key         | items                                          |
  * |----------------|------------------------|------------------|------------------------------------------------|
  * | users          | `username` (lower-case)| —                | profile, bcrypt hash, password version/expiry  |
- * | authHeaders    | `pk` = `USER#<userId>` | `sk` = `HEADER#<hash>` | owner's copy: id, name, created, encrypted token |
- * |                | `pk` = `TOKEN#<hash>`  | `sk` = `TOKEN`   | lookup: owner (userId, username), header id    |
+ * | authHeaders    | `pk` = `USER#<userId>` | `sk` = `HEADER#<hash>` | owner's copy: id, name, created, encrypted token, expiresAt?, lastUsed? |
+ * |                | `pk` = `USER#<userId>` | `sk` = `COUNTER` | `headerCount`: how many headers the user holds |
+ * |                | `pk` = `TOKEN#<hash>`  | `sk` = `TOKEN`   | lookup: owner (userId, username), header id, expiresAt? |
  * | loginThrottle  | `key`                  | —                | failure counters, lock-out end, TTL `expiresAt`|
  *
  * `<hash>` is HMAC-SHA256 of the token under a server key. A user's key is `usernameKey(username)`,
@@ -17,7 +18,9 @@
  * - a token is found with one strongly consistent GetItem on `TOKEN#<hash>` (the API-key hot path);
  * - a user's list is one Query on `USER#<userId>` (plus the profile read that re-checks the session);
  * - add and delete write the header item and its lookup item in one transaction, conditioned on the
- *   user's profile, so neither is ever left without the other.
+ *   user's profile, so neither is ever left without the other; the same transaction moves the
+ *   user's counter, conditioned on the cap, so parallel adds cannot exceed it;
+ * - `lastUsed` lives on the owner's copy, so the list's one Query returns it.
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
@@ -53,6 +56,7 @@ export const authHeaderKeys = {
   userPartition: (userId: string) => `USER#${userId}`,
   header: (userId: string, tokenHash: string) => ({ pk: `USER#${userId}`, sk: `HEADER#${tokenHash}` }),
   headerPrefix: 'HEADER#',
+  counter: (userId: string) => ({ pk: `USER#${userId}`, sk: 'COUNTER' }),
   token: (tokenHash: string) => ({ pk: `TOKEN#${tokenHash}`, sk: 'TOKEN' }),
 };
 

@@ -32,6 +32,22 @@ const USER_FIELDS = ['id', 'username', 'email', 'firstname', 'lastname', 'create
 /** What a profile read returns; the login role's IAM policy allows exactly these attributes. */
 export const PROFILE_ATTRIBUTES = [...USER_FIELDS, 'displayUsername'] as const;
 
+/** What the authorizer reads to check a credential still belongs to this user (its IAM policy allows only these). */
+export const IDENTITY_ATTRIBUTES = ['id', 'passwordVersion'] as const;
+export type UserIdentity = Pick<UserRecord, (typeof IDENTITY_ATTRIBUTES)[number]>;
+
+/** What GET /user/me answers with (its IAM policy allows only these). */
+export const PUBLIC_PROFILE_ATTRIBUTES = ['id', 'username', 'displayUsername', 'email', 'firstname', 'lastname', 'passwordExpiration'] as const;
+export type PublicProfile = Pick<UserRecord, 'id' | 'username' | 'email' | 'firstname' | 'lastname' | 'passwordExpiration'>;
+
+/** A projected GetItem's expression for exactly these attribute names. */
+function projection(names: readonly string[]) {
+  return {
+    ProjectionExpression: names.map((_, i) => `#a${i}`).join(', '),
+    ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#a${i}`, name])),
+  };
+}
+
 function toUser(item: Record<string, unknown>): UserRecord {
   const user = {} as Record<string, unknown>;
   for (const name of USER_FIELDS) user[name] = item[name];
@@ -65,6 +81,20 @@ export class UserRepository {
       }),
     );
     return Item ? toUser(Item) : undefined;
+  }
+
+  /** The user's id and password version (strongly consistent): is this credential still theirs? */
+  async findIdentity(username: string): Promise<UserIdentity | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { username: usernameKey(username) }, ConsistentRead: true, ...projection(IDENTITY_ATTRIBUTES) }));
+    return Item ? { id: String(Item.id), passwordVersion: Number(Item.passwordVersion) } : undefined;
+  }
+
+  /** The profile a user may see of themselves: no hash, no password version. */
+  async findPublicProfile(username: string): Promise<PublicProfile | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { username: usernameKey(username) }, ConsistentRead: true, ...projection(PUBLIC_PROFILE_ATTRIBUTES) }));
+    if (!Item) return undefined;
+    const { id, email, firstname, lastname, passwordExpiration } = toUser(Item);
+    return { id, username: toUser(Item).username, email, firstname, lastname, passwordExpiration };
   }
 
   /** Creates a user; a username taken in any case is a 409. */
@@ -120,9 +150,10 @@ export class UserRepository {
 
   /**
    * Deletes a user and every auth header they own. The profile goes first, so the user's sessions
-   * and listings stop at once; then each header and its token item are removed together in
-   * transactions. Should that be interrupted, the leftovers sit under the old user id, which no
-   * future user gets, and no session can reach them any more.
+   * and listings stop at once, and no add can count a new header any more (adds are conditioned
+   * on the profile); then each header and its token item are removed together in transactions, and
+   * the header counter last. Should that be interrupted, the leftovers sit under the old user id,
+   * which no future user gets, and the authorizer refuses their keys (it checks the profile's id).
    */
   async delete(username: string): Promise<{ removedHeaders: number }> {
     let deleted: Record<string, unknown> | undefined;
@@ -172,6 +203,7 @@ export class UserRepository {
       }
       ExclusiveStartKey = page.LastEvaluatedKey;
     } while (ExclusiveStartKey);
+    await this.client.send(new DeleteCommand({ TableName: tableName, Key: authHeaderKeys.counter(userId) }));
     return { removedHeaders };
   }
 }

@@ -26,6 +26,11 @@ export const INCORRECT_CREDENTIALS_MESSAGE = 'Incorrect username or password';
 export const MALFORMED_JSON_MESSAGE = 'request body must be valid JSON';
 const UNAVAILABLE_MESSAGE = 'Service temporarily unavailable; try again later';
 
+/** The error message API Gateway answers 401 for when an authorizer throws it; anything else it answers 500. */
+export const UNAUTHORIZED = 'Unauthorized';
+/** The gateway response body for that 401 (infra/stack.ts; the local server answers the same). */
+export const UNAUTHORIZED_BODY = JSON.stringify({ message: UNAUTHORIZED });
+
 /** The package middy's body parser names in its errors' `cause` (middy's convention). */
 export const JSON_BODY_PARSER_PACKAGE = '@middy/http-json-body-parser';
 

@@ -18,6 +18,7 @@ import type { AuditContext } from '../audit';
 import { InvalidTokenError, verifySessionToken, type SessionClaims } from '../auth/jwt';
 import { config } from '../config';
 import { DatabaseUnavailableError, DependencyUnavailableError, DomainError, InvalidInputError, InvalidSessionError } from '../errors';
+import type { CallerIdentity } from '../services/authorizerService';
 import { JSON_BODY_PARSER_PACKAGE, middyCause, payloadTooLarge, toHttpError } from './errors';
 import { describeError, jsonErrorPosition, log } from '../log';
 import { count, METRICS, metricsMiddleware } from '../metrics';
@@ -26,14 +27,18 @@ import { type ObjectSchema, schemaViolation } from './schemas';
 /** API Gateway REST (v1) or HTTP API (v2) proxy event. */
 export type ApiEvent = APIGatewayProxyEvent | APIGatewayProxyEventV2;
 
-/** What handlers see after the middleware: the parsed body and, on JWT routes, the session. */
+/**
+ * What handlers see after the middleware: the parsed body and, on JWT routes, the session; on
+ * routes behind the authorizer, the caller it established.
+ */
 export type ApiRequest<TBody = unknown> = Omit<ApiEvent, 'body'> & {
   body: TBody;
   session: SessionClaims;
+  caller: CallerIdentity;
 };
 
 export type ApiResult = APIGatewayProxyResult;
-type MiddyRequest = Request<ApiEvent & { session?: SessionClaims }, ApiResult>;
+type MiddyRequest = Request<ApiEvent & { session?: SessionClaims; caller?: CallerIdentity }, ApiResult>;
 
 /** The client's address as API Gateway saw it (never X-Forwarded-For, which the client controls). */
 export function sourceIp(event: Pick<ApiEvent, 'requestContext'>): string {
@@ -183,6 +188,35 @@ export function jwtAuth(): MiddlewareObj {
         if (error instanceof InvalidSessionError || error instanceof DependencyUnavailableError) throw error;
         throw new InvalidTokenError('session verification failed', { cause: error });
       }
+    },
+  };
+}
+
+const AUTH_METHODS: readonly string[] = ['jwt', 'authheader'] satisfies CallerIdentity['authMethod'][];
+
+/**
+ * The caller the authorizer in front of the route established, on `event.caller`. API Gateway
+ * passes the authorizer's context in `requestContext.authorizer` (REST) or
+ * `requestContext.authorizer.lambda` (HTTP API); a function invoked without one (misconfigured, or
+ * called directly) refuses with 401 rather than trusting anything else.
+ */
+export function authorizerIdentity(): MiddlewareObj {
+  return {
+    name: 'authorizerIdentity',
+    before: (request) => {
+      const { event } = request as MiddyRequest;
+      const authorizer = (event.requestContext as { authorizer?: Record<string, unknown> | null }).authorizer;
+      const context = (authorizer && typeof authorizer.lambda === 'object' && authorizer.lambda !== null ? authorizer.lambda : authorizer) as Record<string, unknown> | null | undefined;
+      const { userId, username, authMethod, authHeaderId } = context ?? {};
+      if (typeof userId !== 'string' || typeof username !== 'string' || typeof authMethod !== 'string' || !AUTH_METHODS.includes(authMethod)) {
+        throw new InvalidSessionError('no authorizer context');
+      }
+      event.caller = {
+        userId,
+        username,
+        authMethod: authMethod as CallerIdentity['authMethod'],
+        ...(typeof authHeaderId === 'string' && authHeaderId !== '' ? { authHeaderId } : {}),
+      };
     },
   };
 }

@@ -8,6 +8,12 @@ export interface StringField {
   readonly type: 'string';
   readonly minLength: number;
   readonly maxLength: number;
+  /**
+   * Text a person names something with: not blank, no control or format characters (Unicode Cc, Cf:
+   * NUL, CR/LF, bidi overrides, zero-width characters). The function checks all of them; the gateway
+   * model gets `PLAIN_TEXT_PATTERN`, which covers those of the Basic Multilingual Plane.
+   */
+  readonly plainText?: true;
 }
 
 export interface ObjectSchema {
@@ -17,10 +23,23 @@ export interface ObjectSchema {
   readonly properties: Readonly<Record<string, StringField>>;
 }
 
-/** The body type a schema describes: every required property is a string. */
-export type BodyOf<S extends ObjectSchema> = { [K in S['required'][number]]: string };
+/** The body type a schema describes: every property is a string, optional unless required. */
+export type BodyOf<S extends ObjectSchema> = { [K in S['required'][number]]: string } & {
+  [K in Exclude<keyof S['properties'], S['required'][number]>]?: string;
+};
 
 const str = (minLength: number, maxLength: number): StringField => ({ type: 'string', minLength, maxLength });
+const plainText = (minLength: number, maxLength: number): StringField => ({ ...str(minLength, maxLength), plainText: true });
+
+/**
+ * `plainText` as a draft-04 `pattern` (ECMA-262 without the `u` flag, which is what API Gateway's
+ * validator understands): not only whitespace, and none of the Cc/Cf code points of the BMP, listed
+ * as ranges because `\p{...}` is not available there. test/unit/schemas.test.ts checks the list
+ * against the Unicode data of the running Node.js; the few Cf characters outside the BMP are refused
+ * by the function only.
+ */
+export const PLAIN_TEXT_PATTERN =
+  '^(?!\\s*$)[^\\u0000-\\u001F\\u007F-\\u009F\\u00AD\\u0600-\\u0605\\u061C\\u06DD\\u070F\\u0890-\\u0891\\u08E2\\u180E\\u200B-\\u200F\\u202A-\\u202E\\u2060-\\u2064\\u2066-\\u206F\\uFEFF\\uFFF9-\\uFFFB]*$';
 
 export const loginBodySchema = {
   title: 'LoginRequest',
@@ -35,7 +54,8 @@ export const addAuthHeaderBodySchema = {
   title: 'AddAuthHeaderRequest',
   type: 'object',
   required: ['name'],
-  properties: { name: str(1, 128) },
+  // expiresAt: an RFC 3339 date-time, checked (format, future, at most 10 years) by the service.
+  properties: { name: plainText(1, 128), expiresAt: str(1, 64) },
 } as const satisfies ObjectSchema;
 
 export const deleteAuthHeaderBodySchema = {
@@ -46,6 +66,7 @@ export const deleteAuthHeaderBodySchema = {
 } as const satisfies ObjectSchema;
 
 const LONE_SURROGATE = /\p{Cs}/u;
+const CONTROL_OR_FORMAT = /[\p{Cc}\p{Cf}]/u;
 
 /**
  * Why `value` does not match `schema`, or undefined. Hand-written for this small subset (object of
@@ -70,6 +91,10 @@ export function schemaViolation(schema: ObjectSchema, value: unknown): string | 
     const length = [...fieldValue].length;
     if (length < field.minLength) return `"${name}" must not be empty`;
     if (length > field.maxLength) return `"${name}" must be at most ${field.maxLength} characters`;
+    if (field.plainText) {
+      if (fieldValue.trim() === '') return `"${name}" must not be blank`;
+      if (CONTROL_OR_FORMAT.test(fieldValue)) return `"${name}" must not contain control or format characters`;
+    }
   }
   return undefined;
 }

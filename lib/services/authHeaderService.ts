@@ -4,19 +4,51 @@
  */
 import { randomUUID } from 'node:crypto';
 import { audit, type AuditContext } from '../audit';
+import { config } from '../config';
+import { AuthHeaderNotFoundError, InvalidInputError } from '../errors';
 import type { Owner } from '../data/authHeaderRepository';
 import { authHeaders } from '../data/repositories';
-import { AuthHeaderNotFoundError } from '../errors';
 import type { SessionClaims } from '../auth/jwt';
 import { getTokenEncryptionKey, getTokenHmacKey } from '../auth/keys';
 import { decryptToken, encryptToken, generateToken, hashToken, looksLikeToken } from '../auth/tokens';
 
-/** The contract's auth header (lowercase field names, as in the reference). */
+/**
+ * The contract's auth header (lowercase field names, as in the reference); `expiresAt` and
+ * `lastUsed` appear only when the key has them, so a plain key is exactly the reference's shape.
+ */
 export interface AuthHeaderView {
   id: string;
   name: string;
   token: string;
   created: string;
+  expiresAt?: string;
+  lastUsed?: string;
+}
+
+const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
+const MAX_LIFETIME_YEARS = 10;
+
+/** Epoch ms of an RFC 3339 date-time, or NaN; Date.parse alone would roll "02-30" over into March. */
+function parseRfc3339(value: string): number {
+  const match = RFC3339.exec(value);
+  if (!match) return Number.NaN;
+  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+  const calendar = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  const exists = calendar.getUTCFullYear() === year && calendar.getUTCMonth() === month - 1 && calendar.getUTCDate() === day && hour < 24 && minute < 60 && second < 60;
+  return exists ? Date.parse(value) : Number.NaN;
+}
+
+/** The optional expiry of a new key: an RFC 3339 date-time in the future, at most 10 years ahead; stored in UTC to the second. */
+function expiryOf(expiresAt: string | undefined, now: Date): string | undefined {
+  if (expiresAt === undefined) return undefined;
+  const ms = parseRfc3339(expiresAt);
+  if (Number.isNaN(ms)) throw new InvalidInputError('"expiresAt" must be an RFC 3339 date-time, e.g. 2030-01-31T00:00:00Z');
+  const seconds = new Date(Math.floor(ms / 1000) * 1000);
+  if (seconds.getTime() <= now.getTime()) throw new InvalidInputError('"expiresAt" must be in the future');
+  const latest = new Date(now);
+  latest.setUTCFullYear(latest.getUTCFullYear() + MAX_LIFETIME_YEARS);
+  if (seconds.getTime() > latest.getTime()) throw new InvalidInputError(`"expiresAt" must be at most ${MAX_LIFETIME_YEARS} years ahead`);
+  return seconds.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 const ownerOf = (session: SessionClaims): Owner => ({ userId: session.sub, username: session.username, passwordVersion: session.pwv });
@@ -24,30 +56,38 @@ const ownerOf = (session: SessionClaims): Owner => ({ userId: session.sub, usern
 // The ciphertext only decrypts as this user's header with this id.
 const binding = (userId: string, headerId: string) => `${userId}:${headerId}`;
 
-export async function addAuthHeader(session: SessionClaims, name: string, context: AuditContext, now: Date = new Date()): Promise<AuthHeaderView> {
+export async function addAuthHeader(session: SessionClaims, name: string, expiresAtInput: string | undefined, context: AuditContext, now: Date = new Date()): Promise<AuthHeaderView> {
+  const expiresAt = expiryOf(expiresAtInput, now);
   const [hmacKey, encryptionKey] = await Promise.all([getTokenHmacKey(), getTokenEncryptionKey()]);
   const id = randomUUID();
   const token = generateToken();
   const created = now.toISOString();
-  await authHeaders.add(ownerOf(session), {
-    id,
-    name,
-    created,
-    tokenHash: hashToken(token, hmacKey),
-    tokenCiphertext: encryptToken(token, encryptionKey, binding(session.sub, id)),
-  });
+  await authHeaders.add(
+    ownerOf(session),
+    {
+      id,
+      name,
+      created,
+      tokenHash: hashToken(token, hmacKey),
+      tokenCiphertext: encryptToken(token, encryptionKey, binding(session.sub, id)),
+      expiresAt,
+    },
+    config.maxAuthHeadersPerUser,
+  );
   audit('authheader.created', context, { userId: session.sub, username: session.username, authHeaderId: id });
-  return { id, name, token, created };
+  return { id, name, token, created, ...(expiresAt ? { expiresAt } : {}) };
 }
 
 export async function listAuthHeaders(session: SessionClaims): Promise<AuthHeaderView[]> {
   const encryptionKey = await getTokenEncryptionKey();
   const stored = await authHeaders.listByOwner(ownerOf(session));
-  return stored.map(({ id, name, created, tokenCiphertext }) => ({
+  return stored.map(({ id, name, created, tokenCiphertext, expiresAt, lastUsed }) => ({
     id,
     name,
     token: decryptToken(tokenCiphertext, encryptionKey, binding(session.sub, id)),
     created,
+    ...(expiresAt ? { expiresAt } : {}),
+    ...(lastUsed ? { lastUsed } : {}),
   }));
 }
 

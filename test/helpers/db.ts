@@ -51,9 +51,12 @@ export async function scanTable(table: TableId): Promise<Record<string, unknown>
  */
 export async function storedAuthHeaderPairs(userId: string) {
   const items = await scanTable('authHeaders');
-  const headerItems = items.filter((item) => item.pk === `USER#${userId}`);
+  const headerItems = items.filter((item) => item.pk === `USER#${userId}` && String(item.sk).startsWith('HEADER#'));
+  const counter = items.find((item) => item.pk === `USER#${userId}` && item.sk === 'COUNTER');
   const tokenItems = items.filter((item) => String(item.pk).startsWith('TOKEN#') && item.userId === userId);
   const headerHashes = headerItems.map((item) => String(item.sk).slice('HEADER#'.length)).sort();
   const tokenHashes = tokenItems.map((item) => String(item.pk).slice('TOKEN#'.length)).sort();
+  // The per-user counter always agrees with the headers actually stored.
+  expect(counter?.headerCount ?? 0).toBe(headerItems.length);
   return { headerItems, tokenItems, headerHashes, tokenHashes };
 }

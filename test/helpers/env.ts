@@ -12,3 +12,5 @@ process.env.AWS_REGION ??= 'us-east-1';
 process.env.LOG_LEVEL ??= 'SILENT';
 // EMF lines on stdout for every invocation would bury the test output; test/ops enables them.
 process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+// The authorizer's own cache off, so a deleted key is refused at once (the cache has its own tests).
+process.env.AUTHORIZER_CACHE_SECONDS ??= '0';

@@ -25,6 +25,8 @@ const run = promisify(execFile);
 const eventsDir = join(REPO_ROOT, 'events');
 const JWT_PLACEHOLDER = 'REPLACE_WITH_JWT_FROM_LOGIN';
 const TOKEN_PLACEHOLDER = 'REPLACE_WITH_AUTH_HEADER_TOKEN';
+const CREDENTIAL_PLACEHOLDER = 'REPLACE_WITH_JWT_OR_AUTH_HEADER_TOKEN';
+const USER_ID_PLACEHOLDER = 'REPLACE_WITH_USER_ID';
 
 type Env = Record<string, string>;
 interface LambdaResource {
@@ -51,8 +53,14 @@ const [bundle, exportName, eventFile, resultFile] = process.argv.slice(1);
 const module = await import(pathToFileURL(bundle).href);
 const event = JSON.parse(readFileSync(eventFile, 'utf8'));
 const context = { awsRequestId: 'sam-bundle-test', functionName: process.env.AWS_LAMBDA_FUNCTION_NAME, getRemainingTimeInMillis: () => 10000 };
-const result = await module[exportName](event, context);
-writeFileSync(resultFile, JSON.stringify(result));
+let outcome;
+try {
+  outcome = { result: await module[exportName](event, context) };
+} catch (error) {
+  // What the Lambda runtime reports for a failed invocation (API Gateway reads errorMessage).
+  outcome = { errorMessage: error.message };
+}
+writeFileSync(resultFile, JSON.stringify(outcome));
 process.exit(0);
 `;
 
@@ -85,7 +93,8 @@ function environmentOf(logicalId: string): Env {
   return env;
 }
 
-async function invokeBundle(logicalId: string, eventName: string, replacements: Record<string, string> = {}): Promise<{ statusCode: number; body: any }> {
+/** Runs the bundle once with the event file; the handler's result, or the error message it failed with. */
+async function runBundle(logicalId: string, eventName: string, replacements: Record<string, string> = {}): Promise<{ result?: any; errorMessage?: string }> {
   let eventJson = readFileSync(join(eventsDir, `${eventName}.json`), 'utf8');
   for (const [placeholder, value] of Object.entries(replacements)) eventJson = eventJson.replaceAll(placeholder, value);
   const eventFile = join(workDir, `${eventName}-${Date.now()}.json`);
@@ -108,8 +117,14 @@ async function invokeBundle(logicalId: string, eventName: string, replacements: 
     },
     timeout: 20_000,
   });
-  const result = JSON.parse(readFileSync(resultFile, 'utf8')) as ProxyResult;
-  return { statusCode: result.statusCode, body: JSON.parse(result.body) };
+  return JSON.parse(readFileSync(resultFile, 'utf8')) as { result?: any; errorMessage?: string };
+}
+
+async function invokeBundle(logicalId: string, eventName: string, replacements: Record<string, string> = {}): Promise<{ statusCode: number; body: any }> {
+  const { result, errorMessage } = await runBundle(logicalId, eventName, replacements);
+  if (!result) throw new Error(`${logicalId} failed: ${errorMessage}`);
+  const proxy = result as ProxyResult;
+  return { statusCode: proxy.statusCode, body: JSON.parse(proxy.body) };
 }
 
 beforeAll(async () => {
@@ -176,6 +191,32 @@ describe('each bundle, as SAM would run it', () => {
     const again = await invokeBundle('AuthHeaderDeleteFunction', 'authheader-delete', replacements);
     expect(again.statusCode).toBe(404);
     expect(again.body).toEqual({ message: expect.any(String) });
+  });
+
+  test('AuthorizerFunction + events/authorizer.json (REST) → an Allow policy for the whole API with the JWT and with a key', async () => {
+    const added = await invokeBundle('AuthHeaderAddFunction', 'authheader-add', { [JWT_PLACEHOLDER]: jwt });
+    token = added.body.token;
+    const byJwt = await runBundle('AuthorizerFunction', 'authorizer', { [CREDENTIAL_PLACEHOLDER]: jwt });
+    expect(byJwt.result).toMatchObject({
+      principalId: expect.any(String),
+      policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: 'arn:aws:execute-api:us-east-1:123456789012:abcdef1234/v1/*/*' }] },
+      context: { username: 'john.doe', authMethod: 'jwt' },
+    });
+    const byKey = await runBundle('AuthorizerFunction', 'authorizer', { [CREDENTIAL_PLACEHOLDER]: token });
+    expect(byKey.result?.context).toEqual({ userId: byJwt.result.principalId, username: 'john.doe', authMethod: 'authheader', authHeaderId: added.body.id });
+  });
+
+  test('AuthorizerFunction + events/authorizer-http-api.json → a simple response; the placeholder itself → "Unauthorized"', async () => {
+    const allowed = await runBundle('AuthorizerFunction', 'authorizer-http-api', { [CREDENTIAL_PLACEHOLDER]: token });
+    expect(allowed.result).toMatchObject({ isAuthorized: true, context: { authMethod: 'authheader' } });
+    expect(await runBundle('AuthorizerFunction', 'authorizer')).toEqual({ errorMessage: 'Unauthorized' });
+  });
+
+  test('UserMeFunction + events/user-me.json (the authorizer context API Gateway adds) → 200 with the profile', async () => {
+    const { result } = await runBundle('AuthorizerFunction', 'authorizer', { [CREDENTIAL_PLACEHOLDER]: jwt });
+    const { statusCode, body } = await invokeBundle('UserMeFunction', 'user-me', { [USER_ID_PLACEHOLDER]: result.principalId });
+    expect(statusCode).toBe(200);
+    expect(body).toMatchObject({ Id: result.principalId, Username: 'john.doe', Email: 'john.doe@example.com', AuthMethod: 'jwt' });
   });
 
   test('without the session JWT the bundle answers 401 in the contract shape', async () => {

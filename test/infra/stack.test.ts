@@ -10,7 +10,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { mockClient } from 'aws-sdk-client-mock';
 import { UserRepository } from '../../lib/data/userRepository';
 import { TABLES, type TableId } from '../../lib/data/table';
-import { addAuthHeaderBodySchema, deleteAuthHeaderBodySchema, loginBodySchema } from '../../lib/http/schemas';
+import { addAuthHeaderBodySchema, deleteAuthHeaderBodySchema, loginBodySchema, PLAIN_TEXT_PATTERN } from '../../lib/http/schemas';
 import { routes } from '../../lib/routes';
 import { buildOpenApiDocument } from '../../lib/tools/openapi/document';
 import { DEFAULT_SETTINGS, settingsFromContext } from '../../infra/settings';
@@ -24,6 +24,8 @@ beforeAll(() => {
 });
 
 const functionId = (routeId: string) => `${routeId}Function`;
+/** Every Lambda of the stack: one per route, and the authorizer. */
+const functionIds = [...routes.map((route) => route.id), 'Authorizer'];
 const tableId = (table: TableId) => logicalIdOf(template, 'AWS::DynamoDB::Table', `${table.charAt(0).toUpperCase()}${table.slice(1)}Table`);
 const secretId = (name: 'Jwt' | 'TokenHmac' | 'TokenEncryption') => logicalIdOf(template, 'AWS::SecretsManager::Secret', `${name}Key`);
 const roleOf = (routeId: string) => referencedId(resourcesOf(template, 'AWS::Lambda::Function')[functionId(routeId)]?.Properties.Role) as string;
@@ -31,11 +33,11 @@ const grantsTo = (routeId: string) => grantsOf(template, roleOf(routeId));
 const onTable = (grants: Grant[], table: TableId) => grants.filter((grant) => grant.resource === tableId(table)).map((grant) => grant.action).sort();
 
 describe('functions', () => {
-  test('one per route, with the readable logical id `sam local invoke` uses', () => {
-    expect(Object.keys(resourcesOf(template, 'AWS::Lambda::Function')).sort()).toEqual(routes.map((route) => functionId(route.id)).sort());
+  test('one per route and the authorizer, with the readable logical id `sam local invoke` uses', () => {
+    expect(Object.keys(resourcesOf(template, 'AWS::Lambda::Function')).sort()).toEqual(functionIds.map(functionId).sort());
   });
 
-  test.each(routes.map((route) => route.id))('%s: Node.js 24 on arm64, ESM bundle, JSON logs', (routeId) => {
+  test.each(functionIds)('%s: Node.js 24 on arm64, ESM bundle, JSON logs', (routeId) => {
     const fn = resourcesOf(template, 'AWS::Lambda::Function')[functionId(routeId)];
     expect(fn?.Properties).toMatchObject({
       Runtime: 'nodejs24.x',
@@ -53,9 +55,11 @@ describe('functions', () => {
   test('login gets a full vCPU for bcrypt; the auth-header functions 1024 MB for their cold starts', () => {
     const functions = resourcesOf(template, 'AWS::Lambda::Function');
     expect(functions.LoginFunction?.Properties).toMatchObject({ MemorySize: 1769, Timeout: 10 });
-    for (const id of ['AuthHeaderAdd', 'AuthHeaderList', 'AuthHeaderDelete']) {
+    for (const id of ['AuthHeaderAdd', 'AuthHeaderList', 'AuthHeaderDelete', 'UserMe']) {
       expect(functions[functionId(id)]?.Properties).toMatchObject({ MemorySize: 1024, Timeout: 10 });
     }
+    // API Gateway waits for the authorizer on every uncached request: a short timeout.
+    expect(functions.AuthorizerFunction?.Properties).toMatchObject({ MemorySize: 1024, Timeout: 5 });
   });
 
   test('memory and timeouts come from context', () => {
@@ -128,9 +132,9 @@ describe('least privilege', () => {
   });
 
   test.each([
-    ['AuthHeaderAdd', ['dynamodb:PutItem'], ['dynamodb:ConditionCheckItem']],
+    ['AuthHeaderAdd', ['dynamodb:PutItem', 'dynamodb:UpdateItem'], ['dynamodb:ConditionCheckItem']],
     ['AuthHeaderList', ['dynamodb:Query'], ['dynamodb:GetItem']],
-    ['AuthHeaderDelete', ['dynamodb:DeleteItem'], ['dynamodb:ConditionCheckItem']],
+    ['AuthHeaderDelete', ['dynamodb:DeleteItem', 'dynamodb:UpdateItem'], ['dynamodb:ConditionCheckItem']],
   ])('%s: exactly %j on auth headers, %j on users, nothing on throttle counters', (routeId, onHeaders, onUsers) => {
     const grants = grantsTo(routeId);
     expect(onTable(grants, 'authHeaders')).toEqual(onHeaders);
@@ -141,7 +145,62 @@ describe('least privilege', () => {
     }
   });
 
-  test.each(routes.map((route) => route.id))('%s: no wildcard actions or resources, logs only to its own group', (routeId) => {
+  test.each(['AuthHeaderAdd', 'AuthHeaderDelete'])('%s: may update only the header counter of a user partition', (routeId) => {
+    const update = grantsTo(routeId).find((grant) => grant.action === 'dynamodb:UpdateItem');
+    expect(update?.resource).toBe(tableId('authHeaders'));
+    expect(update?.condition).toEqual({
+      Null: { 'dynamodb:LeadingKeys': 'false', 'dynamodb:Attributes': 'false' },
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['USER#*'] },
+      'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'sk', 'headerCount'] },
+      StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' },
+    });
+  });
+
+  test('authorizer: GetItem on token lookup items only, UpdateItem of lastUsed only, a two-attribute profile read; no writes to users', () => {
+    const grants = grantsTo('Authorizer');
+    expect(onTable(grants, 'authHeaders')).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    expect(onTable(grants, 'users')).toEqual(['dynamodb:GetItem']);
+    expect(onTable(grants, 'loginThrottle')).toEqual([]);
+    const lookup = grants.find((grant) => grant.action === 'dynamodb:GetItem' && grant.resource === tableId('authHeaders'));
+    expect(lookup?.condition).toEqual({ Null: { 'dynamodb:LeadingKeys': 'false' }, 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TOKEN#*'] } });
+    const lastUsed = grants.find((grant) => grant.action === 'dynamodb:UpdateItem');
+    expect(lastUsed?.condition).toMatchObject({
+      'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['USER#*'] },
+      'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'sk', 'lastUsed'] },
+    });
+    const profile = grants.find((grant) => grant.resource === tableId('users'));
+    expect(profile?.condition).toEqual({
+      Null: { 'dynamodb:Attributes': 'false' },
+      'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['id', 'passwordVersion'] },
+      StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+    });
+  });
+
+  test('GET /user/me: reads only the public profile attributes of users; nothing of auth headers', () => {
+    const grants = grantsTo('UserMe');
+    expect(onTable(grants, 'users')).toEqual(['dynamodb:GetItem']);
+    expect(onTable(grants, 'authHeaders')).toEqual([]);
+    expect(onTable(grants, 'loginThrottle')).toEqual([]);
+    const attributes = (grants.find((grant) => grant.resource === tableId('users'))?.condition as Record<string, Record<string, string[]>>)['ForAllValues:StringEquals']?.['dynamodb:Attributes'];
+    expect([...(attributes ?? [])].sort()).toEqual(['email', 'firstname', 'id', 'lastname', 'passwordExpiration', 'username']);
+    expect(attributes).not.toContain('passwordHash');
+  });
+
+  test.each([
+    ['the authorizer', (user: UserRepository) => user.findIdentity('john.doe'), 'Authorizer'],
+    ['GET /user/me', (user: UserRepository) => user.findPublicProfile('john.doe'), 'UserMe'],
+  ] as const)("%s's attribute condition allows exactly what its UserRepository read projects", async (_name, read, routeId) => {
+    const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }));
+    const mock = mockClient(client);
+    mock.on(GetCommand).resolves({});
+    await read(new UserRepository(client, 'users'));
+    const projected = Object.values(mock.commandCalls(GetCommand)[0]?.args[0].input.ExpressionAttributeNames ?? {}).sort();
+    const condition = grantsTo(routeId).find((grant) => grant.resource === tableId('users'))?.condition as Record<string, Record<string, string[]>>;
+    expect(projected.length).toBeGreaterThan(0);
+    expect([...(condition['ForAllValues:StringEquals']?.['dynamodb:Attributes'] ?? [])].sort()).toEqual(projected);
+  });
+
+  test.each(functionIds)('%s: no wildcard actions or resources, logs only to its own group', (routeId) => {
     const grants = grantsTo(routeId);
     for (const grant of grants) {
       expect(grant.action).not.toContain('*');
@@ -163,6 +222,8 @@ describe('secrets', () => {
     AuthHeaderAdd: ['Jwt', 'TokenHmac', 'TokenEncryption'],
     AuthHeaderList: ['Jwt', 'TokenEncryption'],
     AuthHeaderDelete: ['Jwt', 'TokenHmac'],
+    UserMe: [],
+    Authorizer: ['Jwt', 'TokenHmac'],
   } as const;
   const envVar = { Jwt: 'JWT_SECRET_ID', TokenHmac: 'TOKEN_HMAC_SECRET_ID', TokenEncryption: 'TOKEN_ENCRYPTION_SECRET_ID' } as const;
 
@@ -214,10 +275,41 @@ describe('API', () => {
     expect([...referencedIds(integration.Uri)]).toEqual([functionId(routeId)]);
   });
 
-  test('exactly the four routes (no CORS preflights unless origins are configured)', () => {
+  test('exactly the routes of lib/routes.ts (no CORS preflights unless origins are configured)', () => {
     expect(methods()).toHaveLength(routes.length);
     template.resourcePropertiesCountIs('AWS::ApiGateway::Method', { HttpMethod: 'OPTIONS' }, 0);
-    for (const fn of Object.values(resourcesOf(template, 'AWS::Lambda::Function'))) expect(fn.Properties.Environment.Variables.CORS_ORIGINS).toBe('');
+    for (const route of routes) expect(resourcesOf(template, 'AWS::Lambda::Function')[functionId(route.id)]?.Properties.Environment.Variables.CORS_ORIGINS).toBe('');
+  });
+
+  test.each(routes.map((route) => [route.method, route.path, route.auth] as const))('%s %s (auth %s): behind the Lambda authorizer exactly when lib/routes.ts says so', (method, path, auth) => {
+    const found = methods().find((m) => m.Properties.HttpMethod === method && resourcePath(template, referencedId(m.Properties.ResourceId) as string) === path);
+    if (auth === 'authorizer') {
+      expect(found?.Properties.AuthorizationType).toBe('CUSTOM');
+      expect(referencedId(found?.Properties.AuthorizerId)).toBe(logicalIdOf(template, 'AWS::ApiGateway::Authorizer', 'Authorizer'));
+    } else {
+      expect(found?.Properties.AuthorizationType).toBe('NONE');
+    }
+  });
+
+  test('the authorizer: REQUEST type on the Authorization header, cached 60 s, invoking the authorizer function, which API Gateway may invoke', () => {
+    const authorizers = resourcesOf(template, 'AWS::ApiGateway::Authorizer');
+    expect(Object.keys(authorizers)).toHaveLength(1);
+    const authorizer = Object.values(authorizers)[0];
+    expect(authorizer?.Properties).toMatchObject({ Type: 'REQUEST', IdentitySource: 'method.request.header.Authorization', AuthorizerResultTtlInSeconds: 60 });
+    expect([...referencedIds(authorizer?.Properties.AuthorizerUri)]).toEqual(['AuthorizerFunction']);
+    const permissions = Object.values(resourcesOf(template, 'AWS::Lambda::Permission')).filter((permission) => referencedIds(permission.Properties.FunctionName).has('AuthorizerFunction'));
+    expect(permissions).toHaveLength(1);
+    expect(permissions[0]?.Properties).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com' });
+    expect(JSON.stringify(permissions[0]?.Properties.SourceArn)).toContain('/authorizers/');
+    expect(resourcesOf(template, 'AWS::Lambda::Function').AuthorizerFunction?.Properties.Environment.Variables.AUTHORIZER_CACHE_SECONDS).toBe('60');
+  });
+
+  test('-c authorizerCacheSeconds=0: no caching at the gateway nor in the function', () => {
+    const { template: uncached } = synthesize({ bundle: false, context: { authorizerCacheSeconds: '0' } });
+    const authorizer = Object.values(resourcesOf(uncached, 'AWS::ApiGateway::Authorizer'))[0];
+    expect(authorizer?.Properties.AuthorizerResultTtlInSeconds).toBe(0);
+    expect(resourcesOf(uncached, 'AWS::Lambda::Function').AuthorizerFunction?.Properties.Environment.Variables.AUTHORIZER_CACHE_SECONDS).toBe('0');
+    expect(() => synthesize({ bundle: false, context: { authorizerCacheSeconds: '3601' } })).toThrow(/authorizerCacheSeconds/);
   });
 
   test.each([
@@ -234,7 +326,12 @@ describe('API', () => {
       title: schema.title,
       type: 'object',
       required: [...schema.required],
-      properties: Object.fromEntries(Object.entries(schema.properties).map(([name, field]) => [name, { type: 'string', minLength: field.minLength, maxLength: field.maxLength }])),
+      properties: Object.fromEntries(
+        Object.entries(schema.properties).map(([name, field]) => [
+          name,
+          { type: 'string', minLength: field.minLength, maxLength: field.maxLength, ...('plainText' in field && field.plainText ? { pattern: PLAIN_TEXT_PATTERN } : {}) },
+        ]),
+      ),
     });
     const validator = resourcesOf(template, 'AWS::ApiGateway::RequestValidator')[referencedId(method?.Properties.RequestValidatorId) as string];
     expect(validator?.Properties.ValidateRequestBody).toBe(true);
@@ -269,6 +366,10 @@ describe('API', () => {
     ['MISSING_AUTHENTICATION_TOKEN', '404', '{"message":"Not found"}'],
     ['BAD_REQUEST_BODY', '400', '{"message":"request body does not match the expected schema"}'],
     ['THROTTLED', '429', '{"message":"Too many requests"}'],
+    ['UNAUTHORIZED', '401', '{"message":"Unauthorized"}'],
+    ['ACCESS_DENIED', '403', '{"message":$context.error.messageString}'],
+    ['AUTHORIZER_FAILURE', '503', '{"message":"Service unavailable"}'],
+    ['AUTHORIZER_CONFIGURATION_ERROR', '503', '{"message":"Service unavailable"}'],
   ])("API Gateway's own %s answers in the contract's JSON shape", (type, status, body) => {
     const responses = Object.values(resourcesOf(template, 'AWS::ApiGateway::GatewayResponse')).filter((response) => response.Properties.ResponseType === type);
     expect(responses).toHaveLength(1);
@@ -276,8 +377,16 @@ describe('API', () => {
     expect(responses[0]?.Properties.ResponseTemplates).toEqual({ 'application/json': body });
   });
 
-  test('429s from API Gateway carry Retry-After', () => {
-    template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', { ResponseType: 'THROTTLED', ResponseParameters: { 'gatewayresponse.header.Retry-After': "'1'" } });
+  test('429s and 503s from API Gateway carry Retry-After', () => {
+    for (const type of ['THROTTLED', 'AUTHORIZER_FAILURE', 'AUTHORIZER_CONFIGURATION_ERROR']) {
+      template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', { ResponseType: type, ResponseParameters: { 'gatewayresponse.header.Retry-After': "'1'" } });
+    }
+  });
+
+  test("the authorizer's refusals (401, and 403 for a policy that does not cover the call) say WWW-Authenticate: Bearer", () => {
+    for (const type of ['UNAUTHORIZED', 'ACCESS_DENIED']) {
+      template.hasResourceProperties('AWS::ApiGateway::GatewayResponse', { ResponseType: type, ResponseParameters: { 'gatewayresponse.header.WWW-Authenticate': "'Bearer'" } });
+    }
   });
 
   test('-c corsOrigins: preflights for the allowed origins, and the functions get the same list', () => {
@@ -285,8 +394,8 @@ describe('API', () => {
     const preflights = Object.values(resourcesOf(withCors, 'AWS::ApiGateway::Method')).filter((m) => m.Properties.HttpMethod === 'OPTIONS');
     expect(preflights.length).toBeGreaterThanOrEqual(routes.length);
     expect(JSON.stringify(preflights)).toContain('https://admin.example.com');
-    for (const fn of Object.values(resourcesOf(withCors, 'AWS::Lambda::Function'))) {
-      expect(fn.Properties.Environment.Variables.CORS_ORIGINS).toBe('https://app.example.com,https://admin.example.com');
+    for (const route of routes) {
+      expect(resourcesOf(withCors, 'AWS::Lambda::Function')[functionId(route.id)]?.Properties.Environment.Variables.CORS_ORIGINS).toBe('https://app.example.com,https://admin.example.com');
     }
   });
 
@@ -303,8 +412,10 @@ describe('API', () => {
     expect(JSON.stringify(outputs.OpenApiUrl?.Value)).toContain('openapi.json');
   });
 
-  test('outputs: the API URL and the three table names', () => {
-    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+  test("outputs: the API URL, the three table names, and the authorizer function's ARN as an export", () => {
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown; Export?: { Name: unknown } }>;
+    expect(outputs.AuthorizerFunctionArn?.Value).toEqual({ 'Fn::GetAtt': ['AuthorizerFunction', 'Arn'] });
+    expect(outputs.AuthorizerFunctionArn?.Export?.Name).toBe('AuthService-AuthorizerFunctionArn');
     expect(JSON.stringify(outputs.ApiUrl?.Value)).toContain('execute-api');
     for (const table of Object.keys(TABLES) as TableId[]) {
       const key = `${table.charAt(0).toUpperCase()}${table.slice(1)}TableName`;

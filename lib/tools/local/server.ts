@@ -2,13 +2,15 @@
  * The local HTTP server: each request becomes an API Gateway REST (v1) proxy event for the same
  * handler modules the Lambdas run, so what works here works behind API Gateway.
  */
-import type { APIGatewayProxyEvent, APIGatewayProxyResult, Context } from 'aws-lambda';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult, APIGatewayRequestAuthorizerEvent, Context } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { routes, type Route } from '../../routes';
 import { docsHandler } from './docs';
+import type { AuthorizerResult } from '../../http/authorizer';
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
+type AuthorizerHandler = (event: APIGatewayRequestAuthorizerEvent, context: Context) => Promise<AuthorizerResult>;
 
 // API Gateway refuses payloads over 10 MB itself; so does this server, without buffering them.
 const API_GATEWAY_MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -98,6 +100,59 @@ export function toProxyEvent(req: IncomingMessage, body: string, route: Route, r
   };
 }
 
+/** The REQUEST authorizer event API Gateway sends for this proxy event (identity source: Authorization). */
+export function toAuthorizerEvent(event: APIGatewayProxyEvent): APIGatewayRequestAuthorizerEvent {
+  const { requestContext } = event;
+  return {
+    type: 'REQUEST',
+    methodArn: `arn:aws:execute-api:local:${requestContext.accountId}:${requestContext.apiId}/${requestContext.stage}/${event.httpMethod}${event.path}`,
+    resource: event.resource,
+    path: event.path,
+    httpMethod: event.httpMethod,
+    headers: event.headers,
+    multiValueHeaders: event.multiValueHeaders,
+    pathParameters: event.pathParameters,
+    queryStringParameters: event.queryStringParameters,
+    multiValueQueryStringParameters: event.multiValueQueryStringParameters,
+    stageVariables: event.stageVariables,
+    requestContext: { ...requestContext, authorizer: undefined },
+  };
+}
+
+/**
+ * What API Gateway does for a route behind the authorizer: no `Authorization` header → 401 without
+ * calling it; the authorizer failing with "Unauthorized" → its 401 gateway response; failing
+ * otherwise → 503 (infra/stack.ts maps AUTHORIZER_FAILURE so); allowed → its context, with the
+ * principal id, in `requestContext.authorizer`. Answers on its own and returns undefined when the
+ * request goes no further. No gateway cache here: the authorizer's own cache (bounded by
+ * AUTHORIZER_CACHE_SECONDS) is the only one.
+ */
+async function applyAuthorizer(event: APIGatewayProxyEvent, res: ServerResponse, requestId: string): Promise<APIGatewayProxyEvent | undefined> {
+  const { UNAUTHORIZED, UNAUTHORIZED_BODY } = await import('../../http/authorizer');
+  const refuse = () => {
+    res.writeHead(401, { 'Content-Type': 'application/json', 'WWW-Authenticate': 'Bearer' });
+    res.end(UNAUTHORIZED_BODY);
+    return undefined;
+  };
+  if (!Object.entries(event.headers).some(([name, value]) => name.toLowerCase() === 'authorization' && value?.trim())) return refuse();
+  authorizer ??= import('../../../functions/authorizer').then((module) => module.handler as AuthorizerHandler);
+  const authorize = await authorizer;
+  let result: AuthorizerResult;
+  try {
+    result = await authorize(toAuthorizerEvent(event), lambdaContext(AUTHORIZER_ROUTE, requestId));
+  } catch (error) {
+    if (error instanceof Error && error.message === UNAUTHORIZED) return refuse();
+    sendJson(res, 503, { message: 'Service unavailable' }, { 'Retry-After': '1' });
+    return undefined;
+  }
+  if (!('principalId' in result)) throw new Error('the authorizer gave a REST event an HTTP API answer');
+  return { ...event, requestContext: { ...event.requestContext, authorizer: { ...result.context, principalId: result.principalId } } };
+}
+
+// For the authorizer's Lambda context only (it is not a route).
+const AUTHORIZER_ROUTE = { id: 'Authorizer', method: 'GET', path: '', module: 'authorizer', auth: 'none' } as const satisfies Route;
+let authorizer: Promise<AuthorizerHandler> | undefined;
+
 function sendJson(res: ServerResponse, statusCode: number, body: unknown, headers: Record<string, string> = {}): void {
   res.writeHead(statusCode, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', ...headers });
   res.end(JSON.stringify(body));
@@ -147,7 +202,10 @@ export function createLocalServer(): Server {
       if (!handlers.has(route)) handlers.set(route, loadHandler(route));
       const handler = await (handlers.get(route) as Promise<Handler>);
       const requestId = randomUUID();
-      const result = await handler(toProxyEvent(req, body, route, requestId), lambdaContext(route, requestId));
+      let event: APIGatewayProxyEvent | undefined = toProxyEvent(req, body, route, requestId);
+      if (route.auth === 'authorizer') event = await applyAuthorizer(event, res, requestId);
+      if (!event) return;
+      const result = await handler(event, lambdaContext(route, requestId));
       const headers: Record<string, string | number | boolean> = { ...result.headers };
       res.writeHead(result.statusCode, headers as Record<string, string>);
       res.end(result.isBase64Encoded ? Buffer.from(result.body, 'base64') : result.body);

@@ -1,0 +1,126 @@
+/**
+ * 7. The authorizer: GET /user/me through the local server (authorizer + route, as API Gateway runs
+ * them) against the raw DynamoDB reads that request needs plus the HTTP hop; the in-function cache
+ * hit in-process; /user/me with a key under 50 connections. The run sets AUTHORIZER_CACHE_SECONDS=0,
+ * so every HTTP request is a cache miss (the worst case: each one verifies from scratch).
+ */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getTokenHmacKey } from '../../lib/auth/keys';
+import { hashToken } from '../../lib/auth/tokens';
+import { config } from '../../lib/config';
+import { documentClient } from '../../lib/data/client';
+import { authHeaderKeys } from '../../lib/data/table';
+import { IDENTITY_ATTRIBUTES, PUBLIC_PROFILE_ATTRIBUTES } from '../../lib/data/userRepository';
+import { AnswerCache, authenticate } from '../../lib/services/authorizerService';
+import type { BenchUser, Fixtures } from '../fixtures';
+import { ApiClient } from '../http';
+import { ratioRow, type Row, type SectionResult } from '../report';
+import { round, roundSummary, summarize } from '../stats';
+import { closedLoopLoad, interleaved } from '../timing';
+import type { BenchOptions } from './options';
+
+const projected = (names: readonly string[]) => ({
+  ProjectionExpression: names.map((_, i) => `#a${i}`).join(', '),
+  ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#a${i}`, name])),
+});
+
+const getProfile = (username: string, names: readonly string[]) =>
+  documentClient.send(new GetCommand({ TableName: config.tables.users, Key: { username }, ConsistentRead: true, ...projected(names) }));
+
+/** What a key on /user/me must read: the lookup item, then the owner's identity, then the profile (route). */
+async function keyFloor(user: BenchUser, tokenHash: string): Promise<void> {
+  const { Item } = await documentClient.send(new GetCommand({ TableName: config.tables.authHeaders, Key: authHeaderKeys.token(tokenHash), ConsistentRead: true }));
+  if (!Item) throw new Error('key floor: no lookup item');
+  await getProfile(user.record.username, IDENTITY_ATTRIBUTES);
+  await getProfile(user.record.username, PUBLIC_PROFILE_ATTRIBUTES);
+}
+
+/** What a JWT on /user/me must read: the identity (session check), then the profile (route). */
+async function jwtFloor(user: BenchUser): Promise<void> {
+  await getProfile(user.record.username, IDENTITY_ATTRIBUTES);
+  await getProfile(user.record.username, PUBLIC_PROFILE_ATTRIBUTES);
+}
+
+/** In-process cache hits: batches of calls, so the timer's own cost is spread over many. */
+async function cacheHitMs(authorization: string, batches: number, perBatch: number): Promise<number[]> {
+  const cache = new AnswerCache(60);
+  await authenticate(authorization, new Date(), cache);
+  const samples: number[] = [];
+  for (let batch = 0; batch < batches; batch++) {
+    const now = new Date();
+    const start = performance.now();
+    for (let i = 0; i < perBatch; i++) await authenticate(authorization, now, cache);
+    samples.push((performance.now() - start) / perBatch);
+  }
+  return samples;
+}
+
+export async function benchAuthorizer(fixtures: Fixtures, user: BenchUser, options: BenchOptions): Promise<SectionResult> {
+  if (config.authorizerCacheSeconds !== 0) throw new Error('the authorizer section measures cache misses: run with AUTHORIZER_CACHE_SECONDS=0 (bench/run.ts sets it)');
+  const [key] = await fixtures.addHeaders(user, 1);
+  if (!key) throw new Error('no key');
+  const tokenHash = hashToken(key, await getTokenHmacKey());
+  const { api } = fixtures;
+  const emptyServer = createServer((_, res) => res.writeHead(200, { 'Content-Type': 'application/json' }).end('{}'));
+  emptyServer.keepAliveTimeout = 60_000;
+  await new Promise<void>((resolveListen) => emptyServer.listen(0, '127.0.0.1', resolveListen));
+  const empty = new ApiClient(`http://127.0.0.1:${(emptyServer.address() as AddressInfo).port}`);
+
+  const samples = await interleaved(
+    {
+      meByKey: async () => {
+        const body = await api.ok<{ AuthMethod: string }>('GET', '/user/me', { token: key });
+        if (body.AuthMethod !== 'authheader') throw new Error('not authenticated by key');
+      },
+      keyFloor: async () => {
+        await empty.ok('GET', '/');
+        await keyFloor(user, tokenHash);
+      },
+      meByJwt: () => api.ok('GET', '/user/me', { token: user.token }),
+      jwtFloor: async () => {
+        await empty.ok('GET', '/');
+        await jwtFloor(user);
+      },
+    },
+    options.routeSamples,
+    options.warmup,
+  );
+  emptyServer.closeAllConnections();
+  emptyServer.close();
+  const stats = Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, summarize(values)])) as Record<keyof typeof samples, ReturnType<typeof summarize>>;
+
+  const hits = summarize(await cacheHitMs(`Bearer ${key}`, options.middlewareSamples, 200));
+  const load = await closedLoopLoad(
+    async () => {
+      await api.ok('GET', '/user/me', { token: key });
+    },
+    options.throughputConcurrency,
+    options.throughputSeconds * 1000,
+    options.throughputRampSeconds * 1000,
+  );
+
+  const rows: Row[] = [
+    ratioRow('7 authorizer', 'GET /user/me with a key (cache miss)', stats.meByKey, stats.keyFloor, 1.3, 'floor = HTTP hop + GetItem lookup -> GetItem identity -> GetItem profile'),
+    ratioRow('7 authorizer', 'GET /user/me with a JWT (cache miss)', stats.meByJwt, stats.jwtFloor, 1.3, 'floor = HTTP hop + GetItem identity -> GetItem profile'),
+    {
+      section: '7 authorizer',
+      name: 'in-function cache hit (in-process, per call)',
+      measured: roundSummary(hits),
+      value: round(hits.p50, 4),
+      unit: 'ms',
+      goal: { max: 0.05, text: '<= 0.05' },
+    },
+    {
+      section: '7 authorizer',
+      name: `GET /user/me with a key (${options.throughputConcurrency} conns, ${load.durationSeconds} s)`,
+      measured: roundSummary(summarize(load.latenciesMs)),
+      value: round(load.requestsPerSecond, 1),
+      unit: 'req/s',
+      note: 'p50/p95/p99 = latency under this load; every request a cache miss',
+    },
+    { section: '7 authorizer', name: 'GET /user/me with a key: errors under load', value: load.errors, unit: 'errors', goal: { max: 0, text: '0' }, note: load.errorSamples.join('; ') || undefined },
+  ];
+  return { rows, details: { ...stats, cacheHit: hits, load: { ...load, latenciesMs: undefined, latency: summarize(load.latenciesMs) } } };
+}

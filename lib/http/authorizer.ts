@@ -1,0 +1,97 @@
+/**
+ * The API Gateway side of the authorizer: reads `Authorization` from a REST (REQUEST or TOKEN) or
+ * HTTP API (payload 2.0) authorizer event, asks lib/services/authorizerService.ts who is calling,
+ * and answers in the shape that kind of API expects. Not middy: an authorizer answers with a policy
+ * (or `isAuthorized`), and refuses by failing with exactly "Unauthorized", which API Gateway turns
+ * into its 401 gateway response; middy's http-error-handler would turn that into a proxy response,
+ * which API Gateway takes for a malformed authorizer answer (500).
+ */
+import type {
+  APIGatewayAuthorizerWithContextResult,
+  APIGatewayRequestAuthorizerEvent,
+  APIGatewayRequestAuthorizerEventV2,
+  APIGatewaySimpleAuthorizerWithContextResult,
+  APIGatewayTokenAuthorizerEvent,
+} from 'aws-lambda';
+import { audit, type AuditContext } from '../audit';
+import { InvalidSessionError } from '../errors';
+import { log } from '../log';
+import { authenticate, type CallerIdentity } from '../services/authorizerService';
+
+export type AuthorizerEvent = APIGatewayRequestAuthorizerEvent | APIGatewayTokenAuthorizerEvent | APIGatewayRequestAuthorizerEventV2;
+
+/** What the API behind the authorizer receives (REST: `requestContext.authorizer`; HTTP API: `requestContext.authorizer.lambda`). */
+export type AuthorizerContext = { userId: string; username: string; authMethod: CallerIdentity['authMethod']; authHeaderId?: string };
+
+export type AuthorizerResult = APIGatewayAuthorizerWithContextResult<AuthorizerContext> | APIGatewaySimpleAuthorizerWithContextResult<AuthorizerContext>;
+
+import { UNAUTHORIZED } from './errors';
+
+export { UNAUTHORIZED, UNAUTHORIZED_BODY } from './errors';
+
+const isHttpApi = (event: AuthorizerEvent): event is APIGatewayRequestAuthorizerEventV2 => 'version' in event && event.version === '2.0';
+
+/**
+ * The one `Authorization` value, or undefined. Header names are case-insensitive; a request that
+ * carries the header more than once is ambiguous and gets nothing.
+ */
+export function authorizationOf(event: AuthorizerEvent): string | undefined {
+  if (event.type === 'TOKEN') return event.authorizationToken;
+  if (!isHttpApi(event)) {
+    const repeated = Object.entries(event.multiValueHeaders ?? {}).find(([name]) => name.toLowerCase() === 'authorization')?.[1];
+    if (repeated && repeated.length > 1) return undefined;
+  }
+  const values = Object.entries(event.headers ?? {}).filter(([name]) => name.toLowerCase() === 'authorization');
+  if (values.length !== 1) return undefined;
+  const value = values[0]?.[1];
+  // HTTP APIs join repeated headers with commas; no credential of ours contains one.
+  return value === undefined || (isHttpApi(event) && value.includes(',')) ? undefined : value;
+}
+
+/**
+ * `arn:aws:execute-api:<region>:<account>:<apiId>/<stage>/*\/*` from the method ARN: the policy
+ * covers the whole API, so an answer the gateway caches is valid on every route (a policy naming
+ * only the first method would refuse the caller's next route until the cache expires).
+ */
+export function wholeApiArn(methodArn: string): string {
+  const [apiArn, stage] = methodArn.split('/');
+  return `${apiArn}/${stage}/*/*`;
+}
+
+export function contextOf(identity: CallerIdentity): AuthorizerContext {
+  const { userId, username, authMethod, authHeaderId } = identity;
+  return { userId, username, authMethod, ...(authHeaderId !== undefined ? { authHeaderId } : {}) };
+}
+
+/** Who is asking, for the audit trail: the gateway's request id and the client's address (TOKEN events carry neither). */
+function auditContextOf(event: AuthorizerEvent): AuditContext {
+  if (event.type === 'TOKEN') return { requestId: 'unknown', sourceIp: 'unknown' };
+  if (isHttpApi(event)) return { requestId: event.requestContext.requestId, sourceIp: event.requestContext.http.sourceIp };
+  return { requestId: event.requestContext?.requestId ?? 'unknown', sourceIp: event.requestContext?.identity?.sourceIp ?? 'unknown' };
+}
+
+export async function handleAuthorizerEvent(event: AuthorizerEvent): Promise<AuthorizerResult> {
+  let identity: CallerIdentity;
+  const context = auditContextOf(event);
+  try {
+    identity = await authenticate(authorizationOf(event));
+  } catch (error) {
+    if (error instanceof InvalidSessionError) {
+      log.info('authorizer refused', { reason: error.message });
+      audit('authorizer.denied', context, { reason: error.refusal });
+      throw new Error(UNAUTHORIZED);
+    }
+    const { name, message } = error instanceof Error ? error : { name: 'Error', message: String(error) };
+    log.error('authorizer failed', { error: { name, message } });
+    // Any other message is a 500 at the gateway (infra/stack.ts answers it as a 503 with Retry-After).
+    throw new Error('Authorizer dependency failed');
+  }
+  const { userId, username, authMethod, authHeaderId } = identity;
+  audit('authorizer.allowed', context, { userId, username, authMethod, ...(authHeaderId !== undefined ? { authHeaderId } : {}) });
+  if (isHttpApi(event)) return { isAuthorized: true, context: contextOf(identity) };
+  return {
+    principalId: identity.userId,
+    policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: wholeApiArn(event.methodArn) }] },
+    context: contextOf(identity),
+  };
+}

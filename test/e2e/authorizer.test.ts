@@ -1,0 +1,126 @@
+/**
+ * GET /user/me over HTTP: the local server applying the authorizer as API Gateway would, and
+ * `npm start` doing the same for a newcomer with the demo user.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import { config } from '../../lib/config';
+import { createLocalServer } from '../../lib/tools/local/server';
+import { freePort } from '../../lib/tools/local/dynamodb';
+import { givenUser, useTestTables } from '../helpers/db';
+
+useTestTables();
+
+let server: Server;
+let baseUrl: string;
+
+beforeAll(async () => {
+  server = createLocalServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+});
+
+async function call(base: string, method: string, path: string, authorization?: string, body?: unknown) {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: { ...(authorization !== undefined ? { Authorization: authorization } : {}), ...(body ? { 'Content-Type': 'application/json' } : {}) },
+    body: body ? JSON.stringify(body) : undefined,
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, json: text ? (JSON.parse(text) as Record<string, unknown>) : undefined };
+}
+
+async function loginAndKey(base: string, username: string, password: string) {
+  const login = await call(base, 'POST', '/user/login', undefined, { username, password });
+  const jwt = login.json?.Token as string;
+  const key = (await call(base, 'POST', '/authheader/add', `Bearer ${jwt}`, { name: 'e2e-key' })).json as { id: string; token: string };
+  return { jwt, key };
+}
+
+describe('local server: GET /user/me through the authorizer', () => {
+  it('JWT → 200 jwt; key (Bearer and bare) → 200 authheader with its id; deleted key → 401 at once', async () => {
+    const user = await givenUser();
+    const { jwt, key } = await loginAndKey(baseUrl, user.username, user.password);
+
+    const byJwt = await call(baseUrl, 'GET', '/user/me', `Bearer ${jwt}`);
+    expect(byJwt.status).toBe(200);
+    expect(byJwt.json).toMatchObject({ Id: user.id, Username: user.username, AuthMethod: 'jwt' });
+    expect(byJwt.json).not.toHaveProperty('AuthHeaderId');
+
+    for (const authorization of [`Bearer ${key.token}`, key.token]) {
+      const byKey = await call(baseUrl, 'GET', '/user/me', authorization);
+      expect(byKey.status).toBe(200);
+      expect(byKey.json).toMatchObject({ Id: user.id, AuthMethod: 'authheader', AuthHeaderId: key.id });
+    }
+
+    await call(baseUrl, 'POST', '/authheader/delete', `Bearer ${jwt}`, { text: key.token });
+    const deleted = await call(baseUrl, 'GET', '/user/me', `Bearer ${key.token}`);
+    expect(deleted.status).toBe(401);
+  });
+
+  it.each([
+    ['no Authorization', undefined],
+    ['an empty one', ''],
+    ['garbage', 'garbage'],
+    ['Basic', 'Basic am9objpwdw=='],
+    ['a 4 kB header', `Bearer ${'a'.repeat(4096)}`],
+  ])('%s → 401 {"message":"Unauthorized"} with WWW-Authenticate: Bearer', async (_case, authorization) => {
+    const response = await call(baseUrl, 'GET', '/user/me', authorization);
+    expect(response.status).toBe(401);
+    expect(response.json).toEqual({ message: 'Unauthorized' });
+    expect(response.headers.get('www-authenticate')).toBe('Bearer');
+    expect(response.headers.get('content-type')).toBe('application/json');
+  });
+
+  it('a key lists lastUsed once it has been used', async () => {
+    const user = await givenUser();
+    const { jwt, key } = await loginAndKey(baseUrl, user.username, user.password);
+    await call(baseUrl, 'GET', '/user/me', key.token);
+    const listed = (await call(baseUrl, 'GET', '/authheader/list', `Bearer ${jwt}`)).json as unknown as { lastUsed?: string }[];
+    expect(listed[0]?.lastUsed).toMatch(/Z$/);
+  });
+
+  it('the JWT routes still refuse an auth header (a leaked key cannot mint keys)', async () => {
+    const user = await givenUser();
+    const { key } = await loginAndKey(baseUrl, user.username, user.password);
+    expect((await call(baseUrl, 'GET', '/authheader/list', `Bearer ${key.token}`)).status).toBe(401);
+    expect((await call(baseUrl, 'POST', '/authheader/add', `Bearer ${key.token}`, { name: 'minted' })).status).toBe(401);
+  });
+});
+
+function startService(env: Record<string, string>): Promise<{ child: ChildProcess; output: () => string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'lib/tools/local/start.ts'], { env: { ...process.env, ...env, LOG_LEVEL: 'WARN' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes('Press Ctrl-C')) resolve({ child, output: () => output });
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
+  });
+}
+
+describe('npm start', () => {
+  it('serves GET /user/me behind the authorizer for the demo user, by JWT and by key', async () => {
+    const port = await freePort();
+    const { child } = await startService({ PORT: String(port), DYNAMODB_ENDPOINT: config.dynamoDbEndpoint as string, TABLE_PREFIX: `${process.env.TABLE_PREFIX}-me`, AUTHORIZER_CACHE_SECONDS: '0' });
+    try {
+      const base = `http://localhost:${port}`;
+      const { jwt, key } = await loginAndKey(base, 'john.doe', 'SecurePass123!');
+      expect((await call(base, 'GET', '/user/me', `Bearer ${jwt}`)).json).toMatchObject({ Username: 'john.doe', Email: 'john.doe@example.com', AuthMethod: 'jwt' });
+      expect((await call(base, 'GET', '/user/me', key.token)).json).toMatchObject({ Username: 'john.doe', AuthMethod: 'authheader', AuthHeaderId: key.id });
+      await call(base, 'POST', '/authheader/delete', `Bearer ${jwt}`, { text: key.token });
+      expect((await call(base, 'GET', '/user/me', key.token)).status).toBe(401);
+      expect((await call(base, 'GET', '/user/me')).status).toBe(401);
+    } finally {
+      child.kill('SIGINT');
+    }
+  }, 60_000);
+});

@@ -1,0 +1,140 @@
+/**
+ * The authorizer refusing: every reason gives API Gateway the same "Unauthorized" (its 401), and a
+ * failing dependency gives it anything but that (its 500, answered as 503 by the gateway response).
+ */
+import { afterEach, describe, expect, it, jest } from '@jest/globals';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../../lib/data/client';
+import { authHeaders, users } from '../../lib/data/repositories';
+import { authHeaderKeys } from '../../lib/data/table';
+import { config } from '../../lib/config';
+import { hashToken } from '../../lib/auth/tokens';
+import { getTokenHmacKey } from '../../lib/auth/keys';
+import { setUserPassword } from '../../lib/services/userService';
+import { givenUser, useTestTables } from '../helpers/db';
+import { authorize, bearer, restAuthorizerEvent } from '../helpers/authorizer';
+import { addHeader, deleteHeader, loginAs } from '../helpers/api';
+
+useTestTables();
+
+afterEach(() => {
+  jest.restoreAllMocks();
+});
+
+async function userWithKey() {
+  const user = await givenUser();
+  const jwt = await loginAs(user);
+  const key = (await addHeader(jwt, 'ci-key')).body as { id: string; token: string };
+  return { user, jwt, key };
+}
+
+async function expectRefused(authorization: string | undefined) {
+  const outcome = await authorize(restAuthorizerEvent(authorization));
+  expect(outcome.allowed).toBeUndefined();
+  // Exactly this message: API Gateway answers 401 for it and 500 for anything else.
+  expect(outcome.error?.message).toBe('Unauthorized');
+}
+
+describe('authorizer: refused with 401', () => {
+  it.each([
+    ['no Authorization header', undefined],
+    ['an empty one', ''],
+    ['only spaces', '   '],
+    ['"Bearer" alone', 'Bearer'],
+    ['garbage', 'not a credential'],
+    ['Basic credentials', `Basic ${Buffer.from('john.doe:SecurePass123!').toString('base64')}`],
+    ['a 4 kB header', `Bearer ${'a'.repeat(4096)}`],
+    ['a token-shaped string that was never issued', `Bearer ahk_${'A'.repeat(43)}`],
+    ['a JWT-shaped string that is not a JWT', 'Bearer aaa.bbb.ccc'],
+  ])('%s', async (_case, authorization) => {
+    await expectRefused(authorization);
+  });
+
+  it('a deleted key, at once (cache 0)', async () => {
+    const { jwt, key } = await userWithKey();
+    await deleteHeader(jwt, key.token);
+    await expectRefused(bearer(key.token));
+  });
+
+  it("another user's deleted key, while that user's other keys and other users' keys still work", async () => {
+    const alice = await userWithKey();
+    const bob = await userWithKey();
+    const aliceSecond = (await addHeader(alice.jwt, 'second')).body as { token: string };
+    await deleteHeader(alice.jwt, alice.key.token);
+
+    await expectRefused(bearer(alice.key.token));
+    expect((await authorize(restAuthorizerEvent(bearer(aliceSecond.token)))).allowed).toBeDefined();
+    expect((await authorize(restAuthorizerEvent(bearer(bob.key.token)))).allowed).toBeDefined();
+  });
+
+  it('an expired key (its expiresAt has passed)', async () => {
+    const { key } = await userWithKey();
+    // As if time had passed: the lookup item's expiry moves into the past.
+    const tokenHash = hashToken(key.token, await getTokenHmacKey());
+    await documentClient.send(
+      new UpdateCommand({ TableName: config.tables.authHeaders, Key: authHeaderKeys.token(tokenHash), UpdateExpression: 'SET expiresAt = :past', ExpressionAttributeValues: { ':past': new Date(Date.now() - 1000).toISOString() } }),
+    );
+    await expectRefused(bearer(key.token));
+  });
+
+  it('a JWT from before `admin user set-password`', async () => {
+    const { user, jwt } = await userWithKey();
+    await setUserPassword(users, user.username, 'Another-Strong-Password-77');
+    await expectRefused(bearer(jwt));
+  });
+
+  it('the key and the JWT of a deleted user', async () => {
+    const { user, jwt, key } = await userWithKey();
+    await users.delete(user.username);
+    await expectRefused(bearer(key.token));
+    await expectRefused(bearer(jwt));
+  });
+
+  it("a deleted user's key even while its items are still there (a delete interrupted after the profile)", async () => {
+    const { user, key } = await userWithKey();
+    const { DeleteCommand } = await import('@aws-sdk/lib-dynamodb');
+    await documentClient.send(new DeleteCommand({ TableName: config.tables.users, Key: { username: user.username } }));
+
+    expect(await authHeaders.findOwnerByTokenHash(hashToken(key.token, await getTokenHmacKey()))).toBeDefined();
+    await expectRefused(bearer(key.token));
+  });
+
+  it('a key and a JWT of a user deleted and re-created under the same name', async () => {
+    const { user, jwt, key } = await userWithKey();
+    await users.delete(user.username);
+    await givenUser({ username: user.username });
+    await expectRefused(bearer(key.token));
+    await expectRefused(bearer(jwt));
+  });
+});
+
+describe('authorizer: failures that are not the caller’s', () => {
+  it('DynamoDB failing → not "Unauthorized" (API Gateway answers 5xx, the caller may retry)', async () => {
+    const { key } = await userWithKey();
+    jest.spyOn(documentClient, 'send').mockRejectedValue(Object.assign(new Error('Service unavailable'), { name: 'ServiceUnavailable' }) as never);
+
+    const outcome = await authorize(restAuthorizerEvent(bearer(key.token)));
+
+    expect(outcome.error).toBeInstanceOf(Error);
+    expect(outcome.error?.message).not.toBe('Unauthorized');
+  });
+
+  it('a failing lastUsed write neither fails nor delays the verification', async () => {
+    const { key } = await userWithKey();
+    jest.spyOn(authHeaders, 'recordUse').mockRejectedValue(new Error('throttled') as never);
+
+    expect((await authorize(restAuthorizerEvent(bearer(key.token)))).allowed?.context.authHeaderId).toBe(key.id);
+  });
+
+  it('a hanging lastUsed write does not hold the answer back', async () => {
+    const { key } = await userWithKey();
+    jest.spyOn(authHeaders, 'recordUse').mockReturnValue(new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 5000).unref()));
+
+    const started = Date.now();
+    const outcome = await authorize(restAuthorizerEvent(bearer(key.token)));
+
+    expect(outcome.allowed).toBeDefined();
+    // Far below the write's 5 s: the wait for it is bounded (the speed itself is for npm run bench).
+    expect(Date.now() - started).toBeLessThan(2500);
+  });
+});
