@@ -120,9 +120,9 @@ describe('npm start', () => {
     const port = await freePort();
     const { child, output } = await startService({ PORT: String(port), DYNAMODB_ENDPOINT: config.dynamoDbEndpoint as string, TABLE_PREFIX: `${process.env.TABLE_PREFIX}-start` });
     try {
-      expect(output()).toContain(`http://localhost:${port}`);
+      expect(output()).toContain(`http://127.0.0.1:${port}`);
       expect(output()).toContain('curl');
-      const login = await fetch(`http://localhost:${port}/user/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'john.doe', password: 'SecurePass123!' }) });
+      const login = await fetch(`http://127.0.0.1:${port}/user/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'john.doe', password: 'SecurePass123!' }) });
       expect(login.status).toBe(200);
       expect(await login.json()).toMatchObject({ Username: 'john.doe', Email: 'john.doe@example.com', Firstname: 'John', Lastname: 'Doe' });
     } finally {
@@ -138,7 +138,7 @@ describe('npm start', () => {
     const { child, output } = await startService({ ...env, DYNAMODB_ENDPOINT: '' });
     try {
       expect(output()).toContain(`http://127.0.0.1:${dynamoPort}`);
-      const login = await fetch(`http://localhost:${port}/user/login`, { method: 'POST', body: JSON.stringify({ username: 'john.doe', password: 'SecurePass123!' }) });
+      const login = await fetch(`http://127.0.0.1:${port}/user/login`, { method: 'POST', body: JSON.stringify({ username: 'john.doe', password: 'SecurePass123!' }) });
       expect(login.status).toBe(200);
     } finally {
       child.kill('SIGTERM');
