@@ -8,6 +8,7 @@ import { authHeaders } from '../data/repositories';
 import { notFound } from '../http/errors';
 import { invalidSession } from '../http/middleware';
 import type { SessionClaims } from '../auth/jwt';
+import { log } from '../log';
 import { getTokenEncryptionKey, getTokenHmacKey } from '../auth/keys';
 import { decryptToken, encryptToken, generateToken, hashToken, looksLikeToken } from '../auth/tokens';
 
@@ -55,12 +56,20 @@ export async function addAuthHeader(session: SessionClaims, name: string, now: D
 export async function listAuthHeaders(session: SessionClaims): Promise<AuthHeaderView[]> {
   const encryptionKey = await getTokenEncryptionKey();
   const stored = await asHttp(authHeaders.listByOwner(ownerOf(session)));
-  return stored.map(({ id, name, created, tokenCiphertext }) => ({
-    id,
-    name,
-    token: decryptToken(tokenCiphertext, encryptionKey, binding(session.sub, id)),
-    created,
-  }));
+  const views: AuthHeaderView[] = [];
+  for (const { id, name, created, tokenCiphertext } of stored) {
+    let token: string;
+    try {
+      token = decryptToken(tokenCiphertext, encryptionKey, binding(session.sub, id));
+    } catch (error) {
+      // Encrypted under another key (e.g. local data from another key file) or damaged: one such
+      // item must not hide the others. Logged by id only; the ciphertext and name stay out of logs.
+      log.warn('auth header skipped in list: its token cannot be decrypted', { userId: session.sub, authHeaderId: id, errorType: (error as Error).name });
+      continue;
+    }
+    views.push({ id, name, token, created });
+  }
+  return views;
 }
 
 export async function deleteAuthHeader(session: SessionClaims, token: string): Promise<void> {
