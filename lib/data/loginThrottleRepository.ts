@@ -121,6 +121,15 @@ export class LoginThrottleRepository {
     ]);
   }
 
+  /**
+   * Forgets the username's failure count and lock-out (admin CLI `user unlock`). Returns whether
+   * there was a count to forget. The username is hashed exactly as login hashes what was typed.
+   */
+  async clearUser(username: string): Promise<boolean> {
+    const { Attributes } = await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { key: throttleKeys.user(username) }, ReturnValues: 'ALL_OLD' }));
+    return Attributes !== undefined;
+  }
+
   /** The counter as it stands (tests and operators); undefined when absent or expired. */
   async read(key: string, now: Date = new Date()): Promise<CounterItem | undefined> {
     const item = await this.get(key);
