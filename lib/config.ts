@@ -1,7 +1,7 @@
 /**
  * Runtime configuration, read from the environment once per cold start and validated up front:
- * a misconfigured function fails on its first invocation with a clear message instead of
- * misbehaving later.
+ * a misconfigured function fails while it initialises (and `npm start` refuses to start), with a
+ * message naming the variable, instead of misbehaving later.
  */
 import { TABLES, type TableDefinition, type TableId } from './data/table';
 
@@ -28,6 +28,8 @@ export interface Config {
   loginMaxLockoutSeconds: number;
   /** Allowed CORS origins ("*" allows any; empty list sends no CORS headers). */
   corsOrigins: string[];
+  /** How long a key read from Secrets Manager is reused before it is read again, in seconds. */
+  keysCacheSeconds: number;
 }
 
 type Env = Record<string, string | undefined>;
@@ -80,6 +82,7 @@ export function loadConfig(env: Env = process.env): Config {
       .split(',')
       .map((origin) => origin.trim())
       .filter(Boolean),
+    keysCacheSeconds: intFromEnv(env, 'KEYS_CACHE_SECONDS', 300, 0, 86_400),
   };
 }
 

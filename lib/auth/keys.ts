@@ -19,6 +19,7 @@
 import { hkdfSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { config } from '../config';
 
 export interface SigningKey {
   kid: string;
@@ -106,8 +107,7 @@ type SecretFetcher = (secretId: string) => Promise<unknown>;
 async function fetchFromSecretsManager(secretId: string): Promise<unknown> {
   // Loaded only when deployed, so local runs and tests never pull in the Secrets Manager client.
   const { getSecret } = await import('@aws-lambda-powertools/parameters/secrets');
-  const maxAge = Number(process.env.KEYS_CACHE_SECONDS ?? 300);
-  return getSecret(secretId, { maxAge, transform: 'json' });
+  return getSecret(secretId, { maxAge: config.keysCacheSeconds, transform: 'json' });
 }
 
 let fetchSecret: SecretFetcher = fetchFromSecretsManager;

@@ -151,6 +151,22 @@ describe('npm start', () => {
     }
   });
 
+  it('refuses to start on a bad setting, naming the variable', async () => {
+    const start = spawn(process.execPath, ['--import', 'tsx', 'lib/tools/local/start.ts'], {
+      env: { ...process.env, PORT: String(await freePort()), BCRYPT_COST: '99', TABLE_PREFIX: 'e2e-npm-config' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    start.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    start.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+
+    const code = await new Promise<number | null>((resolve) => start.once('exit', resolve));
+
+    expect(code).toBe(1);
+    expect(output).toMatch(/npm start failed: BCRYPT_COST must be between \d+ and 15, got 99/);
+    expect(output).not.toContain('listening on');
+  });
+
   it('picks a free port for DynamoDB Local when DYNAMODB_PORT is not set and 8000 is taken', async () => {
     const port = await freePort();
     // 8000 may already be someone else's: taken either way.

@@ -27,6 +27,7 @@ describe('config', () => {
     [{ BCRYPT_COST: '4' }, /BCRYPT_COST must be between 10 and 15/],
     [{ BCRYPT_COST: '31' }, /between 10 and 15/],
     [{ PASSWORD_MAX_AGE_DAYS: '0' }, /PASSWORD_MAX_AGE_DAYS/],
+    [{ KEYS_CACHE_SECONDS: 'five minutes' }, /KEYS_CACHE_SECONDS must be a whole number/],
   ])('fails fast on %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
