@@ -19,7 +19,6 @@
 import { hkdfSync, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { config } from '../config';
 
 export interface SigningKey {
   kid: string;
@@ -107,6 +106,8 @@ type SecretFetcher = (secretId: string) => Promise<unknown>;
 async function fetchFromSecretsManager(secretId: string): Promise<unknown> {
   // Loaded only when deployed, so local runs and tests never pull in the Secrets Manager client.
   const { getSecret } = await import('@aws-lambda-powertools/parameters/secrets');
+  // Imported here, not at the top: the test setup loads this module before each file settles its environment.
+  const { config } = await import('../config');
   return getSecret(secretId, { maxAge: config.keysCacheSeconds, transform: 'json' });
 }
 
