@@ -15,4 +15,6 @@ export default {
   globalTeardown: '<rootDir>/test/helpers/global-teardown.ts',
   setupFiles: ['<rootDir>/test/helpers/env.ts'],
   testTimeout: 30000,
+  // Console output only for files with a failing test; then the run's summary.
+  reporters: ['<rootDir>/test/helpers/quiet-reporter.js', 'summary'],
 };

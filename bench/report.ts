@@ -13,7 +13,8 @@ export interface Row {
   /** The headline figure: a ratio, a difference or a rate, already in `unit`. */
   value: number;
   unit: 'x' | 'ms' | 'req/s' | 'KB' | 'errors';
-  goal?: { max: number; strict?: boolean; text: string };
+  /** `max`: the value must stay at or below it (below, when strict); `min`: at or above (above, when strict). */
+  goal?: { max?: number; min?: number; strict?: boolean; text: string };
   note?: string;
 }
 
@@ -37,17 +38,45 @@ export function ratioRow(section: string, name: string, measured: Summary, floor
 }
 
 export function goalMet(row: Row): boolean | undefined {
-  if (!row.goal) return undefined;
-  return row.goal.strict ? row.value < row.goal.max : row.value <= row.goal.max;
+  const goal = row.goal;
+  if (!goal) return undefined;
+  if (Number.isNaN(row.value)) return false;
+  if (goal.max !== undefined && !(goal.strict ? row.value < goal.max : row.value <= goal.max)) return false;
+  if (goal.min !== undefined && !(goal.strict ? row.value > goal.min : row.value >= goal.min)) return false;
+  return true;
+}
+
+/**
+ * Whether a quick run can judge the row: counts (errors, completed requests) are facts at any
+ * sample size; ratios and latency differences from a handful of samples are only indicative.
+ */
+export function judgedInQuickMode(row: Row): boolean {
+  return row.unit === 'errors' || row.unit === 'req/s';
+}
+
+/** The verdict column: yes / NO, or "indicative" for a quick run's ratio rows. */
+export function verdict(row: Row, quick = false): string {
+  const met = goalMet(row);
+  if (met === undefined) return '';
+  if (quick && !judgedInQuickMode(row)) return 'indicative';
+  return met ? 'yes' : 'NO';
+}
+
+/** The closing line: goals met and missed, leaving a quick run's ratios unjudged. */
+export function goalSummary(rows: readonly Row[], quick = false): string {
+  const judged = rows.filter((row) => goalMet(row) !== undefined && (!quick || judgedInQuickMode(row)));
+  const missed = judged.filter((row) => goalMet(row) === false);
+  const unjudged = rows.filter((row) => goalMet(row) !== undefined).length - judged.length;
+  const head = `Goals met: ${judged.length - missed.length}, missed: ${missed.length}${missed.length ? ` (${missed.map((row) => row.name).join('; ')})` : ''}.`;
+  return quick ? `${head} Quick run: ${unjudged} ratio goals are indicative only (too few samples); run without --quick to judge them.` : head;
 }
 
 const fmt = (value: number | undefined, decimals = 2) => (value === undefined || Number.isNaN(value) ? '' : value.toFixed(decimals));
 
 /** A fixed-width text table (also valid Markdown). */
-export function formatTable(rows: readonly Row[]): string {
+export function formatTable(rows: readonly Row[], quick = false): string {
   const header = ['section', 'measurement', 'p50 ms', 'p95 ms', 'p99 ms', 'floor p50', 'value', 'goal', 'met'];
   const lines = rows.map((row) => {
-    const met = goalMet(row);
     return [
       row.section,
       row.name,
@@ -57,7 +86,7 @@ export function formatTable(rows: readonly Row[]): string {
       fmt(row.floor?.p50),
       `${fmt(row.value, row.unit === 'x' ? 3 : row.unit === 'ms' ? 3 : row.unit === 'errors' ? 0 : 1)} ${row.unit}`,
       row.goal?.text ?? '',
-      met === undefined ? '' : met ? 'yes' : 'NO',
+      verdict(row, quick),
     ];
   });
   const widths = header.map((title, i) => Math.max(title.length, ...lines.map((line) => (line[i] as string).length)));

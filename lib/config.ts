@@ -1,7 +1,7 @@
 /**
  * Runtime configuration, read from the environment once per cold start and validated up front:
- * a misconfigured function fails on its first invocation with a clear message instead of
- * misbehaving later.
+ * a misconfigured function fails while it initialises (and `npm start` refuses to start), with a
+ * message naming the variable, instead of misbehaving later.
  */
 import { TABLES, type TableDefinition, type TableId } from './data/table';
 
@@ -51,6 +51,8 @@ export interface Config {
   authorizerCacheSeconds: number;
   /** Most auth headers one user may hold (409 beyond). */
   maxAuthHeadersPerUser: number;
+  /** How long a key read from Secrets Manager is reused before it is read again, in seconds. */
+  keysCacheSeconds: number;
 }
 
 export const LOG_LEVELS = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as const;
@@ -146,6 +148,7 @@ export function loadConfig(env: Env = process.env): Config {
     // API Gateway caches authorizer answers for at most an hour.
     authorizerCacheSeconds: intFromEnv(env, 'AUTHORIZER_CACHE_SECONDS', 60, 0, 3600),
     maxAuthHeadersPerUser: intFromEnv(env, 'MAX_AUTH_HEADERS_PER_USER', 100, 1, 10_000),
+    keysCacheSeconds: intFromEnv(env, 'KEYS_CACHE_SECONDS', 300, 0, 86_400),
   };
 }
 

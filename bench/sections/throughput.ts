@@ -15,6 +15,8 @@ function rows(name: string, result: LoadResult, concurrency: number): Row[] {
       measured: latency,
       value: round(result.requestsPerSecond, 1),
       unit: 'req/s',
+      // A run in which no request completed measured nothing: a failure, never a pass.
+      goal: { min: 0, strict: true, text: '> 0' },
     },
     {
       section: '5 throughput',

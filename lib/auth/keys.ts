@@ -18,6 +18,7 @@
  */
 import { hkdfSync } from 'node:crypto';
 import { resolve } from 'node:path';
+import { config } from '../config';
 import { KeyStoreUnavailableError } from '../errors';
 import { type LocalKeyFile, readOrCreateLocalKeyFile, type SecretValue } from './localKeys';
 import { log } from '../log';
@@ -94,8 +95,7 @@ let secretsProvider: Promise<{ get(name: string, options: { maxAge: number; tran
 async function fetchFromSecretsManager(secretId: string): Promise<unknown> {
   // Loaded only when deployed, so local runs and tests never pull in the Secrets Manager client.
   secretsProvider ??= import('@aws-lambda-powertools/parameters/secrets').then(({ SecretsProvider }) => new SecretsProvider({ clientConfig: SECRETS_CLIENT_CONFIG }));
-  const maxAge = Number(process.env.KEYS_CACHE_SECONDS ?? 300);
-  return (await secretsProvider).get(secretId, { maxAge, transform: 'json' });
+  return (await secretsProvider).get(secretId, { maxAge: config.keysCacheSeconds, transform: 'json' });
 }
 
 /** Seconds a client is asked to wait when no key could be loaded. */

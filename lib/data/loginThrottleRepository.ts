@@ -5,7 +5,8 @@
  *   keeps failing is throttled for that username without locking the owner out elsewhere;
  * - `user`: the username across all addresses (distributed guessing), a higher limit;
  * - `ip`: the address across all usernames (spraying).
- * Only GetItem and UpdateItem are used (TransactWriteItems of Updates is authorised as UpdateItem).
+ * Login uses only GetItem and UpdateItem (TransactWriteItems of Updates is authorised as UpdateItem);
+ * the admin CLI's unlock also scans and deletes.
  *
  * Each counter item holds `room` (failures still allowed before the back-off: limit - failures) and
  * `inflight`, a string set with one element per attempt whose password check may still be running.
@@ -30,7 +31,7 @@
  * can rotate through freely.
  */
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, ScanCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createHash, randomBytes } from 'node:crypto';
 import { isIPv6 } from 'node:net';
 import { ThrottledError } from '../errors';
@@ -113,10 +114,13 @@ export function addressBucket(sourceIp: string): string {
 }
 
 const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest('base64url');
+const pairPrefix = (username: string) => `pair#${digest(usernameKey(username))}#`;
+
 export const throttleKeys = {
   user: (username: string) => `user#${digest(usernameKey(username))}`,
   ip: (sourceIp: string) => `ip#${digest(addressBucket(sourceIp))}`,
-  pair: (username: string, sourceIp: string) => `pair#${digest(`${usernameKey(username)}\0${addressBucket(sourceIp)}`)}`,
+  // The username's digest leads, so an operator can find every pair counter of one user (unlock).
+  pair: (username: string, sourceIp: string) => `${pairPrefix(username)}${digest(`${usernameKey(username)}\0${addressBucket(sourceIp)}`)}`,
 };
 
 // Past this many lost compare-and-set races the counters are under a concurrent burst: refuse.
@@ -192,6 +196,36 @@ export class LoginThrottleRepository {
           }),
       ),
     );
+  }
+
+  /**
+   * Forgets every counter of the username: across addresses and with each address (admin CLI
+   * `user unlock`). The address counters stay: they are about the addresses, not this user. The pair
+   * counters are found by a Scan on their key prefix: an operator's command, never a request path.
+   * Returns how many counters were removed.
+   */
+  async clearUser(username: string): Promise<number> {
+    const keys = [throttleKeys.user(username)];
+    const prefix = pairPrefix(username);
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.client.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'begins_with(#key, :prefix)',
+          ExpressionAttributeNames: { '#key': 'key' },
+          ExpressionAttributeValues: { ':prefix': prefix },
+          ProjectionExpression: '#key',
+          ExclusiveStartKey,
+        }),
+      );
+      keys.push(...(page.Items ?? []).map((item) => String(item.key)));
+      ExclusiveStartKey = page.LastEvaluatedKey;
+    } while (ExclusiveStartKey);
+    const removed = await Promise.all(
+      keys.map(async (key) => (await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: { key }, ReturnValues: 'ALL_OLD' }))).Attributes !== undefined),
+    );
+    return removed.filter(Boolean).length;
   }
 
   /** A counter as it stands (tests and operators): failures counted, attempts in flight, back-off. */

@@ -2,7 +2,7 @@
 import { config } from '../config';
 import { AuthHeaderRepository } from './authHeaderRepository';
 import { documentClient } from './client';
-import { LoginThrottleRepository } from './loginThrottleRepository';
+import { LoginThrottleRepository, type ThrottlePolicies } from './loginThrottleRepository';
 import { UserRepository } from './userRepository';
 
 export const users = new UserRepository(documentClient, config.tables.users, config.tables.authHeaders);
@@ -11,11 +11,13 @@ export const authHeaders = new AuthHeaderRepository(documentClient, config.table
 // A counter is forgotten an hour after it started or after its last lock-out ended.
 const THROTTLE_WINDOW_SECONDS = 3600;
 const throttlePolicy = (maxFailures: number) => ({ maxFailures, maxLockoutSeconds: config.loginMaxLockoutSeconds, windowSeconds: THROTTLE_WINDOW_SECONDS });
-export const loginThrottle = new LoginThrottleRepository(documentClient, config.tables.loginThrottle, {
+/** The login throttle's limits from the configuration (the admin CLI's unlock builds the same repository). */
+export const LOGIN_THROTTLE_POLICIES: ThrottlePolicies = {
   pair: throttlePolicy(config.loginMaxFailuresPerUser),
   user: throttlePolicy(config.loginMaxFailuresPerUserAllIps),
   ip: throttlePolicy(config.loginMaxFailuresPerIp),
   // Well beyond a password check at any allowed bcrypt cost, yet short enough that an owner's own
   // successful logins (which write nothing) stop counting within seconds. See docs/security-throttling.md.
   inflightSeconds: 2,
-});
+};
+export const loginThrottle = new LoginThrottleRepository(documentClient, config.tables.loginThrottle, LOGIN_THROTTLE_POLICIES);

@@ -9,6 +9,7 @@ import { AuthHeaderNotFoundError, InvalidInputError } from '../errors';
 import type { Owner } from '../data/authHeaderRepository';
 import { authHeaders } from '../data/repositories';
 import type { SessionClaims } from '../auth/jwt';
+import { log } from '../log';
 import { getTokenEncryptionKey, getTokenHmacKey } from '../auth/keys';
 import { decryptToken, encryptToken, generateToken, hashToken, looksLikeToken } from '../auth/tokens';
 
@@ -81,14 +82,20 @@ export async function addAuthHeader(session: SessionClaims, name: string, expire
 export async function listAuthHeaders(session: SessionClaims): Promise<AuthHeaderView[]> {
   const encryptionKey = await getTokenEncryptionKey();
   const stored = await authHeaders.listByOwner(ownerOf(session));
-  return stored.map(({ id, name, created, tokenCiphertext, expiresAt, lastUsed }) => ({
-    id,
-    name,
-    token: decryptToken(tokenCiphertext, encryptionKey, binding(session.sub, id)),
-    created,
-    ...(expiresAt ? { expiresAt } : {}),
-    ...(lastUsed ? { lastUsed } : {}),
-  }));
+  const views: AuthHeaderView[] = [];
+  for (const { id, name, created, tokenCiphertext, expiresAt, lastUsed } of stored) {
+    let token: string;
+    try {
+      token = decryptToken(tokenCiphertext, encryptionKey, binding(session.sub, id));
+    } catch (error) {
+      // Encrypted under another key (e.g. local data from another key file) or damaged: one such
+      // item must not hide the others. Logged by id only; the ciphertext and name stay out of logs.
+      log.warn('auth header skipped in list: its token cannot be decrypted', { userId: session.sub, authHeaderId: id, errorType: (error as Error).name });
+      continue;
+    }
+    views.push({ id, name, token, created, ...(expiresAt ? { expiresAt } : {}), ...(lastUsed ? { lastUsed } : {}) });
+  }
+  return views;
 }
 
 /**

@@ -149,9 +149,9 @@ describe('npm start', () => {
     const port = await freePort();
     const { child, output } = await startService({ PORT: String(port), DYNAMODB_ENDPOINT: config.dynamoDbEndpoint as string, TABLE_PREFIX: `${process.env.TABLE_PREFIX}-start` });
     try {
-      expect(output()).toContain(`http://localhost:${port}`);
+      expect(output()).toContain(`http://127.0.0.1:${port}`);
       expect(output()).toContain('curl');
-      const login = await apiClient(`http://localhost:${port}`).POST('/user/login', { body: { username: 'john.doe', password: 'SecurePass123!' } });
+      const login = await apiClient(`http://127.0.0.1:${port}`).POST('/user/login', { body: { username: 'john.doe', password: 'SecurePass123!' } });
       expect(login.response.status).toBe(200);
       expect(login.data).toMatchObject({ Username: 'john.doe', Email: 'john.doe@example.com', Firstname: 'John', Lastname: 'Doe' });
     } finally {
@@ -167,7 +167,7 @@ describe('npm start', () => {
     const { child, output } = await startService({ ...env, DYNAMODB_ENDPOINT: '' });
     try {
       expect(output()).toContain(`http://127.0.0.1:${dynamoPort}`);
-      const login = await fetch(`http://localhost:${port}/user/login`, { method: 'POST', body: JSON.stringify({ username: 'john.doe', password: 'SecurePass123!' }) });
+      const login = await fetch(`http://127.0.0.1:${port}/user/login`, { method: 'POST', body: JSON.stringify({ username: 'john.doe', password: 'SecurePass123!' }) });
       expect(login.status).toBe(200);
     } finally {
       child.kill('SIGTERM');

@@ -2,9 +2,10 @@
  * What `sam local invoke <Function> -e events/<route>.json --env-vars events/env.json` runs, minus
  * Docker: each function's bundle exactly as the synthesized template names it (`aws:asset:path` +
  * `Handler`), loaded in a fresh Node.js process with the template's environment and the env.json
- * overrides (as SAM applies them: only for variables the template declares), against this test's
- * DynamoDB Local tables. Proves the bundles run on their own (ESM, require banner, SDK bundled) and
- * that events/ and env.json fit them.
+ * overrides that `npm run sam:env` writes (as SAM applies them: only for variables the template
+ * declares), against this test's DynamoDB Local tables. Proves the bundles run on their own (ESM,
+ * require banner, SDK bundled), that events/ and env.json fit them, and that what `npm start`'s
+ * code made with the local keys works in SAM and back.
  */
 import { beforeAll, describe, expect, test } from '@jest/globals';
 import { execFile } from 'node:child_process';
@@ -13,6 +14,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createUser } from '../../lib/services/userService';
+import { addAuthHeader } from '../../lib/services/authHeaderService';
+import { verifySessionToken } from '../../lib/auth/jwt';
+import type { LocalKeyFile } from '../../lib/auth/keys';
+import { buildSamEnv, type SamEnv } from '../../lib/tools/local/samEnv';
 import { config } from '../../lib/config';
 import { ensureTable } from '../../lib/data/bootstrap';
 import { documentClient } from '../../lib/data/client';
@@ -42,7 +47,9 @@ interface ProxyResult {
 
 let outdir: string;
 let functions: Record<string, LambdaResource>;
-const envOverrides = JSON.parse(readFileSync(join(eventsDir, 'env.json'), 'utf8')) as Record<string, Env>;
+let envOverrides: SamEnv;
+// The keys this test process (like `npm start`) uses; npm run sam:env copies them into env.json.
+const localKeys = JSON.parse(process.env.LOCAL_AUTH_KEYS as string) as LocalKeyFile;
 const workDir = mkdtempSync(join(tmpdir(), 'sam-bundles-'));
 
 /** Runs in the child: load the bundle, call the handler once, write the result to a file. */
@@ -133,6 +140,7 @@ beforeAll(async () => {
   outdir = synthesized.outdir;
   const template = JSON.parse(readFileSync(join(outdir, `${synthesized.stack.stackName}.template.json`), 'utf8')) as { Resources: Record<string, LambdaResource> };
   functions = Object.fromEntries(Object.entries(template.Resources).filter(([, resource]) => resource.Type === 'AWS::Lambda::Function'));
+  envOverrides = buildSamEnv(template, { endpoint: 'http://host.docker.internal:8000', tables: config.tables, keys: localKeys });
   for (const [id, definition] of Object.entries(TABLES) as [TableId, (typeof TABLES)[TableId]][]) {
     await ensureTable(documentClient, definition, config.tables[id]);
   }
@@ -147,8 +155,11 @@ describe('events/ and env.json fit the template', () => {
       const declared = Object.keys(functions[logicalId]?.Properties.Environment?.Variables ?? {});
       for (const name of ['DYNAMODB_ENDPOINT', 'LOCAL_AUTH_KEYS', 'USERS_TABLE']) expect(declared).toContain(name);
       expect(overrides.DYNAMODB_ENDPOINT).toBe('http://host.docker.internal:8000');
-      expect(JSON.parse(overrides.LOCAL_AUTH_KEYS as string)).toMatchObject({ jwt: { kid: expect.any(String) }, tokenHmac: {}, tokenEncryption: {} });
-      for (const secretVar of ['JWT_SECRET_ID', 'TOKEN_HMAC_SECRET_ID', 'TOKEN_ENCRYPTION_SECRET_ID']) expect(overrides[secretVar]).toBe('');
+      expect(JSON.parse(overrides.LOCAL_AUTH_KEYS as string)).toEqual(localKeys);
+      // Every secret id the function declares is blanked, so it reads LOCAL_AUTH_KEYS instead.
+      const secretVars = ['JWT_SECRET_ID', 'TOKEN_HMAC_SECRET_ID', 'TOKEN_ENCRYPTION_SECRET_ID'].filter((name) => declared.includes(name));
+      expect(secretVars.length).toBeGreaterThan(0);
+      for (const secretVar of secretVars) expect(overrides[secretVar]).toBe('');
     }
   });
 
@@ -217,6 +228,17 @@ describe('each bundle, as SAM would run it', () => {
     const { statusCode, body } = await invokeBundle('UserMeFunction', 'user-me', { [USER_ID_PLACEHOLDER]: result.principalId });
     expect(statusCode).toBe(200);
     expect(body).toMatchObject({ Id: result.principalId, Username: 'john.doe', Email: 'john.doe@example.com', AuthMethod: 'jwt' });
+  });
+
+  test("a JWT from the bundle's login is accepted by npm start's code, and an auth header added there is listed by the bundle", async () => {
+    const claims = await verifySessionToken(jwt);
+    expect(claims.username).toBe('john.doe');
+    const added = await addAuthHeader(claims, 'made-by-npm-start', undefined, { requestId: 'sam-bundles-test', sourceIp: '127.0.0.1' });
+
+    const { statusCode, body } = await invokeBundle('AuthHeaderListFunction', 'authheader-list', { [JWT_PLACEHOLDER]: jwt });
+
+    expect(statusCode).toBe(200);
+    expect(body).toContainEqual(added);
   });
 
   test('without the session JWT the bundle answers 401 in the contract shape', async () => {

@@ -38,7 +38,34 @@ export function synthesize({ context = {}, stackName = 'AuthService', bundle = t
       ...context,
     },
   });
-  const stack = new AuthServiceStack(app, stackName);
-  const template = Template.fromStack(stack);
+  const { stack, template } = withoutBundlingLines(() => {
+    const built = new AuthServiceStack(app, stackName);
+    return { stack: built, template: Template.fromStack(built) };
+  });
   return { app, stack, template, outdir };
+}
+
+/**
+ * Runs a synth without CDK's "Bundling asset ..." progress lines (written straight to stderr, once
+ * per function and test); they are printed after all if the synth throws.
+ */
+function withoutBundlingLines<T>(synth: () => T): T {
+  const write = process.stderr.write;
+  const held: string[] = [];
+  process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
+    const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
+    if (/^Bundling asset .*\.\.\.\s*$/.test(text)) {
+      held.push(text);
+      return true;
+    }
+    return (write as (...args: unknown[]) => boolean).call(process.stderr, chunk, ...rest);
+  }) as typeof process.stderr.write;
+  try {
+    return synth();
+  } catch (error) {
+    for (const line of held) write.call(process.stderr, line);
+    throw error;
+  } finally {
+    process.stderr.write = write;
+  }
 }

@@ -1,25 +1,33 @@
 /** The admin CLI against DynamoDB Local: a user it creates can log in; errors are clear, exit non-zero. */
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { describe, expect, test } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
+import { PassThrough, Readable } from 'node:stream';
 import { handler as loginHandler } from '../../functions/login';
-import { runAdmin } from '../../lib/tools/admin/cli';
-import { users } from '../../lib/data/repositories';
+import { runAdmin, type AdminInput } from '../../lib/tools/admin/cli';
+import { loginThrottle, users } from '../../lib/data/repositories';
+import { throttleKeys } from '../../lib/data/loginThrottleRepository';
+import { config } from '../../lib/config';
+import { documentClient } from '../../lib/data/client';
 import { useTestTables } from '../helpers/db';
 import { invoke } from '../helpers/invoke';
 
 useTestTables();
 
-async function admin(...argv: string[]) {
+const PASSWORD = 'Tr0ub4dor-and-3';
+
+/** Runs the CLI in-process; `stdin` is what a pipe would carry (not a terminal). */
+async function admin(argv: string[], stdin = '', input?: AdminInput) {
   const out: string[] = [];
   const err: string[] = [];
-  const code = await runAdmin(argv, (line) => out.push(line), (line) => err.push(line));
+  const code = await runAdmin(argv, (line) => out.push(line), (line) => err.push(line), input ?? { stdin: Readable.from([stdin]), prompt: new PassThrough() });
   return { code, out: out.join('\n'), err: err.join('\n') };
 }
 
-const create = (username: string, ...extra: string[]) =>
-  admin('user', 'create', '--username', username, '--password', 'Tr0ub4dor-and-3', '--email', `${username}@example.com`, '--firstname', 'Grace', '--lastname', 'Hopper', ...extra);
+const create = (username: string, extra: string[] = [], password = PASSWORD) =>
+  admin(['user', 'create', '--username', username, '--password-stdin', '--email', `${username}@example.com`, '--firstname', 'Grace', '--lastname', 'Hopper', ...extra], `${password}\n`);
 
-const login = (username: string, password: string) => invoke(loginHandler, { body: { username, password } });
+const login = (username: string, password: string, sourceIp?: string) => invoke(loginHandler, { body: { username, password }, sourceIp });
 
 describe('npm run admin -- user ...', () => {
   test('creates a user who can then log in', async () => {
@@ -33,8 +41,10 @@ describe('npm run admin -- user ...', () => {
   });
 
   test('honours --password-expires', async () => {
-    await create('expired.user', '--password-expires', '2021-06-01T12:00:00Z');
+    const result = await create('expired.user', ['--password-expires', '2021-06-01T12:00:00Z']);
 
+    expect(result.code).toBe(0);
+    expect(result.err).toBe("warning: --password-expires 2021-06-01T12:00:00Z is in the past: this user's logins will answer 403 (password expired) until the password is set again");
     expect((await users.findByUsername('expired.user'))?.passwordExpiration).toBe('2021-06-01T12:00:00Z');
     expect((await login('expired.user', 'Tr0ub4dor-and-3')).statusCode).toBe(403);
   });
@@ -42,7 +52,7 @@ describe('npm run admin -- user ...', () => {
   test('lists users without their password hashes', async () => {
     await create('listed');
 
-    const result = await admin('user', 'list');
+    const result = await admin(['user', 'list']);
 
     expect(result.code).toBe(0);
     expect(result.out).toContain('listed\tlisted@example.com\tGrace Hopper');
@@ -50,9 +60,9 @@ describe('npm run admin -- user ...', () => {
   });
 
   test('sets a password: the old one stops working, the expiration restarts', async () => {
-    await create('changer', '--password-expires', '2021-01-01T00:00:00Z');
+    await create('changer', ['--password-expires', '2021-01-01T00:00:00Z']);
 
-    const result = await admin('user', 'set-password', '--username', 'changer', '--password', 'Brand-New-Passphrase-7');
+    const result = await admin(['user', 'set-password', '--username', 'changer', '--password-stdin'], 'Brand-New-Passphrase-7\n');
 
     expect(result.code).toBe(0);
     expect(Date.parse((await users.findByUsername('changer'))?.passwordExpiration ?? '')).toBeGreaterThan(Date.now() + 89 * 86_400_000);
@@ -63,54 +73,139 @@ describe('npm run admin -- user ...', () => {
   test('deletes a user', async () => {
     await create('leaver');
 
-    const result = await admin('user', 'delete', '--username', 'leaver');
+    const result = await admin(['user', 'delete', '--username', 'leaver']);
 
     expect(result).toMatchObject({ code: 0, out: 'deleted user leaver and 0 auth header(s)' });
     expect((await login('leaver', 'Tr0ub4dor-and-3')).statusCode).toBe(401);
   });
 
   test.each([
-    ['a duplicate username', ['dup'], 1, /username "dup" is already taken/],
-    ['an invalid email', ['bad-email', '--email', 'not-an-email'], 1, /not a valid email address/],
-    ['a common password', ['common', '--password', 'password1'], 1, /too common/],
-    ['a password over 72 bytes', ['long', '--password', 'ü'.repeat(40)], 1, /72 bytes/],
-    ['a bad expiry date', ['when', '--password-expires', 'next tuesday'], 1, /RFC 3339/],
-  ])('refuses %s with a clear error and exit 1', async (_case, args, code, message) => {
+    ['a duplicate username', 'dup', [], PASSWORD, /username "dup" is already taken/],
+    ['an invalid email', 'bad-email', ['--email', 'not-an-email'], PASSWORD, /not a valid email address/],
+    ['a common password', 'common', [], 'password1', /too common/],
+    ['a password over 72 bytes', 'long', [], 'ü'.repeat(40), /72 bytes/],
+    ['a bad expiry date', 'when', ['--password-expires', 'next tuesday'], PASSWORD, /RFC 3339/],
+  ])('refuses %s with a clear error and exit 1', async (_case, username, extra, password, message) => {
     if (_case === 'a duplicate username') await create('dup');
-    const [username, ...extra] = args as [string, ...string[]];
 
-    const result = await create(username, ...extra);
+    const result = await create(username as string, extra as string[], password as string);
 
-    expect(result.code).toBe(code);
-    expect(result.err).toMatch(message);
+    expect(result.code).toBe(1);
+    expect(result.err).toMatch(message as RegExp);
   });
 
   test.each([
-    [['user', 'create', '--username', 'x'], /missing --password, --email, --firstname, --lastname/],
+    [['user', 'create', '--username', 'x', '--password-stdin'], /missing --email, --firstname, --lastname/],
     [['user', 'delete'], /missing --username/],
     [['user', 'rename'], /unknown command "user rename"/],
+    [['user'], /missing subcommand: user <create\|list\|show\|set-password\|unlock\|delete>/],
     [[], /no command given/],
     [['user', 'list', '--colour'], /Unknown option/],
+    [['user', 'delete', '--username', 'x', '--json'], /--json is not an option of "user delete"/],
+    [['user', 'create', '--username', 'x', '--email', 'x@example.com', '--firstname', 'X', '--lastname', 'Y'], /no password given: use --password-stdin/],
   ])('answers usage errors %j with exit 2 and the usage', async (argv, message) => {
-    const result = await admin(...argv);
+    const result = await admin(argv);
 
     expect(result.code).toBe(2);
     expect(result.err).toMatch(message);
     expect(result.err).toContain('Usage: npm run admin');
   });
 
-  test('reports an unknown user on delete and set-password', async () => {
-    expect(await admin('user', 'delete', '--username', 'ghost')).toMatchObject({ code: 1, err: 'error: no user "ghost"' });
-    expect((await admin('user', 'set-password', '--username', 'ghost', '--password', 'Whatever-Long-9')).code).toBe(1);
+  test.each(['create', 'list', 'show', 'set-password', 'unlock', 'delete'])('describes "user %s" with --help, exit 0', async (command) => {
+    const result = await admin(['user', command, '--help']);
+
+    expect(result.code).toBe(0);
+    expect(result.out).toContain(`Usage: npm run admin -- [--stack <StackName> [--region <region>]] user ${command}`);
   });
 
-  test('says to run npm start when the database is not reachable (run as a command)', () => {
+  test('says why not to use --password, in --help and when it is used', async () => {
+    expect((await admin(['--help'])).out).toMatch(/--password P still works for scripts, but avoid it: the password shows in `ps`/);
+    expect((await admin(['user', 'create', '--help'])).out).toContain('--password-stdin');
+
+    const result = await admin(['user', 'create', '--username', 'scripted', '--password', PASSWORD, '--email', 's@example.com', '--firstname', 'S', '--lastname', 'T']);
+
+    expect(result.code).toBe(0);
+    expect(result.err).toMatch(/^warning: --password exposes the password in `ps`/);
+    expect((await login('scripted', PASSWORD)).statusCode).toBe(200);
+  });
+
+  test('asks for the password in a terminal without echoing it, twice', async () => {
+    const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => undefined });
+    const prompt = new PassThrough();
+    let shown = '';
+    prompt.on('data', (chunk: Buffer) => (shown += chunk.toString()));
+    const typing = setInterval(() => stdin.write(`${PASSWORD}\r`), 50);
+
+    const result = await admin(['user', 'create', '--username', 'prompted', '--email', 'p@example.com', '--firstname', 'P', '--lastname', 'Q'], '', { stdin, prompt });
+    clearInterval(typing);
+
+    expect(result).toMatchObject({ code: 0, err: '' });
+    expect(shown).toContain('Password: ');
+    expect(shown).toContain('Repeat the password: ');
+    expect(shown).not.toContain(PASSWORD);
+    expect((await login('prompted', PASSWORD)).statusCode).toBe(200);
+  });
+
+  test('shows one user, and lists and shows as JSON, never with the hash', async () => {
+    const created = await create('shown');
+
+    const shown = await admin(['user', 'show', '--username', 'shown']);
+    const json = await admin(['user', 'show', '--username', 'shown', '--json']);
+    const list = await admin(['user', 'list', '--json']);
+
+    expect(created.code).toBe(0);
+    expect(shown.code).toBe(0);
+    expect(shown.out).toMatch(/^username\s+shown$/m);
+    expect(shown.out).toMatch(/^email\s+shown@example\.com$/m);
+    const user = JSON.parse(json.out) as Record<string, unknown>;
+    expect(user).toMatchObject({ username: 'shown', email: 'shown@example.com', firstname: 'Grace', lastname: 'Hopper', id: expect.any(String), passwordExpiration: expect.any(String) });
+    expect(JSON.parse(list.out)).toContainEqual(user);
+    for (const output of [shown.out, json.out, list.out]) expect(output).not.toMatch(/\$2[aby]\$|passwordHash/);
+    expect(await admin(['user', 'show', '--username', 'nobody'])).toMatchObject({ code: 1, err: 'error: no user "nobody"' });
+  });
+
+  test('unlocks a user the login throttle has locked out, from every address, and only that user', async () => {
+    await create('locked');
+    await create('bystander');
+    // A guessing attack from two addresses, past the per-username-and-address limit on both.
+    const attackers = ['198.51.100.71', '198.51.100.72'];
+    for (const sourceIp of attackers) {
+      for (let attempt = 0; attempt < config.loginMaxFailuresPerUser; attempt++) expect((await login('locked', `Wrong-Guess-${attempt}`, sourceIp)).statusCode).toBe(401);
+      for (let attempt = 0; attempt < config.loginMaxFailuresPerUser; attempt++) await login('bystander', `Wrong-Guess-${attempt}`, sourceIp);
+    }
+    for (const sourceIp of attackers) {
+      expect((await login('locked', PASSWORD, sourceIp)).statusCode).toBe(429);
+      expect((await login('bystander', PASSWORD, sourceIp)).statusCode).toBe(429);
+    }
+
+    const result = await admin(['user', 'unlock', '--username', 'LOCKED']);
+
+    // The username across addresses, and the username with each of the two addresses.
+    expect(result).toMatchObject({ code: 0, out: 'cleared 3 failed-login counter(s) and lock-outs of LOCKED' });
+    expect(await loginThrottle.read('user', throttleKeys.user('locked'))).toBeUndefined();
+    for (const sourceIp of attackers) {
+      expect(await loginThrottle.read('pair', throttleKeys.pair('locked', sourceIp))).toBeUndefined();
+      expect((await login('locked', PASSWORD, sourceIp)).statusCode).toBe(200);
+      // Nobody else's counters were touched.
+      expect((await login('bystander', PASSWORD, sourceIp)).statusCode).toBe(429);
+    }
+    expect((await admin(['user', 'unlock', '--username', 'nobody-at-all'])).out).toBe('nobody-at-all had no failed-login count to clear');
+  });
+
+  test('reports an unknown user on delete and set-password', async () => {
+    expect(await admin(['user', 'delete', '--username', 'ghost'])).toMatchObject({ code: 1, err: 'error: no user "ghost"' });
+    expect((await admin(['user', 'set-password', '--username', 'ghost', '--password-stdin'], 'Whatever-Long-9')).code).toBe(1);
+  });
+
+  test('says how to reach the database when it is not reachable (run as a command)', () => {
     const result = spawnSync(process.execPath, ['--import', 'tsx', 'lib/tools/admin/cli.ts', 'user', 'list'], {
       env: { ...process.env, DYNAMODB_ENDPOINT: 'http://127.0.0.1:9' },
       encoding: 'utf8',
     });
 
     expect(result.status).toBe(1);
-    expect(result.stderr.trim()).toBe('error: cannot reach DynamoDB at http://127.0.0.1:9: start the local service with `npm start` (or set DYNAMODB_ENDPOINT)');
+    expect(result.stderr).toContain('error: cannot reach DynamoDB at http://127.0.0.1:9: start the local service with `npm start`');
+    expect(result.stderr).toContain('DYNAMODB_PORT');
+    expect(result.stderr).toContain('DYNAMODB_ENDPOINT');
   });
 });

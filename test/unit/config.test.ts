@@ -43,6 +43,7 @@ describe('config', () => {
     [{ LOG_LEVEL: 'verbose' }, /LOG_LEVEL must be one of TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, SILENT/],
     [{ LOGIN_MAX_FAILURES_PER_USER_ALL_IPS: '0' }, /LOGIN_MAX_FAILURES_PER_USER_ALL_IPS must be between 1 and 10000/],
     [{ LOGIN_MAX_FAILURES_PER_USER_ALL_IPS: 'many' }, /whole number/],
+    [{ KEYS_CACHE_SECONDS: 'five minutes' }, /KEYS_CACHE_SECONDS must be a whole number/],
   ])('fails fast on %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -1,32 +1,102 @@
 /**
- * `npm run admin -- [--stack <StackName> [--region <r>]] user <create|list|delete|set-password> ...`
+ * `npm run admin -- [--stack <StackName> [--region <r>]] user <command> [options]`
  *
  * Targets the database `npm start` uses (DYNAMODB_ENDPOINT, else DynamoDB Local on DYNAMODB_PORT
  * or 8000), or with `--stack` the tables of a deployed stack (found from its CloudFormation outputs,
  * default AWS credential chain).
+ *
+ * Passwords are read from stdin (`--password-stdin`) or a hidden prompt, not from the command
+ * line, where every local user can see them in `ps` (and npm echoes them in its banner).
  */
 import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { createInterface } from 'node:readline';
+import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { createUser, setUserPassword } from '../../services/userService';
 import { config } from '../../config';
 import { createDocumentClient } from '../../data/client';
-import { UserRepository } from '../../data/userRepository';
+import { LoginThrottleRepository } from '../../data/loginThrottleRepository';
+import { LOGIN_THROTTLE_POLICIES } from '../../data/repositories';
+import { UserRepository, type PublicUser } from '../../data/userRepository';
+import type { TableId } from '../../data/table';
 import { DependencyUnavailableError, DomainError, UsernameTakenError, UserNotFoundError } from '../../errors';
 import { waitForDynamoDb } from '../local/dynamodb';
+import { localDynamoDbEndpoint, localSettings } from '../local/settings';
+
+const PASSWORD_SOURCES = '--password-stdin (or, in a terminal, no password option: you are asked for it)';
+
+const COMMANDS = {
+  create: {
+    synopsis: 'user create --username U --email E --firstname F --lastname L [--password-stdin] [--password-expires <RFC 3339>]',
+    about: 'Creates a user. The password is asked for (hidden) in a terminal, or read from stdin with --password-stdin.',
+    required: ['username', 'email', 'firstname', 'lastname'],
+    allowed: ['password', 'password-stdin', 'password-expires'],
+  },
+  list: {
+    synopsis: 'user list [--json]',
+    about: 'Lists every user (never their password hashes).',
+    required: [],
+    allowed: ['json'],
+  },
+  show: {
+    synopsis: 'user show --username U [--json]',
+    about: "Shows one user's profile (never the password hash).",
+    required: ['username'],
+    allowed: ['json'],
+  },
+  'set-password': {
+    synopsis: 'user set-password --username U [--password-stdin] [--password-expires <RFC 3339>]',
+    about: "Sets a user's password; restarts its expiry and ends the user's existing sessions.",
+    required: ['username'],
+    allowed: ['password', 'password-stdin', 'password-expires'],
+  },
+  unlock: {
+    synopsis: 'user unlock --username U',
+    about: "Clears the user's failed-login count and lock-out (the 429 back-off), e.g. after a guessing attack.",
+    required: ['username'],
+    allowed: [],
+  },
+  delete: {
+    synopsis: 'user delete --username U',
+    about: 'Deletes a user and all of their auth headers.',
+    required: ['username'],
+    allowed: [],
+  },
+} as const satisfies Record<string, { synopsis: string; about: string; required: readonly OptionName[]; allowed: readonly OptionName[] }>;
+
+type Command = keyof typeof COMMANDS;
+const COMMAND_NAMES = Object.keys(COMMANDS) as Command[];
 
 const USAGE = `Usage: npm run admin -- [--stack <StackName> [--region <region>]] user <command> [options]
 
 Commands:
-  user create --username U --password P --email E --firstname F --lastname L [--password-expires <RFC 3339>]
-  user list
-  user delete --username U
-  user set-password --username U --password P [--password-expires <RFC 3339>]
+${COMMAND_NAMES.map((name) => `  ${COMMANDS[name].synopsis}`).join('\n')}
 
-Without --stack it uses the local database of \`npm start\` (DYNAMODB_ENDPOINT, or
-http://localhost:$DYNAMODB_PORT, default 8000).`;
+  npm run admin -- user <command> --help   describes one command
+
+Passwords: give them with ${PASSWORD_SOURCES}.
+--password P still works for scripts, but avoid it: the password shows in \`ps\` to every user of
+the machine, in npm's banner and in your shell history.
+
+Without --stack it uses the local database of \`npm start\`: DYNAMODB_ENDPOINT, or
+http://127.0.0.1:$DYNAMODB_PORT (default 8000).`;
+
+function commandUsage(command: Command): string {
+  const { synopsis, about } = COMMANDS[command];
+  const passwordNote = (COMMANDS[command].allowed as readonly string[]).includes('password-stdin')
+    ? `\n\nPassword: ${PASSWORD_SOURCES}.\n--password P also works, but shows the password in \`ps\`, npm's banner and shell history.`
+    : '';
+  return `Usage: npm run admin -- [--stack <StackName> [--region <region>]] ${synopsis}\n\n${about}${passwordNote}`;
+}
 
 export class UsageError extends Error {
   override name = 'UsageError';
+  constructor(
+    message: string,
+    readonly usage: string = USAGE,
+  ) {
+    super(message);
+  }
 }
 
 const OPTIONS = {
@@ -34,50 +104,154 @@ const OPTIONS = {
   region: { type: 'string' },
   username: { type: 'string' },
   password: { type: 'string' },
+  'password-stdin': { type: 'boolean' },
   email: { type: 'string' },
   firstname: { type: 'string' },
   lastname: { type: 'string' },
   'password-expires': { type: 'string' },
+  json: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-type Options = { [K in keyof typeof OPTIONS]?: (typeof OPTIONS)[K]['type'] extends 'string' ? string : boolean };
+type OptionName = keyof typeof OPTIONS;
+type Options = { [K in OptionName]?: (typeof OPTIONS)[K]['type'] extends 'string' ? string : boolean };
 
-function required(options: Options, ...names: (keyof Options)[]): void {
-  const missing = names.filter((name) => typeof options[name] !== 'string' || options[name] === '');
-  if (missing.length > 0) throw new UsageError(`missing ${missing.map((name) => `--${name}`).join(', ')}`);
+const GLOBAL_OPTIONS: readonly OptionName[] = ['stack', 'region', 'help'];
+
+function checkOptions(command: Command, options: Options): void {
+  const { required, allowed } = COMMANDS[command];
+  const valid = new Set<OptionName>([...GLOBAL_OPTIONS, ...required, ...allowed]);
+  const invalid = (Object.keys(options) as OptionName[]).filter((name) => options[name] !== undefined && !valid.has(name));
+  if (invalid.length > 0) throw new UsageError(`${invalid.map((name) => `--${name}`).join(', ')} ${invalid.length === 1 ? 'is' : 'are'} not an option of "user ${command}"`, commandUsage(command));
+  const missing = required.filter((name) => typeof options[name] !== 'string' || options[name] === '');
+  if (missing.length > 0) throw new UsageError(`missing ${missing.map((name) => `--${name}`).join(', ')}`, commandUsage(command));
+  if (options.password !== undefined && options['password-stdin']) throw new UsageError('give either --password or --password-stdin, not both', commandUsage(command));
+}
+
+/** Where a password can come from, besides options. */
+export interface AdminInput {
+  stdin: NodeJS.ReadableStream & { isTTY?: boolean; setRawMode?: (mode: boolean) => unknown };
+  /** Where prompts go (never stdout, which may be piped into a file or `jq`). */
+  prompt: NodeJS.WritableStream;
+}
+
+async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Reads one line without echoing it (readline in terminal mode writes only to a muted stream). */
+export async function promptHidden(question: string, input: AdminInput): Promise<string> {
+  input.prompt.write(question);
+  const muted = new Writable({ write: (_chunk, _encoding, done) => done() });
+  const reader = createInterface({ input: input.stdin, output: muted, terminal: true });
+  try {
+    return await new Promise<string>((resolveLine, reject) => {
+      reader.once('SIGINT', () => reject(new UsageError('cancelled')));
+      reader.once('close', () => reject(new UsageError('no password entered')));
+      reader.question('', resolveLine);
+    });
+  } finally {
+    reader.close();
+    input.prompt.write('\n');
+  }
+}
+
+async function passwordFrom(options: Options, input: AdminInput, err: (line: string) => void): Promise<string> {
+  if (options.password !== undefined) {
+    err('warning: --password exposes the password in `ps`, npm\'s banner and shell history; prefer --password-stdin');
+    return options.password;
+  }
+  if (options['password-stdin']) {
+    // Like `docker login --password-stdin`: the input, without the line break that ends it.
+    const password = (await readAll(input.stdin)).replace(/\r?\n$/, '');
+    if (password === '') throw new UsageError('--password-stdin: stdin was empty');
+    return password;
+  }
+  if (!input.stdin.isTTY) throw new UsageError(`no password given: use ${PASSWORD_SOURCES}`);
+  const password = await promptHidden('Password: ', input);
+  if ((await promptHidden('Repeat the password: ', input)) !== password) throw new UsageError('the two passwords differ');
+  return password;
+}
+
+function warnIfPast(expires: string | undefined, err: (line: string) => void): void {
+  if (expires !== undefined && Date.parse(expires) <= Date.now()) {
+    err(`warning: --password-expires ${expires} is in the past: this user's logins will answer 403 (password expired) until the password is set again`);
+  }
 }
 
 interface Target {
-  repository: UserRepository;
+  users: UserRepository;
+  loginThrottle: LoginThrottleRepository;
   description: string;
   close(): void;
 }
 
+function repositories(client: ReturnType<typeof createDocumentClient>, tables: Record<TableId, string>): Pick<Target, 'users' | 'loginThrottle'> {
+  return {
+    users: new UserRepository(client, tables.users, tables.authHeaders),
+    loginThrottle: new LoginThrottleRepository(client, tables.loginThrottle, LOGIN_THROTTLE_POLICIES),
+  };
+}
+
 async function localTarget(): Promise<Target> {
-  const endpoint = config.dynamoDbEndpoint ?? `http://localhost:${process.env.DYNAMODB_PORT ?? '8000'}`;
+  const endpoint = localDynamoDbEndpoint(localSettings(process.env));
   try {
     await waitForDynamoDb(endpoint, 1000);
   } catch (cause) {
-    throw new Error(`cannot reach DynamoDB at ${endpoint}: start the local service with \`npm start\` (or set DYNAMODB_ENDPOINT)`, { cause });
+    throw new Error(
+      `cannot reach DynamoDB at ${endpoint}: start the local service with \`npm start\` (or \`npm run dynamodb\`); ` +
+        'if it runs elsewhere, set DYNAMODB_PORT (the port npm start printed) or DYNAMODB_ENDPOINT (its URL); for a deployed stack use --stack',
+      { cause },
+    );
   }
   const client = createDocumentClient({ endpoint });
-  return {
-    repository: new UserRepository(client, config.tables.users, config.tables.authHeaders),
-    description: `local DynamoDB at ${endpoint}`,
-    close: () => client.destroy(),
-  };
+  return { ...repositories(client, config.tables), description: `local DynamoDB at ${endpoint}`, close: () => client.destroy() };
 }
 
 async function stackTarget(stackName: string, region: string | undefined): Promise<Target> {
   const { tablesFromStack } = await import('./stackOutputs');
   const tables = await tablesFromStack(stackName, region);
   const client = createDocumentClient({ region });
-  return {
-    repository: new UserRepository(client, tables.users, tables.authHeaders),
-    description: `stack ${stackName}`,
-    close: () => client.destroy(),
-  };
+  return { ...repositories(client, tables), description: `stack ${stackName}`, close: () => client.destroy() };
+}
+
+function describeUser(user: PublicUser): string {
+  return [
+    `username            ${user.username}`,
+    `id                  ${user.id}`,
+    `email               ${user.email}`,
+    `name                ${user.firstname} ${user.lastname}`,
+    `created             ${user.created}`,
+    `password expires    ${user.passwordExpiration}${Date.parse(user.passwordExpiration) <= Date.now() ? ' (expired)' : ''}`,
+  ].join('\n');
+}
+
+function publicView(user: PublicUser & { passwordHash?: string }): PublicUser {
+  const { passwordHash: _hash, ...rest } = user;
+  return rest;
+}
+
+/** Parses the command line: the command and its options, or a UsageError / help text. */
+function parse(argv: string[]): { command: Command; options: Options } | { help: string } {
+  const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  const options = values as Options;
+  const [group, command, ...rest] = positionals;
+  if (group === undefined) {
+    if (options.help) return { help: USAGE };
+    throw new UsageError('no command given');
+  }
+  if (group !== 'user') throw new UsageError(`unknown command "${positionals.join(' ')}"`);
+  if (command === undefined) {
+    if (options.help) return { help: USAGE };
+    throw new UsageError(`missing subcommand: user <${COMMAND_NAMES.join('|')}>`);
+  }
+  if (!(COMMAND_NAMES as string[]).includes(command)) throw new UsageError(`unknown command "user ${command}" (commands: ${COMMAND_NAMES.join(', ')})`);
+  if (options.help) return { help: commandUsage(command as Command) };
+  if (rest.length > 0) throw new UsageError(`unexpected argument "${rest.join(' ')}"`, commandUsage(command as Command));
+  checkOptions(command as Command, options);
+  return { command: command as Command, options };
 }
 
 /**
@@ -92,30 +266,33 @@ function domainMessage(error: DomainError, username: string | undefined): string
 }
 
 /** Runs one CLI invocation; returns the process exit code. Output goes to the given writers. */
-export async function runAdmin(argv: string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error): Promise<number> {
+export async function runAdmin(
+  argv: string[],
+  out: (line: string) => void = console.log,
+  err: (line: string) => void = console.error,
+  input: AdminInput = { stdin: process.stdin, prompt: process.stderr },
+): Promise<number> {
   let target: Target | undefined;
   let options: Options = {};
   try {
-    const { values, positionals } = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
-    options = values as Options;
-    if (options.help) {
-      out(USAGE);
+    const parsed = parse(argv);
+    if ('help' in parsed) {
+      out(parsed.help);
       return 0;
     }
-    const [group, command, ...rest] = positionals;
-    if (group !== 'user' || !command || rest.length > 0) throw new UsageError(group === undefined ? 'no command given' : `unknown command "${positionals.join(' ')}"`);
-    if (!['create', 'list', 'delete', 'set-password'].includes(command)) throw new UsageError(`unknown command "user ${command}"`);
-    if (command === 'create') required(options, 'username', 'password', 'email', 'firstname', 'lastname');
-    if (command === 'delete') required(options, 'username');
-    if (command === 'set-password') required(options, 'username', 'password');
+    const { command } = parsed;
+    options = parsed.options;
+    const username = options.username as string;
+    // Asked before connecting: a prompt should not wait on, or be lost after, a database error.
+    const password = command === 'create' || command === 'set-password' ? await passwordFrom(options, input, err) : undefined;
+    warnIfPast(options['password-expires'], err);
 
     target = options.stack ? await stackTarget(options.stack, options.region) : await localTarget();
-    const { repository } = target;
     switch (command) {
       case 'create': {
-        const user = await createUser(repository, {
-          username: options.username as string,
-          password: options.password as string,
+        const user = await createUser(target.users, {
+          username,
+          password: password as string,
           email: options.email as string,
           firstname: options.firstname as string,
           lastname: options.lastname as string,
@@ -125,28 +302,41 @@ export async function runAdmin(argv: string[], out: (line: string) => void = con
         break;
       }
       case 'list': {
-        const users = await repository.list();
-        if (users.length === 0) out('no users');
-        for (const user of users) {
-          out(`${user.username}\t${user.email}\t${user.firstname} ${user.lastname}\tcreated ${user.created}\tpassword expires ${user.passwordExpiration}\tid ${user.id}`);
-        }
+        const users = await target.users.list();
+        if (options.json) out(JSON.stringify(users, null, 2));
+        else if (users.length === 0) out('no users');
+        else for (const user of users) out(`${user.username}\t${user.email}\t${user.firstname} ${user.lastname}\tcreated ${user.created}\tpassword expires ${user.passwordExpiration}\tid ${user.id}`);
         break;
       }
-      case 'delete': {
-        const { removedHeaders } = await repository.delete(options.username as string);
-        out(`deleted user ${options.username} and ${removedHeaders} auth header(s)`);
+      case 'show': {
+        const user = await target.users.findByUsername(username);
+        if (!user) {
+          err(`error: no user "${username}"`);
+          return 1;
+        }
+        out(options.json ? JSON.stringify(publicView(user), null, 2) : describeUser(publicView(user)));
         break;
       }
       case 'set-password': {
-        await setUserPassword(repository, options.username as string, options.password as string, options['password-expires']);
-        out(`password of ${options.username} set; existing sessions of this user are no longer valid`);
+        await setUserPassword(target.users, username, password as string, options['password-expires']);
+        out(`password of ${username} set; existing sessions of this user are no longer valid`);
+        break;
+      }
+      case 'unlock': {
+        const cleared = await target.loginThrottle.clearUser(username);
+        out(cleared > 0 ? `cleared ${cleared} failed-login counter(s) and lock-outs of ${username}` : `${username} had no failed-login count to clear`);
+        break;
+      }
+      case 'delete': {
+        const { removedHeaders } = await target.users.delete(username);
+        out(`deleted user ${username} and ${removedHeaders} auth header(s)`);
         break;
       }
     }
     return 0;
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      err(`error: ${(error as Error).message}\n\n${USAGE}`);
+      err(`error: ${(error as Error).message}\n\n${error instanceof UsageError ? error.usage : USAGE}`);
       return 2;
     }
     if (error instanceof DomainError) err(`error: ${domainMessage(error, options.username)}`);

@@ -1,10 +1,17 @@
 /**
- * `npm start`: DynamoDB Local (embedded, data under .data/) or DYNAMODB_ENDPOINT, the table, the
- * reference's demo user, then the API on http://localhost:PORT. Ctrl-C stops everything.
+ * `npm start`: DynamoDB Local (embedded, data under .data/) or DYNAMODB_ENDPOINT, the tables, the
+ * reference's demo user, then the API on http://127.0.0.1:PORT.
+ *
+ * It stops, DynamoDB Local included, on Ctrl-C, on SIGINT/SIGTERM/SIGHUP (npm's script is an
+ * `exec`, so npm's child is this process and npm forwards them here), when npm itself dies (the
+ * parent changes), and when DynamoDB Local dies. DynamoDB Local exits on its own if this process
+ * is killed outright (see dynamodb.ts).
  */
-import { startDynamoDbLocal, type RunningDynamoDb, waitForDynamoDb } from './dynamodb';
+import type { Server } from 'node:http';
+import { isLoopback, localSettings, type LocalSettings } from './settings';
+import { PortInUseError, startDynamoDbLocal, type RunningDynamoDb, waitForDynamoDb } from './dynamodb';
 
-const DEMO_USER = {
+export const DEMO_USER = {
   username: 'john.doe',
   password: 'SecurePass123!',
   email: 'john.doe@example.com',
@@ -12,33 +19,74 @@ const DEMO_USER = {
   lastname: 'Doe',
 };
 
-function portFromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  const port = raw ? Number(raw) : fallback;
-  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${name} must be a TCP port (1-65535), got "${raw}"`);
-  return port;
+/** Ends the process once, whatever asked first. */
+export function onShutdown(stopAll: (reason: string) => Promise<number>): void {
+  let stopping = false;
+  const shutdown = (reason: string) => {
+    if (stopping) return;
+    stopping = true;
+    void stopAll(reason).then(
+      (code) => process.exit(code),
+      () => process.exit(1),
+    );
+  };
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => shutdown(signal));
+  // npm killed outright (no signal to forward): this process is re-parented.
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) shutdown('parent process gone');
+  }, 500).unref();
+}
+
+/** Starts the embedded DynamoDB Local where the settings say, or explains why it cannot. */
+export async function startEmbedded(settings: LocalSettings, warn: (message: string) => void): Promise<RunningDynamoDb> {
+  const { port, portWasSet, host, dataDir } = settings.dynamoDb;
+  try {
+    return await startDynamoDbLocal({ port, dataDir, host, warn });
+  } catch (error) {
+    if (!(error instanceof PortInUseError)) throw error;
+    if (portWasSet) {
+      throw new Error(
+        `DYNAMODB_PORT ${port} is already in use by another process, and npm start never uses a database it did not start. ` +
+          `Stop that process, choose another DYNAMODB_PORT, or set DYNAMODB_ENDPOINT=http://127.0.0.1:${port} to use that database on purpose.`,
+      );
+    }
+    const { freePort } = await import('./dynamodb');
+    const other = await freePort();
+    warn(`port ${port} is already in use by another process; DynamoDB Local starts on port ${other} instead (set DYNAMODB_PORT to choose).`);
+    return startDynamoDbLocal({ port: other, dataDir, host, warn });
+  }
 }
 
 async function main(): Promise<void> {
-  const port = portFromEnv('PORT', 3000);
-  const dataDir = process.env.DYNAMODB_DATA_DIR || '.data/dynamodb';
+  const settings = localSettings(process.env);
+  const warn = (message: string) => console.warn(`WARNING: ${message}`);
   let database: RunningDynamoDb | undefined;
-  if (process.env.DYNAMODB_ENDPOINT) {
-    await waitForDynamoDb(process.env.DYNAMODB_ENDPOINT, 10_000);
+  let server: Server | undefined;
+  let stopping = false;
+
+  onShutdown(async (reason) => {
+    stopping = true;
+    console.log(`\n${reason}: stopping`);
+    await new Promise((resolveClose) => (server ? server.close(resolveClose) : resolveClose(undefined)));
+    await database?.stop();
+    return 0;
+  });
+
+  if (settings.dynamoDb.endpoint) {
+    await waitForDynamoDb(settings.dynamoDb.endpoint, 10_000);
   } else {
-    const dynamoPort = portFromEnv('DYNAMODB_PORT', 8000);
-    database = await startDynamoDbLocal({ port: dynamoPort, dataDir });
+    database = await startEmbedded(settings, warn);
     // The handlers read this at import time (lib/config.ts), so it is set before they load.
     process.env.DYNAMODB_ENDPOINT = database.endpoint;
+    const embedded = database;
+    void embedded.exited.then(({ code, signal }) => {
+      if (stopping) return;
+      console.error(`DynamoDB Local exited unexpectedly (${signal ?? `code ${code}`}); stopping.`);
+      server?.close();
+      process.exit(1);
+    });
   }
-
-  const stop = async (signal: string) => {
-    console.log(`\n${signal}: stopping`);
-    await database?.stop();
-    process.exit(0);
-  };
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
 
   // Metrics are CloudWatch EMF lines: in a terminal they are noise (POWERTOOLS_METRICS_DISABLED=false shows them).
   process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
@@ -53,18 +101,32 @@ async function main(): Promise<void> {
     for (const name of await ensureTables(documentClient, config.tables)) console.log(`created table ${name}`);
     if (!(await users.findByUsername(DEMO_USER.username))) {
       await createUser(users, DEMO_USER);
-      console.log(`created demo user ${DEMO_USER.username} / ${DEMO_USER.password}`);
+      console.log(`created demo user ${DEMO_USER.username}`);
     }
-    const server = createLocalServer();
+    const listening = createLocalServer();
     await new Promise<void>((resolveListen, reject) => {
-      server.once('error', reject);
-      server.listen(port, resolveListen);
+      listening.once('error', reject);
+      listening.listen(settings.port, settings.host, resolveListen);
     });
-    const url = `http://localhost:${port}`;
-    const embedded = database ? ` (embedded DynamoDB Local, data in ${dataDir})` : '';
-    console.log(`DynamoDB: ${process.env.DYNAMODB_ENDPOINT}${embedded}`);
+    server = listening;
+    const url = `http://${settings.host.includes(':') ? `[${settings.host}]` : settings.host}:${settings.port}`;
+    if (database) {
+      const where = settings.dynamoDb.dataDir ? `data in ${settings.dynamoDb.dataDir}` : 'in memory';
+      const exposure = database.host === undefined ? 'every address' : database.host;
+      console.log(`DynamoDB: ${database.endpoint} (embedded DynamoDB Local, listening on ${exposure}, ${where})`);
+    } else {
+      console.log(`DynamoDB: ${settings.dynamoDb.endpoint} (DYNAMODB_ENDPOINT)`);
+    }
     console.log(`Auth service listening on ${url}`);
-    console.log(`Try:\n  curl -s -X POST ${url}/user/login -H 'Content-Type: application/json' -d '{"username":"${DEMO_USER.username}","password":"${DEMO_USER.password}"}'`);
+    if (isLoopback(settings.host)) {
+      // Only this machine can reach it: printing the demo password helps and exposes nothing new.
+      console.log(`Try:\n  npm run demo\nor:\n  curl -s -X POST ${url}/user/login -H 'Content-Type: application/json' -d '{"username":"${DEMO_USER.username}","password":"${DEMO_USER.password}"}'`);
+    } else {
+      warn(
+        `HOST=${settings.host}: the API is reachable from other machines, and so is the demo user ${DEMO_USER.username}, ` +
+          'whose password is published in README.md. Delete it (npm run admin -- user delete --username john.doe) or bind to 127.0.0.1.',
+      );
+    }
     console.log('Press Ctrl-C to stop.');
   } catch (error) {
     await database?.stop();
@@ -72,7 +134,10 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  console.error(`npm start failed: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-});
+// Run when executed directly (npm start), not when imported by tests or other tools.
+if (process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href) {
+  main().catch(async (error: unknown) => {
+    console.error(`npm start failed: ${error instanceof Error ? error.message : String(error)}`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,53 @@
+/** `npm run demo`: the README's curl flow as one command, against the local HTTP server. */
+import { execFile } from 'node:child_process';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
+import { createUser } from '../../lib/services/userService';
+import { users } from '../../lib/data/repositories';
+import { routes } from '../../lib/routes';
+import { createLocalServer } from '../../lib/tools/local/server';
+import { DEMO_USER } from '../../lib/tools/local/start';
+import { freePort } from '../../lib/tools/local/dynamodb';
+import { useTestTables } from '../helpers/db';
+
+const run = promisify(execFile);
+useTestTables();
+
+let server: Server;
+let baseUrl: string;
+
+beforeAll(async () => {
+  await createUser(users, DEMO_USER);
+  server = createLocalServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  await new Promise((resolve) => server.close(resolve));
+});
+
+it('logs in, adds, lists, (calls /user/me,) deletes and lists again, printing each step as curl and its answer', async () => {
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'lib/tools/local/demo.ts', '--url', baseUrl], { timeout: 60_000 });
+
+  const steps = [...stdout.matchAll(/^\d+\. (.*)$/gm)].map((match) => match[1]);
+  const hasMe = routes.some((route) => (route.path as string) === '/user/me');
+  expect(steps).toHaveLength(hasMe ? 6 : 5);
+  expect(stdout).toContain(`curl -s -X POST ${baseUrl}/user/login`);
+  expect(stdout).toContain(`curl -s ${baseUrl}/authheader/list \\\n     -H "Authorization: Bearer $TOKEN"`);
+  expect(stdout.match(/→ 200 /g)).toHaveLength(steps.length);
+  expect(stdout).toMatch(/List again: it is gone\n(.*\n)+?   → 200 \[\]\n/);
+  expect(stdout).toContain('Done:');
+  // Whole session JWTs and API keys stay off the screen.
+  expect(stdout).not.toMatch(/eyJ[\w-]{20,}\.[\w-]+\.[\w-]+|ahk_[\w-]{20,}/);
+}, 90_000);
+
+it('says to start the service when nothing answers', async () => {
+  const nowhere = `http://127.0.0.1:${await freePort()}`;
+
+  const failure = await run(process.execPath, ['--import', 'tsx', 'lib/tools/local/demo.ts', '--url', nowhere], { timeout: 60_000 }).catch((error: { code: number; stderr: string }) => error);
+
+  expect(failure).toMatchObject({ code: 1 });
+  expect((failure as { stderr: string }).stderr).toContain(`cannot reach ${nowhere}: is \`npm start\` running`);
+}, 90_000);
