@@ -94,14 +94,12 @@ function stringFromEnv(env: Env, name: string, fallback?: string): string {
  * it spells CRITICAL as FATAL) and wins, as Powertools Logger would make it win anyway.
  */
 function logLevelFromEnv(env: Env): LogLevel {
-  for (const name of ['AWS_LAMBDA_LOG_LEVEL', 'LOG_LEVEL']) {
-    const raw = env[name]?.trim();
-    if (!raw) continue;
-    const level = raw.toUpperCase() === 'FATAL' ? 'CRITICAL' : raw.toUpperCase();
-    if (!(LOG_LEVELS as readonly string[]).includes(level)) throw new ConfigError(`${name} must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
-    return level as LogLevel;
-  }
-  return 'INFO';
+  const lambdaLevel = env.AWS_LAMBDA_LOG_LEVEL?.trim();
+  const [name, raw] = lambdaLevel ? ['AWS_LAMBDA_LOG_LEVEL', lambdaLevel] : ['LOG_LEVEL', env.LOG_LEVEL?.trim()];
+  if (!raw) return 'INFO';
+  const level = raw.toUpperCase() === 'FATAL' ? 'CRITICAL' : raw.toUpperCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) throw new ConfigError(`${name} must be one of ${LOG_LEVELS.join(', ')}, got "${raw}"`);
+  return level as LogLevel;
 }
 
 // CloudWatch accepts up to 255 characters in namespaces and dimension values; these stay simple.

@@ -40,6 +40,7 @@ describe('describeError', () => {
     expect(describeError(new InvalidTokenError('JWT verification failed', { cause: expired }))).toEqual({
       name: 'InvalidTokenError',
       message: 'JWT verification failed',
+      refusal: 'invalid_token',
       stack: expect.stringContaining('InvalidTokenError'),
       cause: { name: 'JWTExpired', message: '"exp" claim timestamp check failed', code: 'ERR_JWT_EXPIRED' },
     });
