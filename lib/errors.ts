@@ -27,6 +27,9 @@ export class InvalidCredentialsError extends DomainError {}
  */
 export class InvalidSessionError extends DomainError {}
 
+/** A refresh token that is unknown, used up, expired, or of an ended session: 401. */
+export class InvalidRefreshTokenError extends InvalidSessionError {}
+
 /** The password is right but expired: 403, no token. */
 export class PasswordExpiredError extends DomainError {}
 

@@ -8,6 +8,7 @@
  * | authHeaders    | `pk` = `USER#<userId>` | `sk` = `HEADER#<hash>` | owner's copy: id, name, created, encrypted token |
  * |                | `pk` = `TOKEN#<hash>`  | `sk` = `TOKEN`   | lookup: owner (userId, username), header id    |
  * | loginThrottle  | `key`                  | —                | failure counters, lock-out end, TTL `expiresAt`|
+ * | sessions       | `sid`                  | —                | owner, versions, refresh-token hashes, TTL `expiresAt` |
  *
  * `<hash>` is HMAC-SHA256 of the token under a server key. Why this shape:
  * - three tables, so IAM can say what each function may touch: login reads users and writes only
@@ -16,6 +17,17 @@
  * - a user's list is one Query on `USER#<userId>` (plus the profile read that re-checks the session);
  * - add and delete write the header item and its lookup item in one transaction, conditioned on the
  *   user's profile, so neither is ever left without the other.
+ *
+ * Sessions have a table of their own, keyed by the session id alone (the JWT's `sid`), because:
+ * - a JWT route finds its session with the key it already holds, in the same round trip as the
+ *   profile (one BatchGetItem, or two ConditionChecks inside the route's own transaction);
+ * - a refresh token carries its session id and its user's name, so a rotation is one strongly
+ *   consistent BatchGetItem (session + profile) and one conditional UpdateItem;
+ * - ending every session of a user (password change, logout `all`) bumps a counter on the profile
+ *   (`passwordVersion` or `sessionEpoch`) that each session recorded when it began: O(1) whatever
+ *   the number of sessions, so no index by user is needed;
+ * - its own IAM grants: only login, password change, refresh and logout write it; TTL (`expiresAt`,
+ *   the absolute end of the session) removes what has expired.
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
@@ -34,6 +46,7 @@ export const TABLES = {
   users: { envVar: 'USERS_TABLE', localSuffix: 'users', partitionKey: 'username' },
   authHeaders: { envVar: 'AUTH_HEADERS_TABLE', localSuffix: 'auth-headers', partitionKey: 'pk', sortKey: 'sk' },
   loginThrottle: { envVar: 'LOGIN_THROTTLE_TABLE', localSuffix: 'login-throttle', partitionKey: 'key', timeToLiveAttribute: 'expiresAt' },
+  sessions: { envVar: 'SESSIONS_TABLE', localSuffix: 'sessions', partitionKey: 'sid', timeToLiveAttribute: 'expiresAt' },
 } as const satisfies Record<string, TableDefinition>;
 
 export type TableId = keyof typeof TABLES;

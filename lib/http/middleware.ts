@@ -15,7 +15,7 @@ import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyEvent, APIGatewayProxyEventV2, APIGatewayProxyResult } from 'aws-lambda';
 import { InvalidTokenError, verifySessionToken, type SessionClaims } from '../auth/jwt';
 import { config } from '../config';
-import { badRequest, isHttpError, payloadTooLarge, unauthorized } from './errors';
+import { badRequest, fromDomainError, INVALID_SESSION, isHttpError, payloadTooLarge, unauthorized } from './errors';
 import { log } from '../log';
 import { type ObjectSchema, schemaViolation } from './schemas';
 
@@ -45,8 +45,8 @@ export function sourceIp(event: Pick<ApiEvent, 'requestContext'>): string {
 const jsonErrorBody = (): MiddlewareObj => ({
   name: 'jsonErrorBody',
   onError: (request) => {
-    const { error } = request;
     if (request.response !== undefined) return;
+    const error = (request.error = fromDomainError(request.error) as Error);
     if (!isHttpError(error) || !error.expose) {
       const { name, message, stack } = error instanceof Error ? error : { name: 'Error', message: String(error), stack: undefined };
       log.error('unhandled error', { error: { name, message, stack } });
@@ -86,6 +86,14 @@ const bodyLimit = (maxBytes: number): MiddlewareObj<ApiEvent> => ({
 // strings as UTF-8, so it would be refused (a 500) or stored altered. Refuse it here as a 400.
 const LONE_SURROGATE = /\p{Cs}/u;
 
+/** A route whose body is optional sees an absent or empty body as `{}`. */
+const defaultBody = (): MiddlewareObj<ApiEvent> => ({
+  name: 'defaultBody',
+  before: ({ event }) => {
+    if (event.body === null || event.body === undefined || event.body.trim() === '') event.body = '{}';
+  },
+});
+
 const validateBody = (schema: ObjectSchema): MiddlewareObj<ApiEvent> => ({
   name: 'validateBody',
   before: ({ event }) => {
@@ -113,6 +121,7 @@ export function httpApi(): MiddlewareObj[] {
 /** Parses and validates a JSON body: 413 over the size limit, 400 for anything not matching. */
 export function jsonBody(schema: ObjectSchema): MiddlewareObj[] {
   return [
+    ...(schema.optional ? [defaultBody()] : []),
     bodyLimit(config.maxBodyBytes),
     // Content type is not enforced: clients that forget the header still send JSON.
     httpJsonBodyParser({ disableContentTypeCheck: true }),
@@ -131,8 +140,6 @@ export function bearerToken(authorization: string | undefined): string | undefin
   if (bearer) return bearer[1];
   return BARE_JWT.test(value) ? value : undefined;
 }
-
-const INVALID_SESSION = 'Missing, invalid or expired token';
 
 /** The 401 every JWT failure answers with: the same body whatever the reason. */
 export function invalidSession(cause?: unknown) {

@@ -3,11 +3,11 @@
  * handling (HMAC lookup key, encrypted value) around the repository.
  */
 import { randomUUID } from 'node:crypto';
-import { AuthHeaderNotFoundError, StaleSessionError, type Owner } from '../data/authHeaderRepository';
+import { AuthHeaderNotFoundError, type Owner } from '../data/authHeaderRepository';
 import { authHeaders } from '../data/repositories';
 import { notFound } from '../http/errors';
-import { invalidSession } from '../http/middleware';
 import type { SessionClaims } from '../auth/jwt';
+import { sessionRefOf } from './sessionService';
 import { getTokenEncryptionKey, getTokenHmacKey } from '../auth/keys';
 import { decryptToken, encryptToken, generateToken, hashToken, looksLikeToken } from '../auth/tokens';
 
@@ -19,7 +19,7 @@ export interface AuthHeaderView {
   created: string;
 }
 
-const ownerOf = (session: SessionClaims): Owner => ({ userId: session.sub, username: session.username, passwordVersion: session.pwv });
+const ownerOf = (session: SessionClaims): Owner => sessionRefOf(session);
 
 // The ciphertext only decrypts as this user's header with this id.
 const binding = (userId: string, headerId: string) => `${userId}:${headerId}`;
@@ -29,7 +29,6 @@ async function asHttp<T>(operation: Promise<T>): Promise<T> {
   try {
     return await operation;
   } catch (error) {
-    if (error instanceof StaleSessionError) throw invalidSession(error);
     if (error instanceof AuthHeaderNotFoundError) throw notFound('Auth header not found', error);
     throw error;
   }

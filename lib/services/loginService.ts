@@ -1,24 +1,16 @@
 /**
- * POST /user/login: the throttle, the credential check, the password-expiry rule and the contract's
- * response.
+ * POST /user/login: the throttle, the credential check, the password-expiry rule, and a new
+ * session (JWT + refresh token). `checkCredentials` is shared with POST /user/password, which must
+ * answer wrong credentials exactly as login does.
  */
-import { forbidden, tooManyRequests, unauthorized } from '../http/errors';
-import { LoginThrottledError } from '../data/loginThrottleRepository';
+import { InvalidCredentialsError, PasswordExpiredError, ThrottledError } from '../errors';
+import { LoginThrottledError, type LoginAttempt } from '../data/loginThrottleRepository';
 import { loginThrottle, users } from '../data/repositories';
-import { issueSessionToken } from '../auth/jwt';
+import type { UserRecord } from '../data/userRepository';
 import { prepareDummyHash, verifyPassword } from '../auth/passwords';
+import { isPasswordExpired, PASSWORD_EXPIRED, startSession, type LoginResponse } from './sessionService';
 
-/** The contract's 200 body (PascalCase, as in the product's reference). */
-export interface LoginResponse {
-  Id: string;
-  Created: string;
-  Username: string;
-  Email: string;
-  Firstname: string;
-  Lastname: string;
-  Token: string;
-  PasswordExpiration: string;
-}
+export type { LoginResponse } from './sessionService';
 
 export const INCORRECT_CREDENTIALS = 'Incorrect username or password';
 export const TOO_MANY_ATTEMPTS = 'Too many failed login attempts; try again later';
@@ -26,41 +18,38 @@ export const TOO_MANY_ATTEMPTS = 'Too many failed login attempts; try again late
 prepareDummyHash();
 
 /** Charges the attempt to the username and the source IP, or answers 429 before any bcrypt work. */
-async function beginAttempt(username: string, sourceIp: string, now: Date) {
+export async function beginAttempt(username: string, sourceIp: string, now: Date): Promise<LoginAttempt> {
   try {
     return await loginThrottle.beginAttempt(username, sourceIp, now);
   } catch (error) {
     // Same answer whether or not the username exists: the counters are keyed by what was typed.
-    if (error instanceof LoginThrottledError) {
-      const throttled = tooManyRequests(TOO_MANY_ATTEMPTS, error.retryAfterSeconds);
-      throttled.cause = error; // which counter refused, for the log line only
-      throw throttled;
-    }
+    // The cause (which counter refused) is for the log line only.
+    if (error instanceof LoginThrottledError) throw new ThrottledError(TOO_MANY_ATTEMPTS, error.retryAfterSeconds, { cause: error });
     throw error;
   }
 }
 
-export async function login(username: string, password: string, sourceIp: string, now: Date = new Date()): Promise<LoginResponse> {
+/**
+ * The throttle, then the password: the user (with the attempt it was charged as) when the password
+ * is right, InvalidCredentialsError (401) otherwise — expired or not, that is the caller's rule.
+ */
+export async function checkCredentials(username: string, password: string, sourceIp: string, now: Date): Promise<{ user: UserRecord; attempt: LoginAttempt }> {
   // The user is read while the attempt is charged: the read costs nothing if the throttle refuses,
   // and bcrypt still runs only after the throttle has let the attempt through.
   const [attempt, user] = await Promise.all([beginAttempt(username, sourceIp, now), users.findByUsername(username)]);
   // Unknown user and wrong password do the same bcrypt work and give the same answer.
   const passwordMatches = await verifyPassword(password, user?.passwordHash);
-  if (!user || !passwordMatches) throw unauthorized(INCORRECT_CREDENTIALS);
+  if (!user || !passwordMatches) throw new InvalidCredentialsError(INCORRECT_CREDENTIALS);
+  return { user, attempt };
+}
+
+export async function login(username: string, password: string, sourceIp: string, now: Date = new Date()): Promise<LoginResponse> {
+  const { user, attempt } = await checkCredentials(username, password, sourceIp, now);
   // Only after the password is proven correct may the caller learn that it has expired.
-  const expired = Date.parse(user.passwordExpiration) <= now.getTime();
-  // The password is proven: the username's failure count starts again (expired or not).
-  const [, issued] = await Promise.all([loginThrottle.recordSuccess(attempt, now), expired ? undefined : issueSessionToken(user, now)]);
-  if (!issued) throw forbidden('Password expired; ask an administrator to set a new one');
-  const { token } = issued;
-  return {
-    Id: user.id,
-    Created: user.created,
-    Username: user.username,
-    Email: user.email,
-    Firstname: user.firstname,
-    Lastname: user.lastname,
-    Token: token,
-    PasswordExpiration: user.passwordExpiration,
-  };
+  const expired = isPasswordExpired(user, now);
+  // The password is proven: the username's failure count starts again (expired or not), while the
+  // session starts, in parallel.
+  const [, response] = await Promise.all([loginThrottle.recordSuccess(attempt, now), expired ? undefined : startSession(user, now)]);
+  if (!response) throw new PasswordExpiredError(PASSWORD_EXPIRED);
+  return response;
 }

@@ -30,6 +30,7 @@ describe('POST /user/login', () => {
         Lastname: 'Lovelace',
         Token: expect.any(String),
         PasswordExpiration: user.passwordExpiration,
+        RefreshToken: expect.stringMatching(/^rt_[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/),
       });
       const { Token, Created, PasswordExpiration } = response.body as { Token: string; Created: string; PasswordExpiration: string };
       expect(Created).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
@@ -99,8 +100,8 @@ describe('POST /user/login', () => {
       const response = await login({ username: user.username, password: user.password });
 
       expect(response.statusCode).toBe(403);
-      expect(response.body).toEqual({ message: expect.stringMatching(/expired/i) });
-      expect(response.rawBody).not.toMatch(/eyJ/);
+      expect(response.body).toEqual({ message: 'Password expired; set a new one with POST /user/password' });
+      expect(response.rawBody).not.toMatch(/eyJ|rt_/);
     });
 
     it('answers 401, not 403, for a wrong password on an expired account', async () => {

@@ -29,7 +29,8 @@ beforeAll(async () => {
 });
 
 const now = () => Math.floor(Date.now() / 1000);
-const claims = (overrides: Record<string, unknown> = {}) => validClaims(fixture.user.id, fixture.user.username, overrides);
+// The fixture's own session: only the claim under test is wrong.
+const claims = (overrides: Record<string, unknown> = {}) => validClaims(fixture.user.id, fixture.user.username, { sid: decodeJwt(fixture.token).sid, ...overrides });
 const header = (overrides: Record<string, unknown> = {}) => ({ alg: 'HS256', typ: 'JWT', kid: fixture.kid, ...overrides });
 const bearer = (jwt: string): EventOptions => ({ headers: { Authorization: `Bearer ${jwt}` } });
 const attackerKey = 'attacker-chosen-key-attacker-chosen-key';
