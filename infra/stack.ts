@@ -94,7 +94,9 @@ export class AuthServiceStack extends Stack {
     const tokenHmac = new KeySecret(this, 'TokenHmacKey', { envVar: SECRET_ID_ENV.tokenHmac, description: 'HMAC key turning an auth-header token into its lookup key: {"k"}', destroyable });
     const tokenEncryption = new KeySecret(this, 'TokenEncryptionKey', { envVar: SECRET_ID_ENV.tokenEncryption, description: 'AES-256-GCM key encrypting stored auth-header tokens: {"k"}', destroyable });
 
-    this.api = this.createApi(settings, { [methodKey(route('Login'))]: { throttlingRateLimit: settings.loginThrottleRate, throttlingBurstLimit: settings.loginThrottleBurst } });
+    // The two routes that run bcrypt on a public request get login's stricter stage throttle.
+    const bcryptThrottle = { throttlingRateLimit: settings.loginThrottleRate, throttlingBurstLimit: settings.loginThrottleBurst };
+    this.api = this.createApi(settings, { [methodKey(route('Login'))]: bcryptThrottle, [methodKey(route('UserPassword'))]: bcryptThrottle });
     // cdk-nag (APIG2) asks for both switches; no route declares parameters, so in effect bodies are checked.
     this.validator = this.api.addRequestValidator('RequestValidator', { validateRequestBody: true, validateRequestParameters: true });
 
@@ -184,7 +186,9 @@ export class AuthServiceStack extends Stack {
       logRemovalPolicy: this.logRemovalPolicy,
       environment: { CORS_ORIGINS: this.settings.corsOrigins.join(',') },
     });
-    const model = body && this.api.addModel(`${id}Model`, { contentType: 'application/json', modelName: body.title, schema: toJsonSchema(body) });
+    // An optional body (logout's) is checked by the function only: API Gateway would validate an
+    // absent body against the model too.
+    const model = body && !body.optional && this.api.addModel(`${id}Model`, { contentType: 'application/json', modelName: body.title, schema: toJsonSchema(body) });
     this.api.root.resourceForPath(path).addMethod(method, new LambdaIntegration(fn.function, { proxy: true, allowTestInvoke: false }), {
       operationName: id,
       requestValidator: this.validator,

@@ -10,7 +10,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { mockClient } from 'aws-sdk-client-mock';
 import { UserRepository } from '../../lib/data/userRepository';
 import { TABLES, type TableId } from '../../lib/data/table';
-import { addAuthHeaderBodySchema, deleteAuthHeaderBodySchema, loginBodySchema } from '../../lib/http/schemas';
+import { addAuthHeaderBodySchema, changePasswordBodySchema, deleteAuthHeaderBodySchema, loginBodySchema, refreshBodySchema } from '../../lib/http/schemas';
 import { routes } from '../../lib/routes';
 import { DEFAULT_SETTINGS, settingsFromContext } from '../../infra/settings';
 import { synthesize } from './synth';
@@ -49,10 +49,11 @@ describe('functions', () => {
     expect(fn?.Metadata?.['aws:asset:path']).toMatch(/^asset\./);
   });
 
-  test('login gets a full vCPU for bcrypt; the auth-header functions 1024 MB for their cold starts', () => {
+  test('login and the password change get a full vCPU for bcrypt; the others 1024 MB for their cold starts', () => {
     const functions = resourcesOf(template, 'AWS::Lambda::Function');
     expect(functions.LoginFunction?.Properties).toMatchObject({ MemorySize: 1769, Timeout: 10 });
-    for (const id of ['AuthHeaderAdd', 'AuthHeaderList', 'AuthHeaderDelete']) {
+    expect(functions.UserPasswordFunction?.Properties).toMatchObject({ MemorySize: 1769, Timeout: 10 });
+    for (const id of ['AuthHeaderAdd', 'AuthHeaderList', 'AuthHeaderDelete', 'UserRefresh', 'UserLogout']) {
       expect(functions[functionId(id)]?.Properties).toMatchObject({ MemorySize: 1024, Timeout: 10 });
     }
   });
@@ -97,12 +98,12 @@ describe('tables', () => {
 });
 
 describe('least privilege', () => {
-  test('login: reads named user attributes, keeps throttle counters, reads the JWT key; nothing else', () => {
+  test('login: reads named user attributes, keeps throttle counters, starts sessions; nothing else', () => {
     const grants = grantsTo('Login');
     expect(onTable(grants, 'users')).toEqual(['dynamodb:GetItem']);
     expect(onTable(grants, 'loginThrottle')).toEqual(['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    expect(onTable(grants, 'sessions')).toEqual(['dynamodb:PutItem']);
     expect(onTable(grants, 'authHeaders')).toEqual([]);
-    expect(grants.map((grant) => grant.action)).not.toContain('dynamodb:PutItem');
     const userRead = grants.find((grant) => grant.resource === tableId('users'));
     expect(userRead?.condition).toEqual({
       // The request must name its attributes: ForAllValues alone holds for a request naming none.
@@ -127,17 +128,36 @@ describe('least privilege', () => {
   });
 
   test.each([
-    ['AuthHeaderAdd', ['dynamodb:PutItem'], ['dynamodb:ConditionCheckItem']],
-    ['AuthHeaderList', ['dynamodb:Query'], ['dynamodb:GetItem']],
-    ['AuthHeaderDelete', ['dynamodb:DeleteItem'], ['dynamodb:ConditionCheckItem']],
-  ])('%s: exactly %j on auth headers, %j on users, nothing on throttle counters', (routeId, onHeaders, onUsers) => {
+    ['AuthHeaderAdd', ['dynamodb:PutItem'], ['dynamodb:ConditionCheckItem'], ['dynamodb:ConditionCheckItem']],
+    ['AuthHeaderList', ['dynamodb:Query'], ['dynamodb:BatchGetItem'], ['dynamodb:BatchGetItem']],
+    ['AuthHeaderDelete', ['dynamodb:DeleteItem'], ['dynamodb:ConditionCheckItem'], ['dynamodb:ConditionCheckItem']],
+  ])('%s: exactly %j on auth headers, %j on users, %j on sessions, nothing on throttle counters', (routeId, onHeaders, onUsers, onSessions) => {
     const grants = grantsTo(routeId);
     expect(onTable(grants, 'authHeaders')).toEqual(onHeaders);
     expect(onTable(grants, 'users')).toEqual(onUsers);
+    expect(onTable(grants, 'sessions')).toEqual(onSessions);
     expect(onTable(grants, 'loginThrottle')).toEqual([]);
     for (const write of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']) {
       expect(onTable(grants, 'users')).not.toContain(write);
     }
+  });
+
+  test.each([
+    ['UserPassword', ['dynamodb:GetItem', 'dynamodb:UpdateItem'], ['dynamodb:PutItem'], ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem']],
+    ['UserRefresh', ['dynamodb:BatchGetItem'], ['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem'], []],
+    ['UserLogout', ['dynamodb:ConditionCheckItem', 'dynamodb:UpdateItem'], ['dynamodb:DeleteItem'], []],
+  ])('%s: exactly %j on users, %j on sessions, %j on throttle counters, nothing on auth headers', (routeId, onUsers, onSessions, onThrottle) => {
+    const grants = grantsTo(routeId);
+    expect(onTable(grants, 'users')).toEqual(onUsers);
+    expect(onTable(grants, 'sessions')).toEqual(onSessions);
+    expect(onTable(grants, 'loginThrottle')).toEqual(onThrottle);
+    expect(onTable(grants, 'authHeaders')).toEqual([]);
+  });
+
+  test("the password change reads a user's profile under login's attribute condition", () => {
+    const read = grantsTo('UserPassword').find((grant) => grant.resource === tableId('users') && grant.action === 'dynamodb:GetItem');
+    const loginRead = grantsTo('Login').find((grant) => grant.resource === tableId('users'));
+    expect(read?.condition).toEqual(loginRead?.condition);
   });
 
   test.each(routes.map((route) => route.id))('%s: no wildcard actions or resources, logs only to its own group', (routeId) => {
@@ -158,10 +178,13 @@ describe('least privilege', () => {
 
 describe('secrets', () => {
   const uses = {
-    Login: ['Jwt'],
+    Login: ['Jwt', 'TokenHmac'],
     AuthHeaderAdd: ['Jwt', 'TokenHmac', 'TokenEncryption'],
     AuthHeaderList: ['Jwt', 'TokenEncryption'],
     AuthHeaderDelete: ['Jwt', 'TokenHmac'],
+    UserPassword: ['Jwt', 'TokenHmac'],
+    UserRefresh: ['Jwt', 'TokenHmac'],
+    UserLogout: ['Jwt'],
   } as const;
   const envVar = { Jwt: 'JWT_SECRET_ID', TokenHmac: 'TOKEN_HMAC_SECRET_ID', TokenEncryption: 'TOKEN_ENCRYPTION_SECRET_ID' } as const;
 
@@ -211,7 +234,7 @@ describe('API', () => {
     expect([...referencedIds(integration.Uri)]).toEqual([functionId(routeId)]);
   });
 
-  test('exactly the four routes (no CORS preflights unless origins are configured)', () => {
+  test('exactly the listed routes (no CORS preflights unless origins are configured)', () => {
     expect(methods()).toHaveLength(routes.length);
     template.resourcePropertiesCountIs('AWS::ApiGateway::Method', { HttpMethod: 'OPTIONS' }, 0);
     for (const fn of Object.values(resourcesOf(template, 'AWS::Lambda::Function'))) expect(fn.Properties.Environment.Variables.CORS_ORIGINS).toBe('');
@@ -221,6 +244,8 @@ describe('API', () => {
     ['Login', loginBodySchema],
     ['AuthHeaderAdd', addAuthHeaderBodySchema],
     ['AuthHeaderDelete', deleteAuthHeaderBodySchema],
+    ['UserPassword', changePasswordBodySchema],
+    ['UserRefresh', refreshBodySchema],
   ] as const)('%s: API Gateway validates the body against the schema from lib/http/schemas.ts', (routeId, schema) => {
     const method = methods().find((m) => m.Properties.OperationName === routeId);
     const modelId = referencedId(method?.Properties.RequestModels['application/json']) as string;
@@ -237,12 +262,18 @@ describe('API', () => {
     expect(validator?.Properties.ValidateRequestBody).toBe(true);
   });
 
-  test('stage: default throttle, stricter on POST /user/login, JSON access logs, error logs without bodies', () => {
+  test('logout: its optional body is left to the function (API Gateway would refuse an absent one)', () => {
+    const method = methods().find((m) => m.Properties.OperationName === 'UserLogout');
+    expect(method?.Properties.RequestModels).toBeUndefined();
+  });
+
+  test('stage: default throttle, stricter on POST /user/login and POST /user/password, JSON access logs, error logs without bodies', () => {
     const stage = Object.values(resourcesOf(template, 'AWS::ApiGateway::Stage'))[0];
     expect(stage?.Properties.MethodSettings).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100, LoggingLevel: 'ERROR', DataTraceEnabled: false }),
         expect.objectContaining({ HttpMethod: 'POST', ResourcePath: '/~1user~1login', ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 }),
+        expect.objectContaining({ HttpMethod: 'POST', ResourcePath: '/~1user~1password', ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 }),
       ]),
     );
     const accessLog = stage?.Properties.AccessLogSetting;
