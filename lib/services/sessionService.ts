@@ -30,8 +30,15 @@ export interface LoginResponse {
 export const REFRESH_GRACE_MS = 10_000;
 
 export const PASSWORD_EXPIRED = 'Password expired; set a new one with POST /user/password';
-// The reason, for the log line only: the client's answer is the same whatever it is.
-const INVALID_REFRESH = 'refresh token refused';
+// The reasons, for the log line only: the client's answer is the same whatever it is.
+const REFUSED = {
+  malformed: 'refresh token: not one of ours',
+  ended: 'refresh token: session ended, expired, or its user changed password, logged out everywhere or was deleted',
+  unknown: 'refresh token: unknown in its session',
+  reused: 'refresh token: reused after its grace; session ended',
+  graceSpent: 'refresh token: grace retry already spent',
+  race: 'refresh token: a concurrent rotation won',
+};
 
 type ProfileForSession = Pick<SessionProfile, 'id' | 'username' | 'email' | 'firstname' | 'lastname' | 'created' | 'passwordVersion' | 'sessionEpoch' | 'passwordExpiration'>;
 
@@ -112,14 +119,14 @@ export async function assertSessionActive(claims: SessionClaims, now: Date = new
  */
 export async function refreshSession(refreshToken: string, now: Date = new Date()): Promise<LoginResponse> {
   const parts = parseRefreshToken(refreshToken);
-  if (!parts) throw new InvalidRefreshTokenError(INVALID_REFRESH);
+  if (!parts) throw new InvalidRefreshTokenError(REFUSED.malformed);
   const [{ session, profile }, hmacKey] = await Promise.all([sessions.readWithProfile(parts.sid, parts.username), getRefreshTokenHmacKey()]);
   const alive =
     session !== undefined &&
     session.username === parts.username &&
     session.expiresAt > now.getTime() / 1000 &&
     profileMatches(profile, { userId: session.userId, passwordVersion: session.passwordVersion, sessionEpoch: session.sessionEpoch });
-  if (!alive || !profile) throw new InvalidRefreshTokenError(INVALID_REFRESH);
+  if (!alive || !profile) throw new InvalidRefreshTokenError(REFUSED.ended);
 
   const hash = hashRefreshToken(refreshToken, hmacKey);
   const lastUsed = session.used.at(-1);
@@ -127,22 +134,21 @@ export async function refreshSession(refreshToken: string, now: Date = new Date(
   const isLive = session.live.includes(hash);
 
   if (!isLive && !withinGrace) {
-    if (session.used.includes(hash)) {
-      await sessions.end(session.sid);
-      log.warn('refresh token reused after its grace; session ended', { userId: session.userId });
-    }
-    throw new InvalidRefreshTokenError(INVALID_REFRESH);
+    if (!session.used.includes(hash)) throw new InvalidRefreshTokenError(REFUSED.unknown);
+    await sessions.end(session.sid);
+    log.warn('refresh token reused after its grace; session ended', { userId: session.userId });
+    throw new InvalidRefreshTokenError(REFUSED.reused);
   }
   // Only a holder of a valid token learns that the password has expired; nothing is used up.
   if (isPasswordExpired(profile, now)) throw new PasswordExpiredError(PASSWORD_EXPIRED);
-  if (!isLive && session.graceSpent) throw new InvalidRefreshTokenError(INVALID_REFRESH);
+  if (!isLive && session.graceSpent) throw new InvalidRefreshTokenError(REFUSED.graceSpent);
 
   const { token, refreshToken: next, refreshTokenHash } = await mint(profile, session, now);
   const advanced = isLive
     ? { live: [refreshTokenHash], used: [...session.used, hash].slice(-USED_KEPT), lastUsedAt: now.getTime(), graceSpent: false }
     : { live: [...session.live, refreshTokenHash], used: session.used, lastUsedAt: session.lastUsedAt, graceSpent: true };
   // A concurrent rotation of the same read won: this one is the loser of the race, 401, no change.
-  if (!(await sessions.advance(session, advanced))) throw new InvalidRefreshTokenError(INVALID_REFRESH);
+  if (!(await sessions.advance(session, advanced))) throw new InvalidRefreshTokenError(REFUSED.race);
   return loginResponse(profile, token, next);
 }
 
