@@ -131,8 +131,19 @@ export class SessionRepository {
    * BatchGetItem: one round trip, the same as the profile read it replaces.
    */
   async isActive(ref: SessionRef, now: Date = new Date()): Promise<boolean> {
-    const { profile, session } = await this.batchGet(ref.sid, ref.username, PROFILE_FOR_CHECK, SESSION_FOR_CHECK);
-    return profileMatches(profile && toProfile(profile), ref) && session?.userId === ref.userId && Number(session.expiresAt) > epochSeconds(now);
+    return (await this.checked(ref, PROFILE_FOR_CHECK, now)) !== undefined;
+  }
+
+  /** The same check, answering the profile (without the hash) when the session is alive. */
+  async activeProfile(ref: SessionRef, now: Date = new Date()): Promise<SessionProfile | undefined> {
+    return this.checked(ref, PROFILE_FOR_SESSION, now);
+  }
+
+  private async checked(ref: SessionRef, profileAttributes: readonly string[], now: Date): Promise<SessionProfile | undefined> {
+    const { profile, session } = await this.batchGet(ref.sid, ref.username, profileAttributes, SESSION_FOR_CHECK);
+    const read = profile && toProfile(profile);
+    const alive = profileMatches(read, ref) && session?.userId === ref.userId && Number(session.expiresAt) > epochSeconds(now);
+    return alive ? read : undefined;
   }
 
   /**

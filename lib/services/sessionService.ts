@@ -100,12 +100,16 @@ export async function startSession(profile: ProfileForSession, now: Date = new D
 }
 
 /**
- * The one session check for a verified JWT (JWT routes that do not write, and the authorizer):
- * profile and session in one round trip. Throws InvalidSessionError when the session has ended,
- * expired, or belongs to a password or epoch the user has moved past, or the user is gone.
+ * The one session check for a verified JWT outside a route's own transaction (the authorizer, GET
+ * /user/me): profile and session in one round trip. Answers the profile (without the hash); throws
+ * InvalidSessionError when the session has ended or expired, belongs to a password or session epoch
+ * the user has moved past, or the user is gone. (GET /authheader/list makes the same check with a
+ * leaner projection, in parallel with its Query; writes make it as two ConditionChecks.)
  */
-export async function assertSessionActive(claims: SessionClaims, now: Date = new Date()): Promise<void> {
-  if (!(await sessions.isActive(sessionRefOf(claims), now))) throw new InvalidSessionError('the session has ended');
+export async function assertSessionActive(claims: SessionClaims, now: Date = new Date()): Promise<SessionProfile> {
+  const profile = await sessions.activeProfile(sessionRefOf(claims), now);
+  if (!profile) throw new InvalidSessionError('the session has ended');
+  return profile;
 }
 
 /**
