@@ -14,6 +14,7 @@ import { benchLogin } from './sections/login';
 import { benchMiddleware } from './sections/middleware';
 import { FULL, QUICK } from './sections/options';
 import { benchScaling } from './sections/scaling';
+import { benchSessionRoutes } from './sections/sessions';
 import { benchThroughput } from './sections/throughput';
 
 export interface RunArguments {
@@ -66,11 +67,15 @@ export async function runBenchmark(args: RunArguments): Promise<void> {
     const list200 = await fixtures.createBenchUser('list200', 200);
     const writeUser = await fixtures.createBenchUser('write');
     const meUser = await fixtures.createBenchUser('me');
+    const sessionUser = await fixtures.createBenchUser('session');
+    const passwordUser = await fixtures.createBenchUser('password');
+    const passwordFloorUser = await fixtures.createBenchUser('password-floor');
     const deleteTokens = await fixtures.addHeaders(coldUser, deleteTokensNeeded(options.coldStartProcesses));
 
     const results: Record<string, SectionResult> = {};
     await section('login', results, () => benchLogin(fixtures, loginUsers, options));
     await section('authHeaderRoutes', results, () => benchAuthHeaderRoutes(fixtures, list20, writeUser, options));
+    await section('sessionRoutes', results, () => benchSessionRoutes(fixtures, sessionUser, passwordUser, passwordFloorUser, options));
     await section('middleware', results, () => benchMiddleware(list20, options));
     await section('coldStart', results, () => benchColdStart(loginUser, coldUser, deleteTokens, options));
     await section('throughput', results, () => benchThroughput(fixtures, list20, loadUsers, options));

@@ -5,12 +5,11 @@
  * crypto and JSON add on top.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import bcrypt from 'bcryptjs';
 import { config } from '../lib/config';
 import { documentClient } from '../lib/data/client';
 import { authHeaderKeys as keys, usernameKey } from '../lib/data/table';
-import { PROFILE_ATTRIBUTES } from '../lib/data/userRepository';
 import type { BenchUser } from './fixtures';
 
 /**
@@ -43,10 +42,24 @@ function throttleCharge(): TransactWriteCommand {
   return new TransactWriteCommand({ TransactItems: [update(config.loginMaxFailuresPerUser), update(config.loginMaxFailuresPerUserAllIps), update(config.loginMaxFailuresPerIp)] });
 }
 
+const PROFILE_ATTRIBUTES = ['id', 'username', 'email', 'firstname', 'lastname', 'created', 'passwordHash', 'passwordVersion', 'passwordExpiration', 'sessionEpoch'];
+
+/** The profile + session read every JWT route's session check makes (one BatchGetItem). */
+function sessionCheck(user: BenchUser, sid: string, profileProjection = 'id, passwordVersion, sessionEpoch') {
+  return documentClient.send(
+    new BatchGetCommand({
+      RequestItems: {
+        [config.tables.users]: { Keys: [{ username: usernameKey(user.record.username) }], ConsistentRead: true, ProjectionExpression: profileProjection },
+        [config.tables.sessions]: { Keys: [{ sid }], ConsistentRead: true },
+      },
+    }),
+  );
+}
+
 /**
  * Login's floor: the throttle's charge and the user's GetItem side by side (as the service issues
- * them), then one bcrypt compare at the configured cost. Nothing after bcrypt: a success writes
- * nothing.
+ * them), one bcrypt compare at the configured cost, then the new session's PutItem. The throttle
+ * writes nothing after bcrypt on a success; the session is what a login creates.
  */
 export async function loginFloor(user: BenchUser): Promise<void> {
   const [, { Item }] = await Promise.all([
@@ -62,18 +75,12 @@ export async function loginFloor(user: BenchUser): Promise<void> {
     ),
   ]);
   if (!(await bcrypt.compare(user.password, String(Item?.passwordHash)))) throw new Error('login floor: password did not match');
+  await putFloorSession(user);
 }
 
-/** List's floor: the profile GetItem and the header Query, in parallel as the repository does. */
+/** List's floor: the profile + session BatchGetItem and the header Query, in parallel as the repository does. */
 export async function listFloor(user: BenchUser): Promise<number> {
-  const profile = documentClient.send(
-    new GetCommand({
-      TableName: config.tables.users,
-      Key: { username: usernameKey(user.record.username) },
-      ConsistentRead: true,
-      ProjectionExpression: 'id, passwordVersion',
-    }),
-  );
+  const profile = sessionCheck(user, user.session.sid, 'id, passwordVersion, sessionEpoch');
   const query = async () => {
     let count = 0;
     let ExclusiveStartKey: Record<string, unknown> | undefined;
@@ -101,13 +108,24 @@ function profileCondition(user: BenchUser) {
     ConditionCheck: {
       TableName: config.tables.users,
       Key: { username: usernameKey(user.record.username) },
-      ConditionExpression: 'id = :userId AND passwordVersion = :passwordVersion',
-      ExpressionAttributeValues: { ':userId': user.record.id, ':passwordVersion': user.record.passwordVersion },
+      ConditionExpression: 'id = :userId AND passwordVersion = :passwordVersion AND (attribute_not_exists(sessionEpoch) OR sessionEpoch = :epoch)',
+      ExpressionAttributeValues: { ':userId': user.record.id, ':passwordVersion': user.record.passwordVersion, ':epoch': 0 },
     },
   };
 }
 
-/** Add's floor: the profile condition, the counter and the two Puts in one transaction; returns the hash. */
+function sessionCondition(user: BenchUser) {
+  return {
+    ConditionCheck: {
+      TableName: config.tables.sessions,
+      Key: { sid: user.session.sid },
+      ConditionExpression: 'userId = :userId AND expiresAt > :now',
+      ExpressionAttributeValues: { ':userId': user.record.id, ':now': Math.floor(Date.now() / 1000) },
+    },
+  };
+}
+
+/** Add's floor: the profile and session conditions, the counter and the two Puts in one transaction; returns the hash. */
 export async function addFloor(user: BenchUser): Promise<string> {
   const tokenHash = randomBytes(32).toString('base64url');
   const id = randomUUID();
@@ -117,6 +135,7 @@ export async function addFloor(user: BenchUser): Promise<string> {
     new TransactWriteCommand({
       TransactItems: [
         profileCondition(user),
+        sessionCondition(user),
         {
           Update: {
             TableName: config.tables.authHeaders,
@@ -146,12 +165,13 @@ export async function addFloor(user: BenchUser): Promise<string> {
   return tokenHash;
 }
 
-/** Delete's floor: the profile condition, the two conditional Deletes and the counter in one transaction. */
+/** Delete's floor: the profile and session conditions, the two conditional Deletes and the counter in one transaction. */
 export async function deleteFloor(user: BenchUser, tokenHash: string): Promise<void> {
   await documentClient.send(
     new TransactWriteCommand({
       TransactItems: [
         profileCondition(user),
+        sessionCondition(user),
         {
           Delete: {
             TableName: config.tables.authHeaders,
@@ -171,4 +191,106 @@ export async function deleteFloor(user: BenchUser, tokenHash: string): Promise<v
       ],
     }),
   );
+}
+
+/** A bare session item for the session floors (same shape and size as a real one). */
+export async function putFloorSession(user: BenchUser): Promise<string> {
+  const sid = randomBytes(16).toString('base64url');
+  await documentClient.send(
+    new PutCommand({
+      TableName: config.tables.sessions,
+      Item: {
+        sid,
+        userId: user.record.id,
+        username: user.record.username,
+        passwordVersion: user.record.passwordVersion,
+        sessionEpoch: 0,
+        created: new Date().toISOString(),
+        expiresAt: Math.floor(Date.now() / 1000) + 3600,
+        live: [randomBytes(32).toString('base64url')],
+        used: [],
+        graceSpent: false,
+        rev: 0,
+      },
+    }),
+  );
+  return sid;
+}
+
+/** Refresh's floor: the session + profile BatchGetItem, then the conditional rotation UpdateItem. */
+export async function refreshFloor(user: BenchUser, sid: string): Promise<void> {
+  const { Responses } = await sessionCheck(user, sid, 'id, username, email, firstname, lastname, created, passwordVersion, sessionEpoch, passwordExpiration');
+  const session = Responses?.[config.tables.sessions]?.[0];
+  const rev = Number(session?.rev ?? 0);
+  await documentClient.send(
+    new UpdateCommand({
+      TableName: config.tables.sessions,
+      Key: { sid },
+      UpdateExpression: 'SET live = :live, used = :used, lastUsedAt = :now, graceSpent = :false, rev = :next',
+      ConditionExpression: 'rev = :rev',
+      ExpressionAttributeValues: {
+        ':live': [randomBytes(32).toString('base64url')],
+        ':used': [...((session?.used as string[]) ?? []), ...((session?.live as string[]) ?? [])].slice(-20),
+        ':now': Date.now(),
+        ':false': false,
+        ':rev': rev,
+        ':next': rev + 1,
+      },
+    }),
+  );
+}
+
+/** Logout's floor: the profile condition and the session's conditional Delete in one transaction. */
+export async function logoutFloor(user: BenchUser, sid: string): Promise<void> {
+  await documentClient.send(
+    new TransactWriteCommand({
+      TransactItems: [
+        profileCondition(user),
+        {
+          Delete: {
+            TableName: config.tables.sessions,
+            Key: { sid },
+            ConditionExpression: 'userId = :userId AND expiresAt > :now',
+            ExpressionAttributeValues: { ':userId': user.record.id, ':now': Math.floor(Date.now() / 1000) },
+          },
+        },
+      ],
+    }),
+  );
+}
+
+/**
+ * Password change's floor: what it cannot avoid — the profile GetItem, bcrypt verify, bcrypt hash
+ * at the configured cost, and the transaction writing the new hash and the new session. Applied to
+ * `user` (a user of its own: its version moves on each time). Returns the password now set.
+ */
+export async function passwordChangeFloor(user: BenchUser, current: string, next: string): Promise<string> {
+  const { Item } = await documentClient.send(
+    new GetCommand({ TableName: config.tables.users, Key: { username: usernameKey(user.record.username) }, ConsistentRead: true }),
+  );
+  if (!(await bcrypt.compare(current, String(Item?.passwordHash)))) throw new Error('password floor: password did not match');
+  const hash = await bcrypt.hash(next, config.bcryptCost);
+  const version = Number(Item?.passwordVersion);
+  await documentClient.send(
+    new TransactWriteCommand({
+      TransactItems: [
+        {
+          Update: {
+            TableName: config.tables.users,
+            Key: { username: usernameKey(user.record.username) },
+            UpdateExpression: 'SET passwordHash = :hash, passwordVersion = :next',
+            ConditionExpression: 'passwordVersion = :from',
+            ExpressionAttributeValues: { ':hash': hash, ':from': version, ':next': version + 1 },
+          },
+        },
+        {
+          Put: {
+            TableName: config.tables.sessions,
+            Item: { sid: randomBytes(16).toString('base64url'), userId: user.record.id, username: user.record.username, passwordVersion: version + 1, sessionEpoch: 0, live: [hash.slice(0, 43)], used: [], rev: 0 },
+          },
+        },
+      ],
+    }),
+  );
+  return next;
 }

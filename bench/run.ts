@@ -26,7 +26,7 @@ async function main(): Promise<void> {
   if (major < 24) throw new Error(`run the benchmark with Node 24 (npm run bench uses the node@24 devDependency); got ${process.version}`);
   // lib/config.ts reads these at import, so they are settled before anything imports it.
   process.env.TABLE_PREFIX = `bench-${randomBytes(4).toString('hex')}`;
-  for (const name of ['USERS_TABLE', 'AUTH_HEADERS_TABLE', 'LOGIN_THROTTLE_TABLE', 'CORS_ORIGINS']) delete process.env[name];
+  for (const name of ['USERS_TABLE', 'AUTH_HEADERS_TABLE', 'LOGIN_THROTTLE_TABLE', 'SESSIONS_TABLE', 'CORS_ORIGINS']) delete process.env[name];
   process.env.LOCAL_AUTH_KEYS = JSON.stringify(generateLocalKeys());
   // Every authorizer figure is a cache miss (the worst case); the scaling section holds 200 keys.
   process.env.AUTHORIZER_CACHE_SECONDS = '0';

@@ -42,7 +42,9 @@ export type AuditReason =
   | 'expired'
   | 'revoked'
   | 'session_ended'
-  | 'reuse_detected';
+  | 'reuse_detected'
+  /** session.ended by a logout of every session of the user. */
+  | 'logout_all';
 
 /** Where a request came from: set once per request by the HTTP layer, passed down to the services. */
 export interface AuditContext {

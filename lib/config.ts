@@ -12,6 +12,8 @@ export interface Config {
   dynamoDbEndpoint: string | undefined;
   /** Lifetime of a JWT issued by /user/login, in seconds. */
   tokenTtlSeconds: number;
+  /** Absolute lifetime of a session (its refresh tokens), in seconds; rotation does not extend it. */
+  refreshTokenTtlSeconds: number;
   /** A password expires this many days after it was set (unless an explicit date is given). */
   passwordMaxAgeDays: number;
   /** bcrypt cost factor for new password hashes (and for the dummy hash used on unknown users). */
@@ -116,6 +118,7 @@ export function loadConfig(env: Env = process.env): Config {
     tables: tableNames(env),
     dynamoDbEndpoint: env.DYNAMODB_ENDPOINT?.trim() || undefined,
     tokenTtlSeconds: intFromEnv(env, 'TOKEN_TTL_SECONDS', 3600, 60, 7 * 24 * 3600),
+    refreshTokenTtlSeconds: intFromEnv(env, 'REFRESH_TOKEN_TTL_SECONDS', 30 * 24 * 3600, 300, 365 * 24 * 3600),
     passwordMaxAgeDays: intFromEnv(env, 'PASSWORD_MAX_AGE_DAYS', 90, 1, 3650),
     // bcrypt below 10 is too cheap for stored passwords; above 15 a login takes seconds. The default
     // is the highest cost whose compare fits the login budget on one vCPU (docs/performance.md).

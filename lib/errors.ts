@@ -60,9 +60,12 @@ export class StaleSessionError extends InvalidSessionError {
   }
 }
 
+/** A refresh token that is unknown, used up, expired, or of an ended session: 401. */
+export class InvalidRefreshTokenError extends InvalidSessionError {}
+
 /** The password is right but expired: 403, no token. */
 export class PasswordExpiredError extends DomainError {
-  constructor(message = 'Password expired; ask an administrator to set a new one', options?: Options) {
+  constructor(message = 'Password expired; set a new one with POST /user/password', options?: Options) {
     super(message, options);
   }
 }

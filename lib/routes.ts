@@ -3,11 +3,19 @@
  * per route in infra/stack.ts), the local server routes by this list, and the SAM events test and
  * the benchmark find the routes here. Nothing else lists them.
  */
-import { addAuthHeaderBodySchema, deleteAuthHeaderBodySchema, loginBodySchema, type ObjectSchema } from './http/schemas';
+import {
+  addAuthHeaderBodySchema,
+  changePasswordBodySchema,
+  deleteAuthHeaderBodySchema,
+  loginBodySchema,
+  logoutBodySchema,
+  type ObjectSchema,
+  refreshBodySchema,
+} from './http/schemas';
 
 /** How a route authenticates its caller. */
 export type RouteAuth =
-  /** Public (login). */
+  /** Public (login, password change, refresh). */
   | 'none'
   /** The session JWT, verified inside the function by the shared middleware. */
   | 'jwt'
@@ -32,6 +40,9 @@ export const routes = [
   { id: 'AuthHeaderList', method: 'GET', path: '/authheader/list', module: 'authheader-list', auth: 'jwt' },
   { id: 'AuthHeaderDelete', method: 'POST', path: '/authheader/delete', module: 'authheader-delete', auth: 'jwt', body: deleteAuthHeaderBodySchema },
   { id: 'UserMe', method: 'GET', path: '/user/me', module: 'user-me', auth: 'authorizer' },
+  { id: 'UserPassword', method: 'POST', path: '/user/password', module: 'user-password', auth: 'none', body: changePasswordBodySchema },
+  { id: 'UserRefresh', method: 'POST', path: '/user/refresh', module: 'user-refresh', auth: 'none', body: refreshBodySchema },
+  { id: 'UserLogout', method: 'POST', path: '/user/logout', module: 'user-logout', auth: 'jwt', body: logoutBodySchema },
 ] as const satisfies readonly Route[];
 
 export type RouteId = (typeof routes)[number]['id'];

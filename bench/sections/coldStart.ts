@@ -127,6 +127,7 @@ function lambdaEnv(functionName: string, variant: Variant): NodeJS.ProcessEnv {
     USERS_TABLE: config.tables.users,
     AUTH_HEADERS_TABLE: config.tables.authHeaders,
     LOGIN_THROTTLE_TABLE: config.tables.loginThrottle,
+    SESSIONS_TABLE: config.tables.sessions,
     LOCAL_AUTH_KEYS: process.env.LOCAL_AUTH_KEYS,
     BCRYPT_COST: String(config.bcryptCost),
     LOG_LEVEL: 'WARN',

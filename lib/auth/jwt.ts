@@ -34,6 +34,10 @@ export interface SessionClaims {
   username: string;
   /** Password version: tokens from before the last password change carry an older one. */
   pwv: number;
+  /** Session id: logout and refresh-token reuse end the session, and with it every JWT naming it. */
+  sid: string;
+  /** The user's session epoch when the session began: "log out everywhere" moves it on. */
+  sep: number;
   iat: number;
   exp: number;
 }
@@ -46,16 +50,27 @@ export interface IssuedToken {
   expiresAt: Date;
 }
 
-/** Signs a session token; it never outlives the password it was obtained with. */
+/** The session a JWT belongs to (see lib/data/sessionRepository.ts). */
+export interface SessionBinding {
+  sid: string;
+  /** The password version and session epoch the session began under. */
+  passwordVersion: number;
+  sessionEpoch: number;
+  /** Epoch seconds: the session's absolute end. */
+  expiresAt: number;
+}
+
+/** Signs a session token; it never outlives the password it was obtained with, nor its session. */
 export async function issueSessionToken(
-  user: { id: string; username: string; passwordVersion: number; passwordExpiration: string },
+  user: { id: string; username: string; passwordExpiration: string },
+  session: SessionBinding,
   now: Date = new Date(),
 ): Promise<IssuedToken> {
   const { current } = await getJwtKeys();
   const iat = Math.floor(now.getTime() / 1000);
   const passwordExpiry = Math.floor(Date.parse(user.passwordExpiration) / 1000);
-  const exp = Math.min(iat + config.tokenTtlSeconds, passwordExpiry);
-  const token = await new SignJWT({ username: user.username, pwv: user.passwordVersion })
+  const exp = Math.min(iat + config.tokenTtlSeconds, passwordExpiry, session.expiresAt);
+  const token = await new SignJWT({ username: user.username, pwv: session.passwordVersion, sid: session.sid, sep: session.sessionEpoch })
     .setProtectedHeader({ alg: JWT_ALGORITHM, typ: 'JWT', kid: current.kid })
     .setSubject(user.id)
     .setIssuer(config.jwtIssuer)
@@ -88,8 +103,8 @@ function checkHeader(token: string): string {
 // claims of tokens it has verified (keyed by the whole token string, so only the identical signed
 // token hits, and only while the key that verified it is still in the key set); the time-bound
 // checks are redone on every hit. This saves the WebCrypto HMAC round trip through the thread pool
-// (docs/performance.md). Revocation is unaffected: every auth-header operation re-checks the user's password
-// version in DynamoDB.
+// (docs/performance.md). Revocation is unaffected: every JWT route re-checks the user's profile and
+// the session in DynamoDB.
 const VERIFIED_TTL_MS = 60_000;
 const VERIFIED_MAX_ENTRIES = 1000;
 const verified = new Map<string, { claims: SessionClaims; kid: string; key: Uint8Array; until: number }>();
@@ -141,10 +156,20 @@ async function verifyWithJose(token: string, byKid: ReadonlyMap<string, Uint8Arr
   } catch (cause) {
     throw new InvalidTokenError('JWT verification failed', { cause });
   }
-  const { sub, iat, exp, username, pwv } = payload;
-  if (typeof sub !== 'string' || typeof username !== 'string' || typeof pwv !== 'number' || typeof iat !== 'number' || typeof exp !== 'number') {
+  const { sub, iat, exp, username, pwv, sid, sep } = payload;
+  if (
+    typeof sub !== 'string' ||
+    typeof username !== 'string' ||
+    typeof pwv !== 'number' ||
+    typeof sid !== 'string' ||
+    sid === '' ||
+    typeof sep !== 'number' ||
+    typeof iat !== 'number' ||
+    typeof exp !== 'number'
+  ) {
+    // A JWT without `sid` (issued before sessions existed) could not be logged out: refused.
     throw new InvalidTokenError('JWT claims have the wrong types');
   }
   if (iat > now.getTime() / 1000 + CLOCK_TOLERANCE_SECONDS) throw new InvalidTokenError('JWT issued in the future');
-  return { sub, username, pwv, iat, exp };
+  return { sub, username, pwv, sid, sep, iat, exp };
 }

@@ -183,6 +183,14 @@ export async function getTokenHmacKey(): Promise<Uint8Array> {
   return deriveKey((await loadSecret('tokenHmac')).k, 'token-hmac');
 }
 
+/**
+ * The HMAC key for refresh tokens: derived from the same secret as the auth-header HMAC key under
+ * its own HKDF purpose, so a refresh-token hash can never equal an auth-header lookup key.
+ */
+export async function getRefreshTokenHmacKey(): Promise<Uint8Array> {
+  return deriveKey((await loadSecret('tokenHmac')).k, 'refresh-token-hmac');
+}
+
 export async function getTokenEncryptionKey(): Promise<Uint8Array> {
   return deriveKey((await loadSecret('tokenEncryption')).k, 'token-encryption');
 }

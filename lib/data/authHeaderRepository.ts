@@ -2,23 +2,20 @@
  * Auth headers (API keys). Each lives as two items written and removed together in one
  * transaction: the owner's copy under `USER#<userId>` (listing) and the lookup item under
  * `TOKEN#<hash>` (finding a token with one strongly consistent GetItem). Every write is also
- * conditioned on the owner's profile in the users table still matching the session (same user id,
- * same password version), so a deleted user or a session from before a password change writes
- * nothing, and moves the user's header counter (`COUNTER`), so the cap holds under concurrency.
- * This repository only ever reads the users table.
+ * conditioned on the caller's session still being alive (SessionRepository.activeConditions: the
+ * profile's user id, password version and session epoch, and the session item), inside the same
+ * transaction, and moves the user's header counter (`COUNTER`), so the cap holds under concurrency;
+ * a listing reads the same session check in parallel with its Query. So a deleted user, a session
+ * from before a password change, or a logged-out session writes and reads nothing.
  */
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AuthHeaderLimitError, AuthHeaderNotFoundError, StaleSessionError } from '../errors';
-import { authHeaderKeys as keys, usernameKey } from './table';
+import type { SessionRef, SessionRepository } from './sessionRepository';
+import { authHeaderKeys as keys } from './table';
 
-/** Who is acting: the verified session's user. */
-export interface Owner {
-  userId: string;
-  username: string;
-  passwordVersion: number;
-}
+/** Who is acting: the verified session (its user and session id). */
+export type Owner = SessionRef;
 
 export interface StoredAuthHeader {
   id: string;
@@ -40,25 +37,12 @@ export interface TokenOwner {
   expiresAt?: string;
 }
 
-const MAX_CONFLICT_RETRIES = 6;
-
 export class AuthHeaderRepository {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-    private readonly usersTableName: string,
+    private readonly sessions: SessionRepository,
   ) {}
-
-  private profileCondition(owner: Owner) {
-    return {
-      ConditionCheck: {
-        TableName: this.usersTableName,
-        Key: { username: usernameKey(owner.username) },
-        ConditionExpression: 'id = :userId AND passwordVersion = :passwordVersion',
-        ExpressionAttributeValues: { ':userId': owner.userId, ':passwordVersion': owner.passwordVersion },
-      },
-    };
-  }
 
   /**
    * Stores a header and its lookup item, and counts it: the counter's update is conditioned on the
@@ -66,9 +50,9 @@ export class AuthHeaderRepository {
    */
   async add(owner: Owner, header: Omit<StoredAuthHeader, 'lastUsed'>, maxHeaders: number): Promise<void> {
     const { tokenHash, ...attributes } = header;
-    await this.transact(
+    await this.sessions.transact(
       [
-        this.profileCondition(owner),
+        ...this.sessions.activeConditions(owner),
         {
           Update: {
             TableName: this.tableName,
@@ -93,30 +77,18 @@ export class AuthHeaderRepository {
           },
         },
       ],
-      (failed) => (failed === 1 ? new AuthHeaderLimitError(`at most ${maxHeaders} auth headers per user`) : new Error('token hash collision')),
+      (failed) => (failed === 2 ? new AuthHeaderLimitError(`at most ${maxHeaders} auth headers per user`) : new Error('token hash collision')),
     );
   }
 
   /**
-   * The owner's headers, oldest first: one Query (paged only past 1 MB), with the profile read that
-   * re-checks the session issued alongside it.
+   * The owner's headers, oldest first: one Query (paged only past 1 MB), with the session check
+   * (profile + session, one BatchGetItem) issued alongside it.
    */
   async listByOwner(owner: Owner): Promise<StoredAuthHeader[]> {
-    const [profileMatches, headers] = await Promise.all([this.sessionMatches(owner), this.queryHeaders(owner.userId)]);
-    if (!profileMatches) throw new StaleSessionError();
+    const [active, headers] = await Promise.all([this.sessions.isActive(owner), this.queryHeaders(owner.userId)]);
+    if (!active) throw new StaleSessionError('the session has ended or does not match the stored user');
     return headers.sort((a, b) => a.created.localeCompare(b.created) || a.id.localeCompare(b.id));
-  }
-
-  private async sessionMatches(owner: Owner): Promise<boolean> {
-    const { Item } = await this.client.send(
-      new GetCommand({
-        TableName: this.usersTableName,
-        Key: { username: usernameKey(owner.username) },
-        ConsistentRead: true,
-        ProjectionExpression: 'id, passwordVersion',
-      }),
-    );
-    return Item?.id === owner.userId && Item?.passwordVersion === owner.passwordVersion;
   }
 
   private async queryHeaders(userId: string): Promise<StoredAuthHeader[]> {
@@ -150,9 +122,9 @@ export class AuthHeaderRepository {
 
   /** Deletes the owner's header with this token hash; someone else's or a missing one changes nothing. */
   async deleteByTokenHash(owner: Owner, tokenHash: string): Promise<void> {
-    await this.transact(
+    await this.sessions.transact(
       [
-        this.profileCondition(owner),
+        ...this.sessions.activeConditions(owner),
         {
           Delete: {
             TableName: this.tableName,
@@ -204,35 +176,6 @@ export class AuthHeaderRepository {
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
       throw error;
-    }
-  }
-
-  /**
-   * Runs a transaction whose first item is the profile check. A failed profile check is a stale
-   * session; any other failed condition is `onConditionFailed()`. Conflicts with a concurrent
-   * transaction on the same items are retried with jittered back-off: after the other one commits,
-   * the retry sees its outcome (e.g. of ten parallel deletes, one succeeds and nine find nothing).
-   */
-  private async transact(
-    items: NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>,
-    /** Given the index of the (first) item whose condition failed. */
-    onConditionFailed: (failedIndex: number) => Error,
-  ): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.client.send(new TransactWriteCommand({ TransactItems: items }));
-        return;
-      } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code);
-        if (codes[0] === 'ConditionalCheckFailed') throw new StaleSessionError(undefined, { cause: error });
-        if (codes.includes('ConditionalCheckFailed')) throw onConditionFailed(codes.indexOf('ConditionalCheckFailed'));
-        if (codes.includes('TransactionConflict') && attempt < MAX_CONFLICT_RETRIES) {
-          await sleep(Math.random() * 20 * 2 ** attempt);
-          continue;
-        }
-        throw error;
-      }
     }
   }
 }

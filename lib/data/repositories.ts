@@ -3,10 +3,12 @@ import { config } from '../config';
 import { AuthHeaderRepository } from './authHeaderRepository';
 import { documentClient } from './client';
 import { LoginThrottleRepository, type ThrottlePolicies } from './loginThrottleRepository';
+import { SessionRepository } from './sessionRepository';
 import { UserRepository } from './userRepository';
 
 export const users = new UserRepository(documentClient, config.tables.users, config.tables.authHeaders);
-export const authHeaders = new AuthHeaderRepository(documentClient, config.tables.authHeaders, config.tables.users);
+export const sessions = new SessionRepository(documentClient, config.tables.sessions, config.tables.users);
+export const authHeaders = new AuthHeaderRepository(documentClient, config.tables.authHeaders, sessions);
 
 // A counter is forgotten an hour after it started or after its last lock-out ended.
 const THROTTLE_WINDOW_SECONDS = 3600;

@@ -9,6 +9,7 @@
  * |                | `pk` = `USER#<userId>` | `sk` = `COUNTER` | `headerCount`: how many headers the user holds |
  * |                | `pk` = `TOKEN#<hash>`  | `sk` = `TOKEN`   | lookup: owner (userId, username), header id, expiresAt? |
  * | loginThrottle  | `key`                  | —                | failure counters, lock-out end, TTL `expiresAt`|
+ * | sessions       | `sid`                  | —                | owner, versions, refresh-token hashes, TTL `expiresAt` |
  *
  * `<hash>` is HMAC-SHA256 of the token under a server key. A user's key is `usernameKey(username)`,
  * so usernames are unique regardless of case; the item's `displayUsername` keeps the username as
@@ -21,6 +22,17 @@
  *   user's profile, so neither is ever left without the other; the same transaction moves the
  *   user's counter, conditioned on the cap, so parallel adds cannot exceed it;
  * - `lastUsed` lives on the owner's copy, so the list's one Query returns it.
+ *
+ * Sessions have a table of their own, keyed by the session id alone (the JWT's `sid`), because:
+ * - a JWT route finds its session with the key it already holds, in the same round trip as the
+ *   profile (one BatchGetItem, or two ConditionChecks inside the route's own transaction);
+ * - a refresh token carries its session id and its user's name, so a rotation is one strongly
+ *   consistent BatchGetItem (session + profile) and one conditional UpdateItem;
+ * - ending every session of a user (password change, logout `all`) bumps a counter on the profile
+ *   (`passwordVersion` or `sessionEpoch`) that each session recorded when it began: O(1) whatever
+ *   the number of sessions, so no index by user is needed;
+ * - its own IAM grants: only login, password change, refresh and logout write it; TTL (`expiresAt`,
+ *   the absolute end of the session) removes what has expired.
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
 
@@ -39,6 +51,7 @@ export const TABLES = {
   users: { envVar: 'USERS_TABLE', localSuffix: 'users', partitionKey: 'username' },
   authHeaders: { envVar: 'AUTH_HEADERS_TABLE', localSuffix: 'auth-headers', partitionKey: 'pk', sortKey: 'sk' },
   loginThrottle: { envVar: 'LOGIN_THROTTLE_TABLE', localSuffix: 'login-throttle', partitionKey: 'key', timeToLiveAttribute: 'expiresAt' },
+  sessions: { envVar: 'SESSIONS_TABLE', localSuffix: 'sessions', partitionKey: 'sid', timeToLiveAttribute: 'expiresAt' },
 } as const satisfies Record<string, TableDefinition>;
 
 export type TableId = keyof typeof TABLES;

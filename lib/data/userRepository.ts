@@ -6,9 +6,11 @@
  * consistent so a password change or a deletion takes effect on the very next request.
  */
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { UsernameTakenError, UserNotFoundError } from '../errors';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { ConflictError, UsernameTakenError, UserNotFoundError } from '../errors';
 import { authHeaderKeys, usernameKey } from './table';
+
+type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
 
 export interface UserRecord {
   id: string;
@@ -23,11 +25,13 @@ export interface UserRecord {
   passwordVersion: number;
   /** RFC 3339 UTC. */
   passwordExpiration: string;
+  /** Moved on by "log out everywhere"; sessions record the epoch they began in (absent = 0). */
+  sessionEpoch: number;
 }
 
 export type PublicUser = Omit<UserRecord, 'passwordHash'>;
 
-const USER_FIELDS = ['id', 'username', 'email', 'firstname', 'lastname', 'created', 'passwordHash', 'passwordVersion', 'passwordExpiration'] as const;
+const USER_FIELDS = ['id', 'username', 'email', 'firstname', 'lastname', 'created', 'passwordHash', 'passwordVersion', 'passwordExpiration', 'sessionEpoch'] as const;
 
 /** What a profile read returns; the login role's IAM policy allows exactly these attributes. */
 export const PROFILE_ATTRIBUTES = [...USER_FIELDS, 'displayUsername'] as const;
@@ -53,7 +57,16 @@ function toUser(item: Record<string, unknown>): UserRecord {
   for (const name of USER_FIELDS) user[name] = item[name];
   // Items written before usernames were case-insensitive have no displayUsername (docs/username-case.md).
   if (typeof item.displayUsername === 'string') user.username = item.displayUsername;
+  // Absent on profiles that never logged out everywhere.
+  user.sessionEpoch = Number(item.sessionEpoch ?? 0);
   return user as unknown as UserRecord;
+}
+
+/** A new password for a user whose password version was `fromVersion` when it was checked. */
+export interface PasswordChange {
+  passwordHash: string;
+  passwordExpiration: string;
+  fromVersion: number;
 }
 
 /** The stored item of a user: the key in its case-insensitive form, the username as created beside it. */
@@ -113,20 +126,27 @@ export class UserRepository {
     }
   }
 
-  /** Sets a new password hash and expiration; bumps the version so older session JWTs stop working. */
-  async setPassword(username: string, passwordHash: string, passwordExpiration: string): Promise<void> {
+  /**
+   * Sets a new password hash and expiration and bumps the version, which ends every session of the
+   * user (JWTs and refresh tokens). Conditioned on the version read before: a concurrent change or
+   * deletion makes this one fail instead of silently winning. `alsoWrite` (the session the change
+   * starts) commits in the same transaction or not at all.
+   */
+  async setPassword(username: string, change: PasswordChange, alsoWrite: TransactItem[] = []): Promise<void> {
+    const update = {
+      TableName: this.tableName,
+      Key: { username: usernameKey(username) },
+      UpdateExpression: 'SET passwordHash = :hash, passwordExpiration = :expiration, passwordVersion = :next',
+      ConditionExpression: 'passwordVersion = :from',
+      ExpressionAttributeValues: { ':hash': change.passwordHash, ':expiration': change.passwordExpiration, ':from': change.fromVersion, ':next': change.fromVersion + 1 },
+    };
+    const changedMeanwhile = (cause: unknown) => new ConflictError('the password was changed (or the user deleted) meanwhile; try again', { cause });
     try {
-      await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: { username: usernameKey(username) },
-          UpdateExpression: 'SET passwordHash = :hash, passwordExpiration = :expiration ADD passwordVersion :one',
-          ConditionExpression: 'attribute_exists(username)',
-          ExpressionAttributeValues: { ':hash': passwordHash, ':expiration': passwordExpiration, ':one': 1 },
-        }),
-      );
+      if (alsoWrite.length === 0) await this.client.send(new UpdateCommand(update));
+      else await this.client.send(new TransactWriteCommand({ TransactItems: [{ Update: update }, ...alsoWrite] }));
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new UserNotFoundError(undefined, { cause: error });
+      if (error instanceof ConditionalCheckFailedException) throw changedMeanwhile(error);
+      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') throw changedMeanwhile(error);
       throw error;
     }
   }

@@ -11,6 +11,7 @@ import {
   DomainError,
   InvalidCredentialsError,
   InvalidInputError,
+  InvalidRefreshTokenError,
   InvalidSessionError,
   NotFoundError,
   PasswordExpiredError,
@@ -23,6 +24,7 @@ export type HttpError = ReturnType<typeof createError> & { headers?: Record<stri
 export const INVALID_SESSION_MESSAGE = 'Missing, invalid or expired token';
 /** Unknown user and wrong password answer alike. */
 export const INCORRECT_CREDENTIALS_MESSAGE = 'Incorrect username or password';
+export const INVALID_REFRESH_TOKEN_MESSAGE = 'Invalid, used, expired or ended refresh token';
 export const MALFORMED_JSON_MESSAGE = 'request body must be valid JSON';
 const UNAVAILABLE_MESSAGE = 'Service temporarily unavailable; try again later';
 
@@ -54,6 +56,8 @@ export function middyCause(error: unknown): { package: string; data?: unknown; m
 }
 
 function fromDomain(error: DomainError): HttpError | undefined {
+  // A refresh token is not sent as a bearer credential: no WWW-Authenticate challenge.
+  if (error instanceof InvalidRefreshTokenError) return httpError(401, INVALID_REFRESH_TOKEN_MESSAGE, error);
   if (error instanceof InvalidInputError) return httpError(400, error.message, error);
   if (error instanceof InvalidCredentialsError) return httpError(401, INCORRECT_CREDENTIALS_MESSAGE, error);
   if (error instanceof InvalidSessionError) return httpError(401, INVALID_SESSION_MESSAGE, error, { 'WWW-Authenticate': 'Bearer' });

@@ -119,6 +119,14 @@ const bodyLimit = (maxBytes: number): MiddlewareObj<ApiEvent> => ({
   },
 });
 
+/** A route whose body is optional sees an absent or empty body as `{}`. */
+const defaultBody = (): MiddlewareObj<ApiEvent> => ({
+  name: 'defaultBody',
+  before: ({ event }) => {
+    if (event.body === null || event.body === undefined || event.body.trim() === '') event.body = '{}';
+  },
+});
+
 const validateBody = (schema: ObjectSchema): MiddlewareObj<ApiEvent> => ({
   name: 'validateBody',
   before: ({ event }) => {
@@ -153,6 +161,7 @@ export function httpApi(): MiddlewareObj[] {
 /** Parses and validates a JSON body: 413 over the size limit, 400 for anything not matching. */
 export function jsonBody(schema: ObjectSchema): MiddlewareObj[] {
   return [
+    ...(schema.optional ? [defaultBody()] : []),
     bodyLimit(config.maxBodyBytes),
     // Content type is not enforced: clients that forget the header still send JSON.
     httpJsonBodyParser({ disableContentTypeCheck: true }),

@@ -16,19 +16,30 @@ export interface StringField {
   readonly plainText?: true;
 }
 
+export interface BooleanField {
+  readonly type: 'boolean';
+}
+
+export type Field = StringField | BooleanField;
+
 export interface ObjectSchema {
   readonly title: string;
   readonly type: 'object';
   readonly required: readonly string[];
-  readonly properties: Readonly<Record<string, StringField>>;
+  readonly properties: Readonly<Record<string, Field>>;
+  /** The whole body may be left out (it then counts as `{}`). */
+  readonly optional?: boolean;
 }
 
-/** The body type a schema describes: every property is a string, optional unless required. */
-export type BodyOf<S extends ObjectSchema> = { [K in S['required'][number]]: string } & {
-  [K in Exclude<keyof S['properties'], S['required'][number]>]?: string;
+type FieldValue<F> = F extends BooleanField ? boolean : string;
+
+/** The body type a schema describes: required properties present, the others optional. */
+export type BodyOf<S extends ObjectSchema> = { [K in keyof S['properties'] & S['required'][number]]: FieldValue<S['properties'][K]> } & {
+  [K in Exclude<keyof S['properties'], S['required'][number]>]?: FieldValue<S['properties'][K]>;
 };
 
 const str = (minLength: number, maxLength: number): StringField => ({ type: 'string', minLength, maxLength });
+const bool = (): BooleanField => ({ type: 'boolean' });
 const plainText = (minLength: number, maxLength: number): StringField => ({ ...str(minLength, maxLength), plainText: true });
 
 /**
@@ -65,13 +76,36 @@ export const deleteAuthHeaderBodySchema = {
   properties: { text: str(1, 512) },
 } as const satisfies ObjectSchema;
 
+export const changePasswordBodySchema = {
+  title: 'ChangePasswordRequest',
+  type: 'object',
+  required: ['username', 'password', 'newPassword'],
+  // The new password's own rules (8 characters, 72 bytes, ...) are the policy's, with its messages.
+  properties: { username: str(1, 128), password: str(1, 1024), newPassword: str(1, 1024) },
+} as const satisfies ObjectSchema;
+
+export const refreshBodySchema = {
+  title: 'RefreshRequest',
+  type: 'object',
+  required: ['refreshToken'],
+  properties: { refreshToken: str(1, 512) },
+} as const satisfies ObjectSchema;
+
+export const logoutBodySchema = {
+  title: 'LogoutRequest',
+  type: 'object',
+  required: [],
+  properties: { all: bool() },
+  optional: true,
+} as const satisfies ObjectSchema;
+
 const LONE_SURROGATE = /\p{Cs}/u;
 const CONTROL_OR_FORMAT = /[\p{Cc}\p{Cf}]/u;
 
 /**
  * Why `value` does not match `schema`, or undefined. Hand-written for this small subset (object of
- * bounded strings): a general validator such as ajv would add its size and a schema compile to
- * every cold start for four string checks (docs/performance.md).
+ * bounded strings, optional booleans): a general validator such as ajv would add its size and a schema compile to
+ * every cold start for a handful of checks (docs/performance.md).
  */
 export function schemaViolation(schema: ObjectSchema, value: unknown): string | undefined {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
@@ -84,6 +118,10 @@ export function schemaViolation(schema: ObjectSchema, value: unknown): string | 
   for (const [name, field] of Object.entries(schema.properties)) {
     if (!Object.hasOwn(body, name)) continue;
     const fieldValue = body[name];
+    if (field.type === 'boolean') {
+      if (typeof fieldValue !== 'boolean') return `"${name}" must be true or false`;
+      continue;
+    }
     if (typeof fieldValue !== 'string') return `"${name}" must be a string`;
     // A lone UTF-16 surrogate (JSON "\ud800") is not text: DynamoDB stores strings as UTF-8 and
     // would refuse it with a 500, or store something other than what the client sent.

@@ -10,6 +10,7 @@ import type { Owner } from '../data/authHeaderRepository';
 import { authHeaders } from '../data/repositories';
 import type { SessionClaims } from '../auth/jwt';
 import { log } from '../log';
+import { sessionRefOf } from './sessionService';
 import { getTokenEncryptionKey, getTokenHmacKey } from '../auth/keys';
 import { decryptToken, encryptToken, generateToken, hashToken, looksLikeToken } from '../auth/tokens';
 
@@ -52,7 +53,7 @@ function expiryOf(expiresAt: string | undefined, now: Date): string | undefined 
   return seconds.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
-const ownerOf = (session: SessionClaims): Owner => ({ userId: session.sub, username: session.username, passwordVersion: session.pwv });
+const ownerOf = (session: SessionClaims): Owner => sessionRefOf(session);
 
 // The ciphertext only decrypts as this user's header with this id.
 const binding = (userId: string, headerId: string) => `${userId}:${headerId}`;

@@ -16,9 +16,10 @@ import { type SessionClaims, verifySessionToken } from '../auth/jwt';
 import { getTokenHmacKey } from '../auth/keys';
 import { hashToken } from '../auth/tokens';
 import { config } from '../config';
-import { authHeaders, users } from '../data/repositories';
+import { authHeaders, sessions, users } from '../data/repositories';
 import { DependencyUnavailableError, InvalidSessionError } from '../errors';
 import { log } from '../log';
+import { sessionRefOf } from './sessionService';
 
 export type AuthMethod = 'jwt' | 'authheader';
 
@@ -32,14 +33,14 @@ export interface CallerIdentity {
 }
 
 /**
- * The check every JWT accepted by the authorizer passes after its signature and claims: the session
- * still belongs to the stored user (same id, same password version). The one place where the
- * authorizer decides whether a verified session is still alive.
+ * The check every JWT accepted by the authorizer passes after its signature and claims: its session
+ * is still alive (not logged out, not ended by reuse detection, not expired) and still belongs to the
+ * stored user (same id, password version and session epoch): the JWT routes' own check
+ * (SessionRepository.isActive), one BatchGetItem of profile and session.
  */
 export async function checkSession(claims: SessionClaims): Promise<CallerIdentity> {
-  const profile = await users.findIdentity(claims.username);
-  if (!profile || profile.id !== claims.sub || profile.passwordVersion !== claims.pwv) {
-    throw new InvalidSessionError('session does not match the stored user', { refusal: 'revoked' });
+  if (!(await sessions.isActive(sessionRefOf(claims)))) {
+    throw new InvalidSessionError('the session has ended or does not match the stored user', { refusal: 'session_ended' });
   }
   return { userId: claims.sub, username: claims.username, authMethod: 'jwt' };
 }

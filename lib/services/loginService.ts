@@ -1,31 +1,23 @@
 /**
- * POST /user/login: the throttle, the credential check, the password-expiry rule and the contract's
- * response.
+ * POST /user/login: the throttle, the credential check, the password-expiry rule, and a new
+ * session (JWT + refresh token). `checkCredentials` is shared with POST /user/password, which must
+ * answer wrong credentials exactly as login does.
  */
 import { audit, type AuditContext } from '../audit';
 import { count, METRICS } from '../metrics';
-import { LoginThrottledError } from '../data/loginThrottleRepository';
+import { LoginThrottledError, type LoginAttempt } from '../data/loginThrottleRepository';
 import { loginThrottle, users } from '../data/repositories';
+import type { UserRecord } from '../data/userRepository';
 import { InvalidCredentialsError, PasswordExpiredError } from '../errors';
-import { issueSessionToken } from '../auth/jwt';
 import { prepareDummyHash, verifyPassword } from '../auth/passwords';
+import { isPasswordExpired, startSession, type LoginResponse } from './sessionService';
 
-/** The contract's 200 body (PascalCase, as in the product's reference). */
-export interface LoginResponse {
-  Id: string;
-  Created: string;
-  Username: string;
-  Email: string;
-  Firstname: string;
-  Lastname: string;
-  Token: string;
-  PasswordExpiration: string;
-}
+export type { LoginResponse } from './sessionService';
 
 prepareDummyHash();
 
 /** Charges the attempt to its counters, or refuses it (429, nothing charged) before any bcrypt work. */
-async function beginAttempt(username: string, context: AuditContext, now: Date) {
+async function beginAttempt(username: string, context: AuditContext, now: Date): Promise<LoginAttempt> {
   try {
     return await loginThrottle.beginAttempt(username, context.sourceIp, now);
   } catch (error) {
@@ -39,11 +31,14 @@ async function beginAttempt(username: string, context: AuditContext, now: Date) 
   }
 }
 
-export async function login(username: string, password: string, context: AuditContext, now: Date = new Date()): Promise<LoginResponse> {
-  // The user is read while the attempt is charged to its counters (username with address, username,
-  // address): the read costs nothing if the throttle refuses, and bcrypt still runs only after the
-  // throttle has let the attempt through. A refusal (LoginThrottledError, a 429) charges nothing and
-  // is the same whether or not the username exists.
+/**
+ * The throttle, then the password: the user when the password is right (expired or not: that is the
+ * caller's rule), InvalidCredentialsError (401) otherwise. The user is read while the attempt is
+ * charged to its counters (username with address, username, address): the read costs nothing if the
+ * throttle refuses, and bcrypt runs only after the throttle has let the attempt through. A refusal
+ * (LoginThrottledError, a 429) charges nothing and is the same whether or not the username exists.
+ */
+export async function checkCredentials(username: string, password: string, context: AuditContext, now: Date): Promise<UserRecord> {
   const [attempt, user] = await Promise.all([beginAttempt(username, context, now), users.findByUsername(username)]);
   // Unknown user and wrong password do the same bcrypt work, the same write and give the same answer.
   const passwordMatches = await verifyPassword(password, user?.passwordHash);
@@ -54,23 +49,19 @@ export async function login(username: string, password: string, context: AuditCo
     audit('login.failed', context, user ? { userId: user.id, username: user.username, reason: 'wrong_password' } : { reason: 'unknown_user' });
     throw new InvalidCredentialsError();
   }
-  const known = { userId: user.id, username: user.username };
   // A right password writes nothing: its charge stops counting on its own within seconds.
+  return user;
+}
+
+export async function login(username: string, password: string, context: AuditContext, now: Date = new Date()): Promise<LoginResponse> {
+  const user = await checkCredentials(username, password, context, now);
+  const known = { userId: user.id, username: user.username };
   // Only after the password is proven correct may the caller learn that it has expired.
-  if (Date.parse(user.passwordExpiration) <= now.getTime()) {
+  if (isPasswordExpired(user, now)) {
     audit('login.password_expired', context, { ...known, reason: 'password_expired' });
     throw new PasswordExpiredError();
   }
-  const { token } = await issueSessionToken(user, now);
+  const response = await startSession(user, now);
   audit('login.succeeded', context, known);
-  return {
-    Id: user.id,
-    Created: user.created,
-    Username: user.username,
-    Email: user.email,
-    Firstname: user.firstname,
-    Lastname: user.lastname,
-    Token: token,
-    PasswordExpiration: user.passwordExpiration,
-  };
+  return response;
 }

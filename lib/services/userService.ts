@@ -1,13 +1,15 @@
 /**
- * Creating users and setting passwords (admin CLI and local bootstrap): the input rules, the
- * password policy, and the expiry rule (`PASSWORD_MAX_AGE_DAYS` after the password was set, unless
- * an explicit date is given).
+ * Creating users and setting passwords: the input rules, the password policy, and the expiry rule
+ * (`PASSWORD_MAX_AGE_DAYS` after the password was set, unless an explicit date is given). Setting a
+ * password has one code path, `applyNewPassword`, for the admin CLI and POST /user/password alike.
  */
 import { randomUUID } from 'node:crypto';
 import { config } from '../config';
 import type { UserRecord, UserRepository } from '../data/userRepository';
-import { InvalidInputError } from '../errors';
-import { hashPassword, passwordPolicyViolation } from '../auth/passwords';
+import { InvalidInputError, UserNotFoundError } from '../errors';
+import { hashPassword, verifyPassword } from '../auth/passwords';
+import { passwordPolicyViolation, SAME_AS_CURRENT, type PasswordContext } from '../auth/passwordPolicy';
+import { utcTimestamp } from '../time';
 
 export interface NewUser {
   username: string;
@@ -26,9 +28,6 @@ const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})
 
 const DAY_MS = 24 * 3600 * 1000;
 
-/** RFC 3339 in UTC without milliseconds, like the contract's examples. */
-export const utcTimestamp = (date: Date) => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
-
 function passwordExpiration(explicit: string | undefined, now: Date): string {
   if (explicit === undefined) return utcTimestamp(new Date(now.getTime() + config.passwordMaxAgeDays * DAY_MS));
   if (!RFC3339.test(explicit) || Number.isNaN(Date.parse(explicit))) {
@@ -37,8 +36,8 @@ function passwordExpiration(explicit: string | undefined, now: Date): string {
   return utcTimestamp(new Date(explicit));
 }
 
-function checkPassword(password: string): void {
-  const violation = passwordPolicyViolation(password);
+function checkPassword(password: string, context?: PasswordContext): void {
+  const violation = passwordPolicyViolation(password, context);
   if (violation) throw new InvalidInputError(violation);
 }
 
@@ -48,7 +47,7 @@ export async function createUser(repository: UserRepository, input: NewUser, now
   for (const [field, value] of [['firstname', input.firstname], ['lastname', input.lastname]] as const) {
     if (value.trim() === '' || value.length > 128) throw new InvalidInputError(`${field} must be 1-128 characters`);
   }
-  checkPassword(input.password);
+  checkPassword(input.password, { username: input.username });
   const user: UserRecord = {
     id: randomUUID(),
     username: input.username,
@@ -59,13 +58,43 @@ export async function createUser(repository: UserRepository, input: NewUser, now
     passwordHash: await hashPassword(input.password),
     passwordVersion: 1,
     passwordExpiration: passwordExpiration(input.passwordExpires, now),
+    sessionEpoch: 0,
   };
   await repository.create(user);
   return user;
 }
 
-/** Sets a new password; its expiration restarts (or is the explicit date). Older sessions end. */
+export interface NewPasswordOptions {
+  /** The current password, when the caller has just proven it (saves a bcrypt compare). */
+  currentPassword?: string;
+  /** RFC 3339 date-time; default: now + PASSWORD_MAX_AGE_DAYS. */
+  passwordExpires?: string;
+  /** Writes that commit together with the change (the session POST /user/password starts). */
+  alsoWrite?: (changed: UserRecord) => Promise<Parameters<UserRepository['setPassword']>[2]>;
+  now?: Date;
+}
+
+/**
+ * Sets a user's new password: the whole policy (including "not the username" and "not the current
+ * password"), a new hash at the configured cost, a new expiry and the next password version — which
+ * ends every earlier session of the user. Auth headers are untouched. Returns the changed user.
+ */
+export async function applyNewPassword(repository: UserRepository, user: UserRecord, password: string, options: NewPasswordOptions = {}): Promise<UserRecord> {
+  const now = options.now ?? new Date();
+  checkPassword(password, { username: user.username, currentPassword: options.currentPassword });
+  const expiration = passwordExpiration(options.passwordExpires, now);
+  // Without the current password in hand (the admin CLI), "not the current one" costs a compare.
+  if (options.currentPassword === undefined && (await verifyPassword(password, user.passwordHash))) {
+    throw new InvalidInputError(SAME_AS_CURRENT);
+  }
+  const changed: UserRecord = { ...user, passwordHash: await hashPassword(password), passwordVersion: user.passwordVersion + 1, passwordExpiration: expiration };
+  await repository.setPassword(user.username, { passwordHash: changed.passwordHash, passwordExpiration: expiration, fromVersion: user.passwordVersion }, await options.alsoWrite?.(changed));
+  return changed;
+}
+
+/** Admin CLI: sets a new password; its expiration restarts (or is the explicit date). Older sessions end. */
 export async function setUserPassword(repository: UserRepository, username: string, password: string, passwordExpires?: string, now: Date = new Date()): Promise<void> {
-  checkPassword(password);
-  await repository.setPassword(username, await hashPassword(password), passwordExpiration(passwordExpires, now));
+  const user = await repository.findByUsername(username);
+  if (!user) throw new UserNotFoundError(`no user "${username}"`);
+  await applyNewPassword(repository, user, password, { passwordExpires, now });
 }

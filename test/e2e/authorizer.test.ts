@@ -43,7 +43,7 @@ async function loginAndKey(base: string, username: string, password: string) {
 }
 
 describe('local server: GET /user/me through the authorizer', () => {
-  it('JWT → 200 jwt; key (Bearer and bare) → 200 authheader with its id; deleted key → 401 at once', async () => {
+  test('JWT → 200 jwt; key (Bearer and bare) → 200 authheader with its id; deleted key → 401 at once', async () => {
     const user = await givenUser();
     const { jwt, key } = await loginAndKey(baseUrl, user.username, user.password);
 
@@ -63,7 +63,7 @@ describe('local server: GET /user/me through the authorizer', () => {
     expect(deleted.status).toBe(401);
   });
 
-  it.each([
+  test.each([
     ['no Authorization', undefined],
     ['an empty one', ''],
     ['garbage', 'garbage'],
@@ -77,7 +77,7 @@ describe('local server: GET /user/me through the authorizer', () => {
     expect(response.headers.get('content-type')).toBe('application/json');
   });
 
-  it('a key lists lastUsed once it has been used', async () => {
+  test('a key lists lastUsed once it has been used', async () => {
     const user = await givenUser();
     const { jwt, key } = await loginAndKey(baseUrl, user.username, user.password);
     await call(baseUrl, 'GET', '/user/me', key.token);
@@ -85,7 +85,7 @@ describe('local server: GET /user/me through the authorizer', () => {
     expect(listed[0]?.lastUsed).toMatch(/Z$/);
   });
 
-  it('the JWT routes still refuse an auth header (a leaked key cannot mint keys)', async () => {
+  test('the JWT routes still refuse an auth header (a leaked key cannot mint keys)', async () => {
     const user = await givenUser();
     const { key } = await loginAndKey(baseUrl, user.username, user.password);
     expect((await call(baseUrl, 'GET', '/authheader/list', `Bearer ${key.token}`)).status).toBe(401);
@@ -108,7 +108,7 @@ function startService(env: Record<string, string>): Promise<{ child: ChildProces
 }
 
 describe('npm start', () => {
-  it('serves GET /user/me behind the authorizer for the demo user, by JWT and by key', async () => {
+  test('serves GET /user/me behind the authorizer for the demo user, by JWT and by key', async () => {
     const port = await freePort();
     const { child } = await startService({ PORT: String(port), DYNAMODB_ENDPOINT: config.dynamoDbEndpoint as string, TABLE_PREFIX: `${process.env.TABLE_PREFIX}-me`, AUTHORIZER_CACHE_SECONDS: '0' });
     try {

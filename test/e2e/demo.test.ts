@@ -28,7 +28,7 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-it('logs in, adds, lists, (calls /user/me,) deletes and lists again, printing each step as curl and its answer', async () => {
+test('logs in, adds, lists, (calls /user/me,) deletes and lists again, printing each step as curl and its answer', async () => {
   const { stdout } = await run(process.execPath, ['--import', 'tsx', 'lib/tools/local/demo.ts', '--url', baseUrl], { timeout: 60_000 });
 
   const steps = [...stdout.matchAll(/^\d+\. (.*)$/gm)].map((match) => match[1]);
@@ -43,7 +43,7 @@ it('logs in, adds, lists, (calls /user/me,) deletes and lists again, printing ea
   expect(stdout).not.toMatch(/eyJ[\w-]{20,}\.[\w-]+\.[\w-]+|ahk_[\w-]{20,}/);
 }, 90_000);
 
-it('says to start the service when nothing answers', async () => {
+test('says to start the service when nothing answers', async () => {
   const nowhere = `http://127.0.0.1:${await freePort()}`;
 
   const failure = await run(process.execPath, ['--import', 'tsx', 'lib/tools/local/demo.ts', '--url', nowhere], { timeout: 60_000 }).catch((error: { code: number; stderr: string }) => error);

@@ -66,7 +66,7 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-it('answers 503 with Retry-After on every route while DynamoDB Local is stopped, and recovers when it is back', async () => {
+test('answers 503 with Retry-After on every route while DynamoDB Local is stopped, and recovers when it is back', async () => {
   const session = await login();
   expect(session.status).toBe(200);
   const jwt = (session.json as { Token: string }).Token;

@@ -91,6 +91,46 @@ describe('local HTTP server', () => {
     expect((await fetch(`${baseUrl}/docs/package.json`)).status).toBe(404);
   });
 
+  test('serves the session flow: expired password → change → refresh with rotation → reuse ends the session → logout', async () => {
+    const user = await givenUser({ passwordExpires: '2020-01-01T00:00:00Z' });
+    const post = (path: string, body: unknown, jwt?: string) => call('POST', path, { body: JSON.stringify(body), jwt });
+    const expired = await post('/user/login', { username: user.username, password: user.password });
+    expect(expired.status).toBe(403);
+
+    // The way out of an expired password.
+    const changed = await post('/user/password', { username: user.username, password: user.password, newPassword: 'Lantern-Orbit-Falcon-3' });
+    expect(changed.status).toBe(200);
+    const first = changed.json as { Token: string; RefreshToken: string };
+    const header = (await post('/authheader/add', { name: 'survivor' }, first.Token)).json as { token: string };
+    expect((await post('/user/login', { username: user.username, password: user.password })).status).toBe(401);
+    expect((await post('/user/password', { username: user.username, password: 'Lantern-Orbit-Falcon-3', newPassword: 'short' })).json).toEqual({
+      message: 'password must be at least 8 characters',
+    });
+
+    // Rotation: each refresh token is used up.
+    const second = (await post('/user/refresh', { refreshToken: first.RefreshToken })).json as { Token: string; RefreshToken: string };
+    const third = (await post('/user/refresh', { refreshToken: second.RefreshToken })).json as { Token: string; RefreshToken: string };
+    expect((await call('GET', '/authheader/list', { jwt: third.Token })).status).toBe(200);
+    // The first token again (not the last one used, so no grace): reuse ends the whole session.
+    expect((await post('/user/refresh', { refreshToken: first.RefreshToken })).status).toBe(401);
+    expect((await call('GET', '/authheader/list', { jwt: third.Token })).status).toBe(401);
+    expect((await post('/user/refresh', { refreshToken: third.RefreshToken })).status).toBe(401);
+
+    // Logout: two sessions, one ended, then all of them.
+    const login = async () => (await post('/user/login', { username: user.username, password: 'Lantern-Orbit-Falcon-3' })).json as { Token: string; RefreshToken: string };
+    const [a, b, c] = [await login(), await login(), await login()];
+    expect((await call('POST', '/user/logout', { jwt: a.Token })).json).toEqual({ message: 'Success' });
+    expect((await call('GET', '/authheader/list', { jwt: a.Token })).status).toBe(401);
+    expect((await post('/user/refresh', { refreshToken: a.RefreshToken })).status).toBe(401);
+    expect((await call('GET', '/authheader/list', { jwt: b.Token })).status).toBe(200);
+    expect((await post('/user/logout', { all: true }, b.Token)).status).toBe(200);
+    for (const ended of [b, c]) expect((await call('GET', '/authheader/list', { jwt: ended.Token })).status).toBe(401);
+
+    // Auth headers survived all of it.
+    const last = await login();
+    expect((await call('GET', '/authheader/list', { jwt: last.Token })).json).toEqual([expect.objectContaining({ name: 'survivor', token: header.token })]);
+  });
+
   test('sends JSON, no-store and nosniff on success and on error', async () => {
     for (const response of [await call('POST', '/user/login', { body: '{"username":"x","password":"y"}' }), await call('GET', '/authheader/list')]) {
       expect(response.headers.get('content-type')).toBe('application/json');

@@ -97,7 +97,7 @@ async function squatter(port: number, host = '0.0.0.0'): Promise<Server> {
 }
 
 describe('npm start', () => {
-  it('listens on 127.0.0.1 only, DynamoDB Local included; stops both when npm itself gets SIGTERM; keeps the data private', async () => {
+  test('listens on 127.0.0.1 only, DynamoDB Local included; stops both when npm itself gets SIGTERM; keeps the data private', async () => {
     const [port, dynamoPort] = [await freePort(), await freePort()];
     const dir = dataDir();
     const started = await npmStart({ PORT: String(port), DYNAMODB_PORT: String(dynamoPort), DYNAMODB_DATA_DIR: dir, TABLE_PREFIX: 'e2e-npm' });
@@ -120,7 +120,7 @@ describe('npm start', () => {
     for (const file of readdirSync(dir)) expect(statSync(join(dir, file)).mode & 0o077).toBe(0);
   });
 
-  it('stops on SIGINT to npm (Ctrl-C), and DynamoDB Local goes when the server is SIGKILLed', async () => {
+  test('stops on SIGINT to npm (Ctrl-C), and DynamoDB Local goes when the server is SIGKILLed', async () => {
     const [port, dynamoPort] = [await freePort(), await freePort()];
     const env = { PORT: String(port), DYNAMODB_PORT: String(dynamoPort), DYNAMODB_DATA_DIR: dataDir(), TABLE_PREFIX: 'e2e-npm' };
     const first = await npmStart(env);
@@ -136,7 +136,7 @@ describe('npm start', () => {
     await second.exited;
   });
 
-  it('refuses to start when DYNAMODB_PORT is taken by another process, naming the port', async () => {
+  test('refuses to start when DYNAMODB_PORT is taken by another process, naming the port', async () => {
     const [port, dynamoPort] = [await freePort(), await freePort()];
     const other = await squatter(dynamoPort);
     try {
@@ -151,7 +151,7 @@ describe('npm start', () => {
     }
   });
 
-  it('refuses to start on a bad setting, naming the variable', async () => {
+  test('refuses to start on a bad setting, naming the variable', async () => {
     const start = spawn(process.execPath, ['--import', 'tsx', 'lib/tools/local/start.ts'], {
       env: { ...process.env, PORT: String(await freePort()), BCRYPT_COST: '99', TABLE_PREFIX: 'e2e-npm-config' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -167,7 +167,7 @@ describe('npm start', () => {
     expect(output).not.toContain('listening on');
   });
 
-  it('picks a free port for DynamoDB Local when DYNAMODB_PORT is not set and 8000 is taken', async () => {
+  test('picks a free port for DynamoDB Local when DYNAMODB_PORT is not set and 8000 is taken', async () => {
     const port = await freePort();
     // 8000 may already be someone else's: taken either way.
     const other = await squatter(8000).catch(() => undefined);

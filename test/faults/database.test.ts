@@ -101,7 +101,7 @@ beforeEach(() => {
 const getItem = () => client.send(new GetCommand({ TableName: 'users', Key: { username: 'ada' } }));
 
 describe('a DynamoDB call during an outage', () => {
-  it.each([
+  test.each([
     ['throttles past the retries', 'throttle', 'throttled'],
     ['answers 500', 'server-error', 'server'],
   ] as const)('%s: a DatabaseUnavailableError after maxAttempts tries', async (_case, mode, kind) => {
@@ -114,7 +114,7 @@ describe('a DynamoDB call during an outage', () => {
     expect(fake.requests).toBe(limits.maxAttempts);
   });
 
-  it('never answers: gives up after maxAttempts request timeouts, not the socket default', async () => {
+  test('never answers: gives up after maxAttempts request timeouts, not the socket default', async () => {
     fake.mode = 'black-hole';
 
     const { error, ms } = await timed(getItem());
@@ -127,7 +127,7 @@ describe('a DynamoDB call during an outage', () => {
     expect(ms).toBeLessThan(limits.maxAttempts * limits.requestTimeoutMs + 1500);
   });
 
-  it('a transaction cancelled for throttling is an outage; nothing was written, so a retry is safe', async () => {
+  test('a transaction cancelled for throttling is an outage; nothing was written, so a retry is safe', async () => {
     fake.mode = 'transaction-throttled';
 
     const { error } = await timed(client.send(new TransactWriteCommand({ TransactItems: [{ Put: { TableName: 't', Item: { pk: 'a' } } }] })));
@@ -136,7 +136,7 @@ describe('a DynamoDB call during an outage', () => {
     expect((error as DatabaseUnavailableError).cause).toBeInstanceOf(TransactionCanceledException);
   });
 
-  it('a failed condition is not an outage: the repositories still see it as it is', async () => {
+  test('a failed condition is not an outage: the repositories still see it as it is', async () => {
     fake.mode = 'condition-failed';
 
     const { error } = await timed(getItem());
@@ -147,7 +147,7 @@ describe('a DynamoDB call during an outage', () => {
 });
 
 describe('faultKind', () => {
-  it.each([
+  test.each([
     [{ name: 'ThrottlingException' }, 'throttled'],
     [{ name: 'RequestLimitExceeded' }, 'throttled'],
     [{ name: 'TimeoutError', code: 'ETIMEDOUT' }, 'timeout'],
@@ -159,7 +159,7 @@ describe('faultKind', () => {
     expect(faultKind(error)).toBe(kind);
   });
 
-  it.each([
+  test.each([
     [{ name: 'ConditionalCheckFailedException', $metadata: { httpStatusCode: 400 } }],
     [{ name: 'ValidationException', $metadata: { httpStatusCode: 400 } }],
     [{ name: 'TransactionCanceledException', CancellationReasons: [{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }] }],
@@ -171,7 +171,7 @@ describe('faultKind', () => {
 });
 
 describe('every route while DynamoDB throttles', () => {
-  it.each([
+  test.each([
     ['login', 'POST', '/user/login', { username: 'ada', password: 'Correct-Horse-Battery-9' }],
     ['authheader-add', 'POST', '/authheader/add', { name: 'ci' }],
     ['authheader-list', 'GET', '/authheader/list', undefined],
@@ -179,7 +179,7 @@ describe('every route while DynamoDB throttles', () => {
   ])('%s answers 503 {"message"} with Retry-After', async (module, method, path, body) => {
     fake.mode = 'throttle';
     const { issueSessionToken } = await import('../../lib/auth/jwt');
-    const { token } = await issueSessionToken({ id: 'a6d1c4a8-0000-4000-8000-000000000001', username: 'ada', passwordVersion: 1, passwordExpiration: '2099-01-01T00:00:00Z' });
+    const { token } = await issueSessionToken({ id: 'a6d1c4a8-0000-4000-8000-000000000001', username: 'ada', passwordExpiration: '2099-01-01T00:00:00Z' }, { sid: 'AAAAAAAAAAAAAAAAAAAAAA', passwordVersion: 1, sessionEpoch: 0, expiresAt: Math.floor(Date.now() / 1000) + 86400 });
     const { handler } = (await import(`../../functions/${module}`)) as { handler: (event: unknown, context: unknown) => Promise<{ statusCode: number; headers?: Record<string, string>; body: string }> };
 
     const result = await handler(apiEvent({ method, path, body, token }), lambdaContext);

@@ -31,7 +31,7 @@ afterAll(() => {
 });
 
 describe('keys from Secrets Manager', () => {
-  it.each([
+  test.each([
     ['throttles', throttled],
     ['fails', outage],
   ])('when the store %s at cold start: KeyStoreUnavailableError, and the next call tries again', async (_case, failure) => {
@@ -44,7 +44,7 @@ describe('keys from Secrets Manager', () => {
     expect(secretsManager.commandCalls(GetSecretValueCommand).length).toBe(2);
   });
 
-  it('keeps serving a key fetched earlier while the store is down, without asking it on every call', async () => {
+  test('keeps serving a key fetched earlier while the store is down, without asking it on every call', async () => {
     secretsManager.on(GetSecretValueCommand, { SecretId: 'arn:hmac' }).resolvesOnce({ SecretString: JSON.stringify({ k: 'h'.repeat(64) }) }).rejects(outage());
     const before = await getTokenHmacKey();
 
@@ -59,7 +59,7 @@ describe('keys from Secrets Manager', () => {
     expect(secretsManager.commandCalls(GetSecretValueCommand).length).toBe(2);
   });
 
-  it('a route answers 503 with Retry-After when its key cannot be loaded', async () => {
+  test('a route answers 503 with Retry-After when its key cannot be loaded', async () => {
     secretsManager.on(GetSecretValueCommand).rejects(outage());
     const { handler } = await import('../../functions/authheader-list');
 

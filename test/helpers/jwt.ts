@@ -17,7 +17,7 @@ export function craftJwt(header: Record<string, unknown>, payload: Record<string
 /** Claims that would be accepted if signed with the server key. */
 export function validClaims(sub: string, username: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   const now = Math.floor(Date.now() / 1000);
-  return { sub, username, pwv: 1, iss: config.jwtIssuer, aud: config.jwtAudience, iat: now, exp: now + 600, ...overrides };
+  return { sub, username, pwv: 1, sid: 'AAAAAAAAAAAAAAAAAAAAAA', sep: 0, iss: config.jwtIssuer, aud: config.jwtAudience, iat: now, exp: now + 600, ...overrides };
 }
 
 /** Signed with the real server key: only the claim under test is wrong. */

@@ -28,7 +28,7 @@ export const jwtRoutes = loadedRoutes.filter((route): route is LoadedRoute & { i
 /** A body the schema accepts: each required field at its minimum length (undefined without a schema). */
 export function validBody(schema: ObjectSchema | undefined): Record<string, string> | undefined {
   if (!schema) return undefined;
-  return Object.fromEntries(schema.required.map((name) => [name, 'x'.repeat(Math.max(1, schema.properties[name]?.minLength ?? 1))]));
+  return Object.fromEntries(schema.required.map((name) => { const field = schema.properties[name]; return [name, 'x'.repeat(Math.max(1, field?.type === 'string' ? field.minLength : 1))]; }));
 }
 
 /** Invokes the route's handler with its method and path, and by default a valid body. */

@@ -12,7 +12,7 @@ beforeEach(() => {
   cloudFormation.reset();
 });
 
-test('reads the three table names from the stack outputs', async () => {
+test('reads every table name from the stack outputs', async () => {
   // Prepare
   cloudFormation.on(DescribeStacksCommand, { StackName: 'AuthService' }).resolves({
     Stacks: [
@@ -25,6 +25,7 @@ test('reads the three table names from the stack outputs', async () => {
           output('UsersTableName', 'AuthService-UsersTable-1'),
           output('AuthHeadersTableName', 'AuthService-AuthHeadersTable-2'),
           output('LoginThrottleTableName', 'AuthService-LoginThrottleTable-3'),
+          output('SessionsTableName', 'AuthService-SessionsTable-4'),
         ],
       },
     ],
@@ -32,7 +33,7 @@ test('reads the three table names from the stack outputs', async () => {
   // Act
   const tables = await tablesFromStack('AuthService', 'eu-west-1', client);
   // Assess
-  expect(tables).toEqual({ users: 'AuthService-UsersTable-1', authHeaders: 'AuthService-AuthHeadersTable-2', loginThrottle: 'AuthService-LoginThrottleTable-3' });
+  expect(tables).toEqual({ users: 'AuthService-UsersTable-1', authHeaders: 'AuthService-AuthHeadersTable-2', loginThrottle: 'AuthService-LoginThrottleTable-3', sessions: 'AuthService-SessionsTable-4' });
 });
 
 test('an unknown stack is a clear error', async () => {

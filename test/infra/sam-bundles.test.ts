@@ -32,6 +32,7 @@ const JWT_PLACEHOLDER = 'REPLACE_WITH_JWT_FROM_LOGIN';
 const TOKEN_PLACEHOLDER = 'REPLACE_WITH_AUTH_HEADER_TOKEN';
 const CREDENTIAL_PLACEHOLDER = 'REPLACE_WITH_JWT_OR_AUTH_HEADER_TOKEN';
 const USER_ID_PLACEHOLDER = 'REPLACE_WITH_USER_ID';
+const REFRESH_PLACEHOLDER = 'REPLACE_WITH_REFRESH_TOKEN_FROM_LOGIN';
 
 type Env = Record<string, string>;
 interface LambdaResource {
@@ -164,7 +165,7 @@ describe('events/ and env.json fit the template', () => {
   });
 
   test('the JWT routes carry an Authorization: Bearer placeholder', () => {
-    for (const name of ['authheader-add', 'authheader-list', 'authheader-delete']) {
+    for (const name of ['authheader-add', 'authheader-list', 'authheader-delete', 'user-logout']) {
       const event = JSON.parse(readFileSync(join(eventsDir, `${name}.json`), 'utf8'));
       expect(event.headers.Authorization).toBe(`Bearer ${JWT_PLACEHOLDER}`);
     }
@@ -174,12 +175,14 @@ describe('events/ and env.json fit the template', () => {
 describe('each bundle, as SAM would run it', () => {
   let jwt: string;
   let token: string;
+  let refreshToken: string;
 
-  test('LoginFunction + events/login.json → 200 with a JWT', async () => {
+  test('LoginFunction + events/login.json → 200 with a JWT and a refresh token', async () => {
     const { statusCode, body } = await invokeBundle('LoginFunction', 'login');
     expect(statusCode).toBe(200);
-    expect(body).toMatchObject({ Username: 'john.doe', Token: expect.stringMatching(/^ey/) });
+    expect(body).toMatchObject({ Username: 'john.doe', Token: expect.stringMatching(/^ey/), RefreshToken: expect.stringMatching(/^rt_/) });
     jwt = body.Token;
+    refreshToken = body.RefreshToken;
   });
 
   test('AuthHeaderAddFunction + events/authheader-add.json → 200 with a new token', async () => {
@@ -239,6 +242,40 @@ describe('each bundle, as SAM would run it', () => {
 
     expect(statusCode).toBe(200);
     expect(body).toContainEqual(added);
+  });
+
+  test('UserRefreshFunction + events/user-refresh.json → 200 with a new pair; the used token then 401', async () => {
+    const { statusCode, body } = await invokeBundle('UserRefreshFunction', 'user-refresh', { [REFRESH_PLACEHOLDER]: refreshToken });
+    expect(statusCode).toBe(200);
+    expect(body).toMatchObject({ Username: 'john.doe', Token: expect.stringMatching(/^ey/), RefreshToken: expect.stringMatching(/^rt_/) });
+    expect(body.RefreshToken).not.toBe(refreshToken);
+    jwt = body.Token;
+  });
+
+  test('UserLogoutFunction + events/user-logout.json → 200; that JWT is then refused by the other bundles', async () => {
+    const { statusCode, body } = await invokeBundle('UserLogoutFunction', 'user-logout', { [JWT_PLACEHOLDER]: jwt });
+    expect({ statusCode, body }).toEqual({ statusCode: 200, body: { message: 'Success' } });
+    expect((await invokeBundle('AuthHeaderListFunction', 'authheader-list', { [JWT_PLACEHOLDER]: jwt })).statusCode).toBe(401);
+  });
+
+  test('UserPasswordFunction refuses a common password with its rule: the list is inside the bundle', async () => {
+    const { statusCode, body } = await invokeBundle('UserPasswordFunction', 'user-password', { 'Another-Secure-Pass-456': 'qwertyuiop' });
+    expect(statusCode).toBe(400);
+    expect(body).toEqual({ message: 'password is too common; choose another' });
+  });
+
+  test('UserPasswordFunction + events/user-password.json → 200 with a new session', async () => {
+    const { statusCode, body } = await invokeBundle('UserPasswordFunction', 'user-password');
+    expect(statusCode).toBe(200);
+    expect(body).toMatchObject({ Username: 'john.doe', Token: expect.stringMatching(/^ey/), RefreshToken: expect.stringMatching(/^rt_/) });
+  });
+
+  test('only the password-change bundle carries the common-password list', () => {
+    const carriesList = (logicalId: string) => {
+      const code = readFileSync(bundleOf(logicalId).file, 'utf8');
+      return ['iloveyou', 'trustno1', 'qwertyuiop'].every((entry) => code.includes(entry));
+    };
+    expect(Object.keys(functions).filter(carriesList)).toEqual(['UserPasswordFunction']);
   });
 
   test('without the session JWT the bundle answers 401 in the contract shape', async () => {

@@ -10,7 +10,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { mockClient } from 'aws-sdk-client-mock';
 import { UserRepository } from '../../lib/data/userRepository';
 import { TABLES, type TableId } from '../../lib/data/table';
-import { addAuthHeaderBodySchema, deleteAuthHeaderBodySchema, loginBodySchema, PLAIN_TEXT_PATTERN } from '../../lib/http/schemas';
+import { addAuthHeaderBodySchema, changePasswordBodySchema, deleteAuthHeaderBodySchema, loginBodySchema, PLAIN_TEXT_PATTERN, refreshBodySchema } from '../../lib/http/schemas';
 import { routes } from '../../lib/routes';
 import { buildOpenApiDocument } from '../../lib/tools/openapi/document';
 import { DEFAULT_SETTINGS, settingsFromContext } from '../../infra/settings';
@@ -52,10 +52,11 @@ describe('functions', () => {
     expect(fn?.Metadata?.['aws:asset:path']).toMatch(/^asset\./);
   });
 
-  test('login gets a full vCPU for bcrypt; the auth-header functions 1024 MB for their cold starts', () => {
+  test('login and the password change get a full vCPU for bcrypt; the others 1024 MB for their cold starts', () => {
     const functions = resourcesOf(template, 'AWS::Lambda::Function');
     expect(functions.LoginFunction?.Properties).toMatchObject({ MemorySize: 1769, Timeout: 10 });
-    for (const id of ['AuthHeaderAdd', 'AuthHeaderList', 'AuthHeaderDelete', 'UserMe']) {
+    expect(functions.UserPasswordFunction?.Properties).toMatchObject({ MemorySize: 1769, Timeout: 10 });
+    for (const id of ['AuthHeaderAdd', 'AuthHeaderList', 'AuthHeaderDelete', 'UserMe', 'UserRefresh', 'UserLogout']) {
       expect(functions[functionId(id)]?.Properties).toMatchObject({ MemorySize: 1024, Timeout: 10 });
     }
     // API Gateway waits for the authorizer on every uncached request: a short timeout.
@@ -102,12 +103,12 @@ describe('tables', () => {
 });
 
 describe('least privilege', () => {
-  test('login: reads named user attributes, keeps throttle counters, reads the JWT key; nothing else', () => {
+  test('login: reads named user attributes, keeps throttle counters, starts sessions; nothing else', () => {
     const grants = grantsTo('Login');
     expect(onTable(grants, 'users')).toEqual(['dynamodb:GetItem']);
     expect(onTable(grants, 'loginThrottle')).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    expect(onTable(grants, 'sessions')).toEqual(['dynamodb:PutItem']);
     expect(onTable(grants, 'authHeaders')).toEqual([]);
-    expect(grants.map((grant) => grant.action)).not.toContain('dynamodb:PutItem');
     const userRead = grants.find((grant) => grant.resource === tableId('users'));
     expect(userRead?.condition).toEqual({
       // The request must name its attributes: ForAllValues alone holds for a request naming none.
@@ -132,13 +133,14 @@ describe('least privilege', () => {
   });
 
   test.each([
-    ['AuthHeaderAdd', ['dynamodb:PutItem', 'dynamodb:UpdateItem'], ['dynamodb:ConditionCheckItem']],
-    ['AuthHeaderList', ['dynamodb:Query'], ['dynamodb:GetItem']],
-    ['AuthHeaderDelete', ['dynamodb:DeleteItem', 'dynamodb:UpdateItem'], ['dynamodb:ConditionCheckItem']],
-  ])('%s: exactly %j on auth headers, %j on users, nothing on throttle counters', (routeId, onHeaders, onUsers) => {
+    ['AuthHeaderAdd', ['dynamodb:PutItem', 'dynamodb:UpdateItem'], ['dynamodb:ConditionCheckItem'], ['dynamodb:ConditionCheckItem']],
+    ['AuthHeaderList', ['dynamodb:Query'], ['dynamodb:BatchGetItem'], ['dynamodb:BatchGetItem']],
+    ['AuthHeaderDelete', ['dynamodb:DeleteItem', 'dynamodb:UpdateItem'], ['dynamodb:ConditionCheckItem'], ['dynamodb:ConditionCheckItem']],
+  ])('%s: exactly %j on auth headers, %j on users, %j on sessions, nothing on throttle counters', (routeId, onHeaders, onUsers, onSessions) => {
     const grants = grantsTo(routeId);
     expect(onTable(grants, 'authHeaders')).toEqual(onHeaders);
     expect(onTable(grants, 'users')).toEqual(onUsers);
+    expect(onTable(grants, 'sessions')).toEqual(onSessions);
     expect(onTable(grants, 'loginThrottle')).toEqual([]);
     for (const write of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']) {
       expect(onTable(grants, 'users')).not.toContain(write);
@@ -156,11 +158,15 @@ describe('least privilege', () => {
     });
   });
 
-  test('authorizer: GetItem on token lookup items only, UpdateItem of lastUsed only, a two-attribute profile read; no writes to users', () => {
+  test('authorizer: GetItem on token lookup items only, UpdateItem of lastUsed only, projected profile and session reads; no writes to users or sessions', () => {
     const grants = grantsTo('Authorizer');
     expect(onTable(grants, 'authHeaders')).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
-    expect(onTable(grants, 'users')).toEqual(['dynamodb:GetItem']);
+    expect(onTable(grants, 'users')).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem']);
+    expect(onTable(grants, 'sessions')).toEqual(['dynamodb:BatchGetItem']);
     expect(onTable(grants, 'loginThrottle')).toEqual([]);
+    for (const read of grants.filter((grant) => grant.action === 'dynamodb:BatchGetItem')) {
+      expect(read.condition).toMatchObject({ Null: { 'dynamodb:Attributes': 'false' }, StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' } });
+    }
     const lookup = grants.find((grant) => grant.action === 'dynamodb:GetItem' && grant.resource === tableId('authHeaders'));
     expect(lookup?.condition).toEqual({ Null: { 'dynamodb:LeadingKeys': 'false' }, 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TOKEN#*'] } });
     const lastUsed = grants.find((grant) => grant.action === 'dynamodb:UpdateItem');
@@ -168,7 +174,7 @@ describe('least privilege', () => {
       'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['USER#*'] },
       'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'sk', 'lastUsed'] },
     });
-    const profile = grants.find((grant) => grant.resource === tableId('users'));
+    const profile = grants.find((grant) => grant.resource === tableId('users') && grant.action === 'dynamodb:GetItem');
     expect(profile?.condition).toEqual({
       Null: { 'dynamodb:Attributes': 'false' },
       'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['id', 'passwordVersion'] },
@@ -195,9 +201,27 @@ describe('least privilege', () => {
     mock.on(GetCommand).resolves({});
     await read(new UserRepository(client, 'users'));
     const projected = Object.values(mock.commandCalls(GetCommand)[0]?.args[0].input.ExpressionAttributeNames ?? {}).sort();
-    const condition = grantsTo(routeId).find((grant) => grant.resource === tableId('users'))?.condition as Record<string, Record<string, string[]>>;
+    const condition = grantsTo(routeId).find((grant) => grant.resource === tableId('users') && grant.action === 'dynamodb:GetItem')?.condition as Record<string, Record<string, string[]>>;
     expect(projected.length).toBeGreaterThan(0);
     expect([...(condition['ForAllValues:StringEquals']?.['dynamodb:Attributes'] ?? [])].sort()).toEqual(projected);
+  });
+
+  test.each([
+    ['UserPassword', ['dynamodb:GetItem', 'dynamodb:UpdateItem'], ['dynamodb:PutItem'], ['dynamodb:GetItem', 'dynamodb:UpdateItem']],
+    ['UserRefresh', ['dynamodb:BatchGetItem'], ['dynamodb:BatchGetItem', 'dynamodb:DeleteItem', 'dynamodb:UpdateItem'], []],
+    ['UserLogout', ['dynamodb:ConditionCheckItem', 'dynamodb:UpdateItem'], ['dynamodb:DeleteItem'], []],
+  ])('%s: exactly %j on users, %j on sessions, %j on throttle counters, nothing on auth headers', (routeId, onUsers, onSessions, onThrottle) => {
+    const grants = grantsTo(routeId);
+    expect(onTable(grants, 'users')).toEqual(onUsers);
+    expect(onTable(grants, 'sessions')).toEqual(onSessions);
+    expect(onTable(grants, 'loginThrottle')).toEqual(onThrottle);
+    expect(onTable(grants, 'authHeaders')).toEqual([]);
+  });
+
+  test("the password change reads a user's profile under login's attribute condition", () => {
+    const read = grantsTo('UserPassword').find((grant) => grant.resource === tableId('users') && grant.action === 'dynamodb:GetItem');
+    const loginRead = grantsTo('Login').find((grant) => grant.resource === tableId('users'));
+    expect(read?.condition).toEqual(loginRead?.condition);
   });
 
   test.each(functionIds)('%s: no wildcard actions or resources, logs only to its own group', (routeId) => {
@@ -218,12 +242,15 @@ describe('least privilege', () => {
 
 describe('secrets', () => {
   const uses = {
-    Login: ['Jwt'],
+    Login: ['Jwt', 'TokenHmac'],
     AuthHeaderAdd: ['Jwt', 'TokenHmac', 'TokenEncryption'],
     AuthHeaderList: ['Jwt', 'TokenEncryption'],
     AuthHeaderDelete: ['Jwt', 'TokenHmac'],
     UserMe: [],
     Authorizer: ['Jwt', 'TokenHmac'],
+    UserPassword: ['Jwt', 'TokenHmac'],
+    UserRefresh: ['Jwt', 'TokenHmac'],
+    UserLogout: ['Jwt'],
   } as const;
   const envVar = { Jwt: 'JWT_SECRET_ID', TokenHmac: 'TOKEN_HMAC_SECRET_ID', TokenEncryption: 'TOKEN_ENCRYPTION_SECRET_ID' } as const;
 
@@ -316,6 +343,8 @@ describe('API', () => {
     ['Login', loginBodySchema],
     ['AuthHeaderAdd', addAuthHeaderBodySchema],
     ['AuthHeaderDelete', deleteAuthHeaderBodySchema],
+    ['UserPassword', changePasswordBodySchema],
+    ['UserRefresh', refreshBodySchema],
   ] as const)('%s: API Gateway validates the body against the schema from lib/http/schemas.ts', (routeId, schema) => {
     const method = methods().find((m) => m.Properties.OperationName === routeId);
     const modelId = referencedId(method?.Properties.RequestModels['application/json']) as string;
@@ -337,12 +366,18 @@ describe('API', () => {
     expect(validator?.Properties.ValidateRequestBody).toBe(true);
   });
 
-  test('stage: default throttle, stricter on POST /user/login, JSON access logs, error logs without bodies', () => {
+  test('logout: its optional body is left to the function (API Gateway would refuse an absent one)', () => {
+    const method = methods().find((m) => m.Properties.OperationName === 'UserLogout');
+    expect(method?.Properties.RequestModels).toBeUndefined();
+  });
+
+  test('stage: default throttle, stricter on POST /user/login and POST /user/password, JSON access logs, error logs without bodies', () => {
     const stage = Object.values(resourcesOf(template, 'AWS::ApiGateway::Stage'))[0];
     expect(stage?.Properties.MethodSettings).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ HttpMethod: '*', ResourcePath: '/*', ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100, LoggingLevel: 'ERROR', DataTraceEnabled: false }),
         expect.objectContaining({ HttpMethod: 'POST', ResourcePath: '/~1user~1login', ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 }),
+        expect.objectContaining({ HttpMethod: 'POST', ResourcePath: '/~1user~1password', ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 }),
       ]),
     );
     const accessLog = stage?.Properties.AccessLogSetting;

@@ -25,7 +25,7 @@ interface AuthHeader {
   created: string;
 }
 
-it('skips an auth header whose token cannot be decrypted, answers 200 with the rest, and logs only its id', async () => {
+test('skips an auth header whose token cannot be decrypted, answers 200 with the rest, and logs only its id', async () => {
   // Prepare: two headers, then the first one's stored token re-encrypted under a key the service does not have.
   const user = await givenUser();
   const login = await invoke(loginHandler, { path: '/user/login', body: { username: user.username, password: user.password } });

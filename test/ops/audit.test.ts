@@ -82,7 +82,7 @@ const login = (username: string, password: string, sourceIp = '198.51.100.20') =
   handlers.login(apiEvent({ path: '/user/login', body: { username, password }, sourceIp }), lambdaContext);
 
 describe('metrics', () => {
-  it('the first invocation in a process publishes ColdStart, once, with the function name', async () => {
+  test('the first invocation in a process publishes ColdStart, once, with the function name', async () => {
     const user = await givenUser();
     await login(user.username, user.password);
     await login(user.username, user.password);
@@ -93,7 +93,7 @@ describe('metrics', () => {
 });
 
 describe('audit trail', () => {
-  it('a login records login.succeeded with the user, the address and the request id, and counts LoginSucceeded', async () => {
+  test('a login records login.succeeded with the user, the address and the request id, and counts LoginSucceeded', async () => {
     const user = await givenUser();
     const event = apiEvent({ path: '/user/login', body: { username: user.username, password: user.password }, sourceIp: '198.51.100.21' });
 
@@ -106,7 +106,7 @@ describe('audit trail', () => {
     expect(emfMetrics()).toContainEqual({ name: 'LoginSucceeded', namespace: 'AuthServiceTest', dimensions: [['service']], service: 'auth-audit-test', value: 1 });
   });
 
-  it('a wrong password records login.failed with the known user and the reason', async () => {
+  test('a wrong password records login.failed with the known user and the reason', async () => {
     const user = await givenUser();
 
     expect((await login(user.username, 'not-the-password-1')).statusCode).toBe(401);
@@ -115,7 +115,7 @@ describe('audit trail', () => {
     expect(emfMetrics().map((metric) => metric.name)).toContain('LoginFailed');
   });
 
-  it('an unknown username is never logged: it may be a password typed into the wrong field', async () => {
+  test('an unknown username is never logged: it may be a password typed into the wrong field', async () => {
     const typed = 'Tr0ub4dor&3-typed-as-username';
 
     expect((await login(typed, 'whatever-password-2')).statusCode).toBe(401);
@@ -127,7 +127,7 @@ describe('audit trail', () => {
     expect(captured.join('\n')).not.toContain(typed);
   });
 
-  it('a throttled login records login.throttled with the counter that refused, and counts the throttle decision', async () => {
+  test('a throttled login records login.throttled with the counter that refused, and counts the throttle decision', async () => {
     const user = await givenUser();
     for (let attempt = 0; attempt < 2; attempt++) await login(user.username, `wrong-password-${attempt}`, '198.51.100.22');
     captured.length = 0;
@@ -139,7 +139,7 @@ describe('audit trail', () => {
     expect(emfMetrics().map((metric) => metric.name)).toEqual(expect.arrayContaining(['LoginThrottled', 'ThrottledByUser']));
   });
 
-  it('an expired password records login.password_expired', async () => {
+  test('an expired password records login.password_expired', async () => {
     const user = await givenUser({ passwordExpires: '2020-01-01T00:00:00Z' });
 
     expect((await login(user.username, user.password)).statusCode).toBe(403);
@@ -147,7 +147,7 @@ describe('audit trail', () => {
     expect(auditEvents()).toEqual([expect.objectContaining({ event: 'login.password_expired', reason: 'password_expired', userId: user.id, username: user.username })]);
   });
 
-  it('auth headers: created with its id, deleted with its owner', async () => {
+  test('auth headers: created with its id, deleted with its owner', async () => {
     const user = await givenUser();
     const jwt = (JSON.parse((await login(user.username, user.password)).body) as { Token: string }).Token;
     captured.length = 0;
@@ -163,7 +163,7 @@ describe('audit trail', () => {
     expect(emfMetrics().map((metric) => metric.name)).toEqual(expect.arrayContaining(['AuthHeaderCreated', 'AuthHeaderDeleted']));
   });
 
-  it('no line anywhere holds a password, a JWT, an auth-header token or request text', async () => {
+  test('no line anywhere holds a password, a JWT, an auth-header token or request text', async () => {
     const user = await givenUser();
     const wrongPassword = 'Wrong-Password-Secret-77';
     await login(user.username, wrongPassword);
@@ -182,7 +182,7 @@ describe('audit trail', () => {
     expect(output).not.toMatch(/passwordHash|\$2[aby]\$/);
   });
 
-  it('every audit line has exactly the documented fields', async () => {
+  test('every audit line has exactly the documented fields', async () => {
     const user = await givenUser();
     await login(user.username, user.password);
     await login(user.username, 'bad-password-3');

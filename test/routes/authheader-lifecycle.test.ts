@@ -3,7 +3,7 @@
  * in listings, the per-user cap under concurrency, the naming rule, and the counter going with the
  * user. Real DynamoDB Local throughout.
  */
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { config } from '../../lib/config';
 import { users } from '../../lib/data/repositories';
 import { givenUser, scanTable, useTestTables } from '../helpers/db';
@@ -28,14 +28,14 @@ async function storedFor(userId: string) {
 }
 
 describe('expiresAt', () => {
-  it('is optional: without it add and list answer exactly { id, name, token, created }', async () => {
+  test('is optional: without it add and list answer exactly { id, name, token, created }', async () => {
     const jwt = await loginAs(await givenUser());
     const added = await add(jwt, { name: 'plain' });
     expect(Object.keys(added.body as object)).toEqual(['id', 'name', 'token', 'created']);
     expect(Object.keys(((await listHeaders(jwt)).body as object[])[0] as object)).toEqual(['id', 'name', 'token', 'created']);
   });
 
-  it('is accepted in the future (any offset), answered in UTC by add and list', async () => {
+  test('is accepted in the future (any offset), answered in UTC by add and list', async () => {
     const jwt = await loginAs(await givenUser());
     const year = new Date().getUTCFullYear() + 1;
     const added = await add(jwt, { name: 'expiring', expiresAt: `${year}-06-15T20:30:00+02:00` });
@@ -44,7 +44,7 @@ describe('expiresAt', () => {
     expect((await listHeaders(jwt)).body).toEqual([{ ...(added.body as object), expiresAt: `${year}-06-15T18:30:00Z` }]);
   });
 
-  it.each([
+  test.each([
     ['not a date', 'tomorrow'],
     ['a date without time', '2031-01-01'],
     ['a number', 1893456000],
@@ -63,12 +63,12 @@ describe('expiresAt', () => {
     expect(stored.lookups).toHaveLength(0);
   });
 
-  it('up to 10 years ahead is fine', async () => {
+  test('up to 10 years ahead is fine', async () => {
     const jwt = await loginAs(await givenUser());
     expect((await add(jwt, { name: 'long', expiresAt: isoIn(3650 * DAY - 60_000) })).statusCode).toBe(200);
   });
 
-  it('a key past its expiry is refused by the authorizer, still listed with its expiresAt', async () => {
+  test('a key past its expiry is refused by the authorizer, still listed with its expiresAt', async () => {
     const user = await givenUser();
     const jwt = await loginAs(user);
     const key = (await add(jwt, { name: 'soon', expiresAt: isoIn(1500) })).body as { token: string };
@@ -82,7 +82,7 @@ describe('expiresAt', () => {
 });
 
 describe('lastUsed in listings', () => {
-  it('appears on the key that authenticated a call, not on the others', async () => {
+  test('appears on the key that authenticated a call, not on the others', async () => {
     const jwt = await loginAs(await givenUser());
     const used = (await addHeader(jwt, 'used')).body as { id: string; token: string };
     await addHeader(jwt, 'unused');
@@ -105,7 +105,7 @@ describe(`at most MAX_AUTH_HEADERS_PER_USER (${config.maxAuthHeadersPerUser}) ke
     return { user, jwt };
   }
 
-  it('the 101st add answers 409 and stores nothing; after a delete there is room for one again', async () => {
+  test('the 101st add answers 409 and stores nothing; after a delete there is room for one again', async () => {
     const { user, jwt } = await userAt(config.maxAuthHeadersPerUser);
 
     const refused = await addHeader(jwt, 'one-too-many');
@@ -123,7 +123,7 @@ describe(`at most MAX_AUTH_HEADERS_PER_USER (${config.maxAuthHeadersPerUser}) ke
     expect((await addHeader(jwt, 'full-again')).statusCode).toBe(409);
   }, 60_000);
 
-  it('50 parallel adds at cap − 1 leave exactly the cap: one 200, the rest 409', async () => {
+  test('50 parallel adds at cap − 1 leave exactly the cap: one 200, the rest 409', async () => {
     const { user, jwt } = await userAt(config.maxAuthHeadersPerUser - 1);
 
     const responses = await Promise.all(Array.from({ length: 50 }, (_, i) => addHeader(jwt, `race-${i}`)));
@@ -139,7 +139,7 @@ describe(`at most MAX_AUTH_HEADERS_PER_USER (${config.maxAuthHeadersPerUser}) ke
 });
 
 describe('names', () => {
-  it.each([
+  test.each([
     ['NUL', 'key\u0000name'],
     ['CR/LF', 'key\r\nX-Injected: 1'],
     ['a lone LF', 'key\nname'],
@@ -159,14 +159,14 @@ describe('names', () => {
     expect((await storedFor(user.id)).headers).toHaveLength(0);
   });
 
-  it.each([['production-api-key'], ['Clé de prod ✓'], ['日本語のキー'], ['emoji 🔑'], ['k'.repeat(128)], [' padded ']])('%j is a fine name', async (name) => {
+  test.each([['production-api-key'], ['Clé de prod ✓'], ['日本語のキー'], ['emoji 🔑'], ['k'.repeat(128)], [' padded ']])('%j is a fine name', async (name) => {
     const jwt = await loginAs(await givenUser());
     expect((await add(jwt, { name })).statusCode).toBe(200);
   });
 });
 
 describe('deleting a user', () => {
-  it('removes their keys, their lookup items and their counter', async () => {
+  test('removes their keys, their lookup items and their counter', async () => {
     const user = await givenUser();
     const jwt = await loginAs(user);
     await addHeader(jwt, 'a');

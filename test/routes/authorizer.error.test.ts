@@ -2,7 +2,7 @@
  * The authorizer refusing: every reason gives API Gateway the same "Unauthorized" (its 401), and a
  * failing dependency gives it anything but that (its 500, answered as 503 by the gateway response).
  */
-import { afterEach, describe, expect, it, jest } from '@jest/globals';
+import { afterEach, describe, expect, test, jest } from '@jest/globals';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient } from '../../lib/data/client';
 import { authHeaders, users } from '../../lib/data/repositories';
@@ -36,7 +36,7 @@ async function expectRefused(authorization: string | undefined) {
 }
 
 describe('authorizer: refused with 401', () => {
-  it.each([
+  test.each([
     ['no Authorization header', undefined],
     ['an empty one', ''],
     ['only spaces', '   '],
@@ -50,13 +50,13 @@ describe('authorizer: refused with 401', () => {
     await expectRefused(authorization);
   });
 
-  it('a deleted key, at once (cache 0)', async () => {
+  test('a deleted key, at once (cache 0)', async () => {
     const { jwt, key } = await userWithKey();
     await deleteHeader(jwt, key.token);
     await expectRefused(bearer(key.token));
   });
 
-  it("another user's deleted key, while that user's other keys and other users' keys still work", async () => {
+  test("another user's deleted key, while that user's other keys and other users' keys still work", async () => {
     const alice = await userWithKey();
     const bob = await userWithKey();
     const aliceSecond = (await addHeader(alice.jwt, 'second')).body as { token: string };
@@ -67,7 +67,7 @@ describe('authorizer: refused with 401', () => {
     expect((await authorize(restAuthorizerEvent(bearer(bob.key.token)))).allowed).toBeDefined();
   });
 
-  it('an expired key (its expiresAt has passed)', async () => {
+  test('an expired key (its expiresAt has passed)', async () => {
     const { key } = await userWithKey();
     // As if time had passed: the lookup item's expiry moves into the past.
     const tokenHash = hashToken(key.token, await getTokenHmacKey());
@@ -77,20 +77,20 @@ describe('authorizer: refused with 401', () => {
     await expectRefused(bearer(key.token));
   });
 
-  it('a JWT from before `admin user set-password`', async () => {
+  test('a JWT from before `admin user set-password`', async () => {
     const { user, jwt } = await userWithKey();
     await setUserPassword(users, user.username, 'Another-Strong-Password-77');
     await expectRefused(bearer(jwt));
   });
 
-  it('the key and the JWT of a deleted user', async () => {
+  test('the key and the JWT of a deleted user', async () => {
     const { user, jwt, key } = await userWithKey();
     await users.delete(user.username);
     await expectRefused(bearer(key.token));
     await expectRefused(bearer(jwt));
   });
 
-  it("a deleted user's key even while its items are still there (a delete interrupted after the profile)", async () => {
+  test("a deleted user's key even while its items are still there (a delete interrupted after the profile)", async () => {
     const { user, key } = await userWithKey();
     const { DeleteCommand } = await import('@aws-sdk/lib-dynamodb');
     await documentClient.send(new DeleteCommand({ TableName: config.tables.users, Key: { username: user.username } }));
@@ -99,7 +99,7 @@ describe('authorizer: refused with 401', () => {
     await expectRefused(bearer(key.token));
   });
 
-  it('a key and a JWT of a user deleted and re-created under the same name', async () => {
+  test('a key and a JWT of a user deleted and re-created under the same name', async () => {
     const { user, jwt, key } = await userWithKey();
     await users.delete(user.username);
     await givenUser({ username: user.username });
@@ -109,7 +109,7 @@ describe('authorizer: refused with 401', () => {
 });
 
 describe('authorizer: failures that are not the caller’s', () => {
-  it('DynamoDB failing → not "Unauthorized" (API Gateway answers 5xx, the caller may retry)', async () => {
+  test('DynamoDB failing → not "Unauthorized" (API Gateway answers 5xx, the caller may retry)', async () => {
     const { key } = await userWithKey();
     jest.spyOn(documentClient, 'send').mockRejectedValue(Object.assign(new Error('Service unavailable'), { name: 'ServiceUnavailable' }) as never);
 
@@ -119,14 +119,14 @@ describe('authorizer: failures that are not the caller’s', () => {
     expect(outcome.error?.message).not.toBe('Unauthorized');
   });
 
-  it('a failing lastUsed write neither fails nor delays the verification', async () => {
+  test('a failing lastUsed write neither fails nor delays the verification', async () => {
     const { key } = await userWithKey();
     jest.spyOn(authHeaders, 'recordUse').mockRejectedValue(new Error('throttled') as never);
 
     expect((await authorize(restAuthorizerEvent(bearer(key.token)))).allowed?.context.authHeaderId).toBe(key.id);
   });
 
-  it('a hanging lastUsed write does not hold the answer back', async () => {
+  test('a hanging lastUsed write does not hold the answer back', async () => {
     const { key } = await userWithKey();
     jest.spyOn(authHeaders, 'recordUse').mockReturnValue(new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 5000).unref()));
 

@@ -2,7 +2,7 @@
  * The Lambda authorizer accepting what it should: a session JWT or an auth header, Bearer or bare,
  * answering REST with a whole-API policy and HTTP APIs with a simple response; `lastUsed`; its cache.
  */
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { AnswerCache, authenticate } from '../../lib/services/authorizerService';
 import { authHeaders } from '../../lib/data/repositories';
 import { hashToken } from '../../lib/auth/tokens';
@@ -22,7 +22,7 @@ async function userWithKey() {
 }
 
 describe('authorizer: accepted credentials', () => {
-  it('a session JWT → an Allow policy for the whole API, principal = user id, context authMethod jwt', async () => {
+  test('a session JWT → an Allow policy for the whole API, principal = user id, context authMethod jwt', async () => {
     const { user, jwt } = await userWithKey();
 
     const { allowed } = await authorize(restAuthorizerEvent(bearer(jwt)));
@@ -34,7 +34,7 @@ describe('authorizer: accepted credentials', () => {
     });
   });
 
-  it('an auth header → the same policy, context authMethod authheader with the key id', async () => {
+  test('an auth header → the same policy, context authMethod authheader with the key id', async () => {
     const { user, key } = await userWithKey();
 
     const { allowed } = await authorize(restAuthorizerEvent(bearer(key.token)));
@@ -43,7 +43,7 @@ describe('authorizer: accepted credentials', () => {
     expect(allowed?.context).toEqual({ userId: user.id, username: user.username, authMethod: 'authheader', authHeaderId: key.id });
   });
 
-  it.each([
+  test.each([
     ['bare JWT', (jwt: string) => jwt],
     ['lowercase bearer', (jwt: string) => `bearer ${jwt}`],
     ['surrounding spaces', (jwt: string) => `  Bearer ${jwt}  `],
@@ -53,7 +53,7 @@ describe('authorizer: accepted credentials', () => {
     expect(allowed?.context.userId).toBe(user.id);
   });
 
-  it('accepts the bare auth header token, and any case of the header name', async () => {
+  test('accepts the bare auth header token, and any case of the header name', async () => {
     const { key } = await userWithKey();
     const event = restAuthorizerEvent();
     event.headers = { authorization: key.token };
@@ -62,7 +62,7 @@ describe('authorizer: accepted credentials', () => {
     expect(allowed?.context.authHeaderId).toBe(key.id);
   });
 
-  it('HTTP API (payload 2.0): a simple response with the same context', async () => {
+  test('HTTP API (payload 2.0): a simple response with the same context', async () => {
     const { user, key, jwt } = await userWithKey();
 
     const byKey = await authorize(httpApiAuthorizerEvent(bearer(key.token)));
@@ -72,7 +72,7 @@ describe('authorizer: accepted credentials', () => {
     expect(byJwt.allowed).toEqual({ isAuthorized: true, context: { userId: user.id, username: user.username, authMethod: 'jwt' } });
   });
 
-  it('a key keeps working after its owner changes password (a separate credential)', async () => {
+  test('a key keeps working after its owner changes password (a separate credential)', async () => {
     const { setUserPassword } = await import('../../lib/services/userService');
     const { users } = await import('../../lib/data/repositories');
     const { user, key } = await userWithKey();
@@ -83,7 +83,7 @@ describe('authorizer: accepted credentials', () => {
 });
 
 describe('authorizer: lastUsed', () => {
-  it('is absent until the key authenticates a call, then listed as an RFC 3339 UTC time', async () => {
+  test('is absent until the key authenticates a call, then listed as an RFC 3339 UTC time', async () => {
     const { jwt, key } = await userWithKey();
     const before = ((await listHeaders(jwt)).body as Record<string, unknown>[])[0];
     expect(before).toEqual({ id: key.id, name: 'ci-key', token: key.token, created: expect.any(String) });
@@ -95,7 +95,7 @@ describe('authorizer: lastUsed', () => {
     expect(Math.abs(Date.parse(after?.lastUsed as string) - Date.now())).toBeLessThan(60_000);
   });
 
-  it('is written at most once per 5 minutes per key, by any instance (conditional update)', async () => {
+  test('is written at most once per 5 minutes per key, by any instance (conditional update)', async () => {
     const { user, jwt, key } = await userWithKey();
     const tokenHash = hashToken(key.token, await getTokenHmacKey());
     const t0 = Date.parse('2030-01-01T00:00:00Z');
@@ -109,7 +109,7 @@ describe('authorizer: lastUsed', () => {
     expect(((await listHeaders(jwt)).body as { lastUsed?: string }[])[0]?.lastUsed).toBe(at(t0 + 301_000));
   });
 
-  it('never recreates a header deleted meanwhile', async () => {
+  test('never recreates a header deleted meanwhile', async () => {
     const { user, jwt, key } = await userWithKey();
     const tokenHash = hashToken(key.token, await getTokenHmacKey());
     await deleteHeader(jwt, key.token);
@@ -120,7 +120,7 @@ describe('authorizer: lastUsed', () => {
 });
 
 describe("authorizer: the in-function cache (bounded by AUTHORIZER_CACHE_SECONDS)", () => {
-  it('remembers an answer for the TTL: a key deleted meanwhile passes until then, and is refused after', async () => {
+  test('remembers an answer for the TTL: a key deleted meanwhile passes until then, and is refused after', async () => {
     const { jwt, key } = await userWithKey();
     const cache = new AnswerCache(60);
     const t0 = new Date();
@@ -132,7 +132,7 @@ describe("authorizer: the in-function cache (bounded by AUTHORIZER_CACHE_SECONDS
     await expect(authenticate(bearer(key.token), new Date(t0.getTime() + 60_000), cache)).rejects.toBeInstanceOf(InvalidSessionError);
   });
 
-  it('never past a key’s expiry, whatever the TTL', async () => {
+  test('never past a key’s expiry, whatever the TTL', async () => {
     const user = await givenUser();
     const jwt = await loginAs(user);
     const expiresAt = new Date(Date.now() + 30_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -146,7 +146,7 @@ describe("authorizer: the in-function cache (bounded by AUTHORIZER_CACHE_SECONDS
     await expect(authenticate(key.token, new Date(Date.parse(expiresAt)), cache)).rejects.toBeInstanceOf(InvalidSessionError);
   });
 
-  it('with TTL 0 remembers nothing: a deleted key is refused on the next call', async () => {
+  test('with TTL 0 remembers nothing: a deleted key is refused on the next call', async () => {
     const { jwt, key } = await userWithKey();
     const cache = new AnswerCache(0);
 

@@ -3,7 +3,7 @@
  * silent in tests by default and lib/log.ts reads the level at import, so this file turns it up to
  * DEBUG first and loads the service afterwards.
  */
-import { expect, it, jest } from '@jest/globals';
+import { expect, test, jest } from '@jest/globals';
 process.env.LOG_LEVEL = 'DEBUG';
 
 const { givenUser, useTestTables } = await import('../helpers/db');
@@ -14,7 +14,7 @@ const { authHeaders } = await import('../../lib/data/repositories');
 
 useTestTables();
 
-it('logs the reason of a refusal and of a failed lastUsed write, never the key or the JWT', async () => {
+test('logs the reason of a refusal and of a failed lastUsed write, never the key or the JWT', async () => {
   const user = await givenUser();
   const jwt = await loginAs(user);
   const key = ((await addHeader(jwt, 'ci-key')).body as { token: string }).token;

@@ -3,7 +3,7 @@
  * must never do: touch DynamoDB for what cannot be our credential, leak a credential into its
  * answer or its logs, or accept an ambiguous or forged one.
  */
-import { afterEach, describe, expect, it, jest } from '@jest/globals';
+import { afterEach, describe, expect, test, jest } from '@jest/globals';
 import { documentClient } from '../../lib/data/client';
 import { getJwtKeys } from '../../lib/auth/keys';
 import { givenUser, useTestTables } from '../helpers/db';
@@ -25,7 +25,7 @@ async function userWithKey() {
 }
 
 describe('authorizer: answer shapes (AWS Lambda authorizer output formats)', () => {
-  it('REST: principalId string, an IAM policy document with one execute-api:Invoke statement, a flat context of strings', async () => {
+  test('REST: principalId string, an IAM policy document with one execute-api:Invoke statement, a flat context of strings', async () => {
     const { key } = await userWithKey();
     const { allowed } = await authorize(restAuthorizerEvent(bearer(key.token)));
     const answer = allowed as unknown as { principalId: unknown; policyDocument: { Version: string; Statement: Record<string, unknown>[] }; context: Record<string, unknown> };
@@ -39,7 +39,7 @@ describe('authorizer: answer shapes (AWS Lambda authorizer output formats)', () 
     for (const value of Object.values(answer.context)) expect(typeof value).toBe('string');
   });
 
-  it('REST: the policy covers every method and path of the API, so a cached answer works on every route', async () => {
+  test('REST: the policy covers every method and path of the API, so a cached answer works on every route', async () => {
     const { jwt } = await userWithKey();
     const event = restAuthorizerEvent(bearer(jwt));
     event.methodArn = 'arn:aws:execute-api:eu-west-1:123456789012:abcdef1234/prod/POST/orders/42/items';
@@ -47,20 +47,20 @@ describe('authorizer: answer shapes (AWS Lambda authorizer output formats)', () 
     expect((allowed as { policyDocument: { Statement: { Resource: string }[] } }).policyDocument.Statement[0]?.Resource).toBe('arn:aws:execute-api:eu-west-1:123456789012:abcdef1234/prod/*/*');
   });
 
-  it('HTTP API: exactly { isAuthorized: true, context } (simple response)', async () => {
+  test('HTTP API: exactly { isAuthorized: true, context } (simple response)', async () => {
     const { key } = await userWithKey();
     const { allowed } = await authorize(httpApiAuthorizerEvent(key.token));
     expect(Object.keys(allowed as object).sort()).toEqual(['context', 'isAuthorized']);
     expect((allowed as { isAuthorized: boolean }).isAuthorized).toBe(true);
   });
 
-  it('TOKEN authorizers (identity in authorizationToken) get the same answer', async () => {
+  test('TOKEN authorizers (identity in authorizationToken) get the same answer', async () => {
     const { user, jwt } = await userWithKey();
     const { allowed } = await authorize({ type: 'TOKEN', methodArn: 'arn:aws:execute-api:us-east-1:123456789012:abcdef1234/v1/GET/x', authorizationToken: bearer(jwt) } as never);
     expect((allowed as { principalId: string }).principalId).toBe(user.id);
   });
 
-  it('the answer never contains the credential', async () => {
+  test('the answer never contains the credential', async () => {
     const { key, jwt } = await userWithKey();
     for (const credential of [key.token, jwt]) {
       const { allowed } = await authorize(restAuthorizerEvent(bearer(credential)));
@@ -70,7 +70,7 @@ describe('authorizer: answer shapes (AWS Lambda authorizer output formats)', () 
 });
 
 describe('authorizer: never fooled, never wasteful', () => {
-  it.each([['garbage'], ['Basic dXNlcjpwYXNz'], [`Bearer ${'x'.repeat(5000)}`], ['Bearer ahk_short'], ['ahk_' + 'A'.repeat(42) + '!']])(
+  test.each([['garbage'], ['Basic dXNlcjpwYXNz'], [`Bearer ${'x'.repeat(5000)}`], ['Bearer ahk_short'], ['ahk_' + 'A'.repeat(42) + '!']])(
     'refuses %s without a single DynamoDB call',
     async (authorization) => {
       const send = jest.spyOn(documentClient, 'send');
@@ -79,19 +79,19 @@ describe('authorizer: never fooled, never wasteful', () => {
     },
   );
 
-  it('refuses a request carrying Authorization twice (which one would be checked is ambiguous)', async () => {
+  test('refuses a request carrying Authorization twice (which one would be checked is ambiguous)', async () => {
     const { key, jwt } = await userWithKey();
     const event = restAuthorizerEvent(bearer(key.token));
     event.multiValueHeaders = { Authorization: [bearer(key.token), bearer(jwt)] };
     expect((await authorize(event)).error?.message).toBe('Unauthorized');
   });
 
-  it('refuses an HTTP API request whose Authorization holds two comma-joined values', async () => {
+  test('refuses an HTTP API request whose Authorization holds two comma-joined values', async () => {
     const { key, jwt } = await userWithKey();
     expect((await authorize(httpApiAuthorizerEvent(`${bearer(key.token)},${bearer(jwt)}`))).error?.message).toBe('Unauthorized');
   });
 
-  it.each([
+  test.each([
     ['alg none', { alg: 'none', typ: 'JWT' }, null],
     ['signed with another key', { alg: 'HS256', typ: 'JWT', kid: 'x' }, 'not-the-server-key-not-the-server-key'],
   ])('refuses a forged JWT (%s)', async (_case, header, secret) => {
@@ -101,7 +101,7 @@ describe('authorizer: never fooled, never wasteful', () => {
     expect((await authorize(restAuthorizerEvent(bearer(forged)))).error?.message).toBe('Unauthorized');
   });
 
-  it('refuses a JWT with a valid signature whose password version is not the stored one', async () => {
+  test('refuses a JWT with a valid signature whose password version is not the stored one', async () => {
     const user = await givenUser();
     const { current } = await getJwtKeys();
     const forged = craftJwt({ alg: 'HS256', typ: 'JWT', kid: current.kid }, validClaims(user.id, user.username, { pwv: user.passwordVersion + 1 }), current.key);

@@ -48,6 +48,8 @@ const ROUTE_CASES = {
   // Token-shaped, so the request reaches the stored data (a text that cannot be a token is answered
   // 404 before the session is checked against the user); it names no header, hence the 404.
   AuthHeaderDelete: { body: { text: `ahk_${'A'.repeat(43)}` }, genuineStatus: 404, ownedObject: authHeaderByToken },
+  // Last: a genuine call ends the fixture's session.
+  UserLogout: { genuineStatus: 200, ownedObject: null },
 } as const satisfies Record<JwtRouteId, JwtRouteCase>;
 
 function caseFor(route: LoadedRoute): JwtRouteCase {
@@ -83,7 +85,8 @@ const attackerKey = 'attacker-chosen-key-attacker-chosen-key';
  * [name, request options built once the fixture exists].
  */
 function invalidSessions(fixture: () => Fixture): [string, () => Promise<EventOptions> | EventOptions][] {
-  const claims = (overrides: Record<string, unknown> = {}) => validClaims(fixture().user.id, fixture().user.username, overrides);
+  // The fixture's own session: only the claim under test is wrong.
+  const claims = (overrides: Record<string, unknown> = {}) => validClaims(fixture().user.id, fixture().user.username, { sid: decodeJwt(fixture().token).sid, ...overrides });
   const header = (overrides: Record<string, unknown> = {}) => ({ alg: 'HS256', typ: 'JWT', kid: fixture().kid, ...overrides });
   const token = () => fixture().token;
   return [

@@ -27,6 +27,7 @@ describe('POST /user/login', () => {
       Lastname: 'Lovelace',
       Token: expect.any(String),
       PasswordExpiration: user.passwordExpiration,
+      RefreshToken: expect.stringMatching(/^rt_[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43}$/),
     });
     const { Token, Created, PasswordExpiration } = response.body as { Token: string; Created: string; PasswordExpiration: string };
     expect(Created).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);

@@ -1,5 +1,5 @@
 /** GET /user/me refusing: through the authorizer (the gateway's 401), and on its own. */
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { handler as meHandler } from '../../functions/user-me';
 import { users } from '../../lib/data/repositories';
 import { givenUser, useTestTables } from '../helpers/db';
@@ -19,7 +19,7 @@ async function direct(authorizer: unknown) {
 }
 
 describe('GET /user/me: 401', () => {
-  it.each([
+  test.each([
     ['no credential', undefined],
     ['garbage', 'Bearer garbage'],
     ['Basic', 'Basic am9objpwdw=='],
@@ -29,7 +29,7 @@ describe('GET /user/me: 401', () => {
     expect(response.headers['WWW-Authenticate']).toBe('Bearer');
   });
 
-  it('a deleted key → 401', async () => {
+  test('a deleted key → 401', async () => {
     const user = await givenUser();
     const jwt = await loginAs(user);
     const key = (await addHeader(jwt, 'ci-key')).body as { token: string };
@@ -37,7 +37,7 @@ describe('GET /user/me: 401', () => {
     expect((await me(bearer(key.token))).statusCode).toBe(401);
   });
 
-  it('the function itself refuses a call without an authorizer context (misconfigured or invoked directly): 401 JSON', async () => {
+  test('the function itself refuses a call without an authorizer context (misconfigured or invoked directly): 401 JSON', async () => {
     for (const authorizer of [undefined, null, {}, { userId: 'x', username: 'y' }, { userId: 'x', username: 'y', authMethod: 'password' }]) {
       const response = await direct(authorizer);
       expect(response.statusCode).toBe(401);
@@ -46,14 +46,14 @@ describe('GET /user/me: 401', () => {
     }
   });
 
-  it('a user deleted after the authorizer answered (a cached answer) → 401, not a profile of nobody', async () => {
+  test('a user deleted after the authorizer answered (a cached answer) → 401, not a profile of nobody', async () => {
     const user = await givenUser();
     await users.delete(user.username);
     const response = await direct({ userId: user.id, username: user.username, authMethod: 'jwt', principalId: user.id });
     expect(response.statusCode).toBe(401);
   });
 
-  it('a user re-created under the same name since → 401 for the old identity', async () => {
+  test('a user re-created under the same name since → 401 for the old identity', async () => {
     const user = await givenUser();
     await users.delete(user.username);
     await givenUser({ username: user.username });

@@ -1,5 +1,5 @@
 /** GET /user/me behind the authorizer: the caller's profile and how they authenticated (contract). */
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { handler as meHandler } from '../../functions/user-me';
 import { users } from '../../lib/data/repositories';
 import { givenUser, useTestTables } from '../helpers/db';
@@ -12,7 +12,7 @@ useTestTables();
 const me = (authorization?: string) => throughAuthorizer(meHandler, '/user/me', authorization);
 
 describe('GET /user/me', () => {
-  it('with a JWT: 200, the profile in PascalCase, AuthMethod jwt and no AuthHeaderId', async () => {
+  test('with a JWT: 200, the profile in PascalCase, AuthMethod jwt and no AuthHeaderId', async () => {
     const user = await givenUser();
     const jwt = await loginAs(user);
 
@@ -32,7 +32,7 @@ describe('GET /user/me', () => {
     expect(response.headers['Cache-Control']).toBe('no-store');
   });
 
-  it('with an auth header: AuthMethod authheader and the key’s AuthHeaderId', async () => {
+  test('with an auth header: AuthMethod authheader and the key’s AuthHeaderId', async () => {
     const user = await givenUser();
     const key = (await addHeader(await loginAs(user), 'ci-key')).body as { id: string; token: string };
 
@@ -42,7 +42,7 @@ describe('GET /user/me', () => {
     expect(response.body).toMatchObject({ Id: user.id, Username: user.username, AuthMethod: 'authheader', AuthHeaderId: key.id });
   });
 
-  it('with an auth header after the owner’s password expired: still 200 (a separate credential)', async () => {
+  test('with an auth header after the owner’s password expired: still 200 (a separate credential)', async () => {
     const user = await givenUser();
     const key = (await addHeader(await loginAs(user), 'ci-key')).body as { token: string };
     const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');
@@ -57,7 +57,7 @@ describe('GET /user/me', () => {
     expect(await users.findByUsername(user.username)).toBeDefined();
   });
 
-  it('behind an HTTP API authorizer (context under requestContext.authorizer.lambda)', async () => {
+  test('behind an HTTP API authorizer (context under requestContext.authorizer.lambda)', async () => {
     const user = await givenUser();
     const event = {
       version: '2.0',

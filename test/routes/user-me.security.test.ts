@@ -1,5 +1,5 @@
 /** GET /user/me never shows secrets and trusts only the authorizer's context. */
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { handler as meHandler } from '../../functions/user-me';
 import { givenUser, useTestTables } from '../helpers/db';
 import { bearer, throughAuthorizer } from '../helpers/authorizer';
@@ -9,7 +9,7 @@ import { addHeader, loginAs } from '../helpers/api';
 useTestTables();
 
 describe('GET /user/me: security', () => {
-  it('answers no hash, no password version, no token', async () => {
+  test('answers no hash, no password version, no token', async () => {
     const user = await givenUser();
     const jwt = await loginAs(user);
     const key = (await addHeader(jwt, 'ci-key')).body as { token: string };
@@ -21,14 +21,14 @@ describe('GET /user/me: security', () => {
     }
   });
 
-  it('does not authenticate by itself: a valid JWT in Authorization without an authorizer context is 401', async () => {
+  test('does not authenticate by itself: a valid JWT in Authorization without an authorizer context is 401', async () => {
     const user = await givenUser();
     const jwt = await loginAs(user);
     const result = await (meHandler as unknown as (e: unknown, c: unknown) => Promise<{ statusCode: number }>)(apiEvent({ method: 'GET', path: '/user/me', token: jwt }), lambdaContext);
     expect(result.statusCode).toBe(401);
   });
 
-  it('shows the profile of the user the authorizer named, never one picked by the request', async () => {
+  test('shows the profile of the user the authorizer named, never one picked by the request', async () => {
     const alice = await givenUser();
     const bob = await givenUser();
     const event = apiEvent({ method: 'GET', path: '/user/me', query: { username: bob.username }, headers: { 'X-User': bob.username } });

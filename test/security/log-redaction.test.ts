@@ -75,7 +75,7 @@ describe('no request text in the logs', () => {
 
   beforeAll(async () => {
     const expires = new Date(Date.now() + 24 * 3600 * 1000).toISOString();
-    const { token } = await issueSessionToken({ id: 'log-user', username: 'log.user', passwordVersion: 1, passwordExpiration: expires });
+    const { token } = await issueSessionToken({ id: 'log-user', username: 'log.user', passwordExpiration: expires }, { sid: 'AAAAAAAAAAAAAAAAAAAAAA', passwordVersion: 1, sessionEpoch: 0, expiresAt: Math.floor(Date.now() / 1000) + 86400 });
     const handlers = new Map<string, Handler>();
     for (const route of bodyRoutes) handlers.set(route.id, ((await import(`../../functions/${route.module}.ts`)) as { handler: Handler }).handler);
     output = await captureOutput(async () => {

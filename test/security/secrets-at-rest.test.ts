@@ -13,6 +13,7 @@ const { TABLES } = await import('../../lib/data/table');
 const { documentClient } = await import('../../lib/data/client');
 const { addHeader, callLogin, deleteHeader, freshIp, listHeaders } = await import('../helpers/api');
 const { captureConsole } = await import('../helpers/console');
+const sessionRoutes = await import('../routes/session-helpers');
 
 useTestTables();
 
@@ -42,8 +43,24 @@ describe('secrets at rest and in logs', () => {
         secrets.push({ kind: 'auth-header token', value: token }, { kind: 'auth-header token without prefix', value: token.slice('ahk_'.length) });
       }
       await listHeaders(jwt);
-      await deleteHeader(jwt, secrets.find((secret) => secret.kind === 'auth-header token')!.value);
-      await deleteHeader(jwt, `ahk_${'N'.repeat(43)}`);
+      // Refresh tokens: from login, a rotation, a reuse that ends the session, a forgery, a password change.
+      const refreshToken = (login.body as { RefreshToken: string }).RefreshToken;
+      const rotated = (await sessionRoutes.refresh(refreshToken)).body as { RefreshToken: string };
+      const rotatedAgain = (await sessionRoutes.refresh(rotated.RefreshToken)).body as { RefreshToken: string };
+      await sessionRoutes.refresh(refreshToken);
+      await sessionRoutes.refresh(`${rotatedAgain.RefreshToken.slice(0, -1)}A`);
+      const changed = await sessionRoutes.changePassword({ username: user.username, password: user.password, newPassword: 'Harbor-Violet-Comet-58' }, freshIp());
+      secrets.push({ kind: 'new password', value: 'Harbor-Violet-Comet-58' });
+      const changedBody = changed.body as { RefreshToken: string; Token: string };
+      await sessionRoutes.logout(changedBody.Token);
+      for (const token of [refreshToken, rotated.RefreshToken, rotatedAgain.RefreshToken, changedBody.RefreshToken]) {
+        secrets.push({ kind: 'refresh token', value: token }, { kind: 'refresh token secret part', value: token.slice(token.lastIndexOf('.') + 1) });
+      }
+      const relogin = await callLogin(user.username, 'Harbor-Violet-Comet-58', freshIp());
+      const jwtAfter = (relogin.body as { Token: string }).Token;
+      secrets.push({ kind: 'refresh token', value: (relogin.body as { RefreshToken: string }).RefreshToken });
+      await deleteHeader(jwtAfter, secrets.find((secret) => secret.kind === 'auth-header token')!.value);
+      await deleteHeader(jwtAfter, `ahk_${'N'.repeat(43)}`);
       // An internal error, to see what the error log carries.
       const send = jest.spyOn(documentClient, 'send').mockRejectedValue(new Error('simulated DynamoDB outage') as never);
       await listHeaders(jwt);
@@ -60,6 +77,8 @@ describe('secrets at rest and in logs', () => {
     expect(items.users!.length).toBeGreaterThan(0);
     expect(items.authHeaders!.length).toBeGreaterThan(0);
     expect(items.loginThrottle!.length).toBeGreaterThan(0);
+    expect(items.sessions!.length).toBeGreaterThan(0);
+    expect(output).toMatch(/refresh token reused/);
   });
 
   test.each(Object.keys(TABLES))('stores no secret in clear in the %s table', (table) => {
@@ -69,6 +88,16 @@ describe('secrets at rest and in logs', () => {
 
   test('logs no secret', () => {
     for (const { kind, value } of secrets) expect({ kind, found: output.includes(value) }).toEqual({ kind, found: false });
+  });
+
+  test('keeps refresh tokens only as HMACs in their session items', () => {
+    const hash = /^[A-Za-z0-9_-]{43}$/;
+    for (const session of items.sessions!) {
+      expect(Object.keys(session).sort()).toEqual(
+        expect.arrayContaining(['created', 'expiresAt', 'live', 'passwordVersion', 'rev', 'sessionEpoch', 'sid', 'used', 'userId', 'username']),
+      );
+      for (const value of [...(session.live as string[]), ...(session.used as string[])]) expect(value).toMatch(hash);
+    }
   });
 
   test('keeps passwords as bcrypt hashes and tokens as HMAC lookup keys plus AES-GCM ciphertext', () => {

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 
-it('writes one entry per function with the local key file, the local tables and DynamoDB Local, readable by the owner only', async () => {
+test('writes one entry per function with the local key file, the local tables and DynamoDB Local, readable by the owner only', async () => {
   // Prepare: a template with two functions (one without keys) and a key file as npm start writes it.
   const dir = mkdtempSync(join(tmpdir(), 'sam-env-'));
   const template = {

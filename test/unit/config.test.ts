@@ -6,9 +6,10 @@ describe('config', () => {
     const config = loadConfig({});
 
     expect(config).toMatchObject({
-      tables: { users: 'auth-service-users', authHeaders: 'auth-service-auth-headers', loginThrottle: 'auth-service-login-throttle' },
+      tables: { users: 'auth-service-users', authHeaders: 'auth-service-auth-headers', loginThrottle: 'auth-service-login-throttle', sessions: 'auth-service-sessions' },
       dynamoDbEndpoint: undefined,
       tokenTtlSeconds: 3600,
+      refreshTokenTtlSeconds: 30 * 24 * 3600,
       passwordMaxAgeDays: 90,
       bcryptCost: 11,
       loginMaxFailuresPerUser: 5,
@@ -30,13 +31,16 @@ describe('config', () => {
   test('takes table names from their variables, else from TABLE_PREFIX', () => {
     const config = loadConfig({ USERS_TABLE: 'prod-users', TABLE_PREFIX: 'dev' });
 
-    expect(config.tables).toEqual({ users: 'prod-users', authHeaders: 'dev-auth-headers', loginThrottle: 'dev-login-throttle' });
+    expect(config.tables).toEqual({ users: 'prod-users', authHeaders: 'dev-auth-headers', loginThrottle: 'dev-login-throttle', sessions: 'dev-sessions' });
   });
 
   test.each([
     [{ TOKEN_TTL_SECONDS: 'soon' }, /TOKEN_TTL_SECONDS must be a whole number/],
     [{ TOKEN_TTL_SECONDS: '-5' }, /whole number/],
     [{ TOKEN_TTL_SECONDS: '10' }, /between 60 and/],
+    [{ REFRESH_TOKEN_TTL_SECONDS: '299' }, /REFRESH_TOKEN_TTL_SECONDS must be between 300 and 31536000/],
+    [{ REFRESH_TOKEN_TTL_SECONDS: String(366 * 24 * 3600) }, /REFRESH_TOKEN_TTL_SECONDS must be between/],
+    [{ REFRESH_TOKEN_TTL_SECONDS: '30d' }, /REFRESH_TOKEN_TTL_SECONDS must be a whole number/],
     [{ BCRYPT_COST: '4' }, /BCRYPT_COST must be between 10 and 15/],
     [{ BCRYPT_COST: '31' }, /between 10 and 15/],
     [{ PASSWORD_MAX_AGE_DAYS: '0' }, /PASSWORD_MAX_AGE_DAYS/],
@@ -57,13 +61,13 @@ describe('config', () => {
     expect(loadConfig({ CORS_ORIGINS: 'https://a.example, https://b.example,' }).corsOrigins).toEqual(['https://a.example', 'https://b.example']);
   });
 
-  it('bounds DynamoDB calls tighter against the service than against DynamoDB Local', () => {
+  test('bounds DynamoDB calls tighter against the service than against DynamoDB Local', () => {
     expect(loadConfig({}).dynamoDb).toEqual({ connectTimeoutMs: 1000, requestTimeoutMs: 1000, maxAttempts: 3 });
     expect(loadConfig({ DYNAMODB_ENDPOINT: 'http://localhost:8000' }).dynamoDb.requestTimeoutMs).toBe(5000);
     expect(() => loadConfig({ DYNAMODB_MAX_ATTEMPTS: '0' })).toThrow(/DYNAMODB_MAX_ATTEMPTS must be between 1 and 5/);
   });
 
-  it('names the metrics namespace and service, and refuses names CloudWatch would not take', () => {
+  test('names the metrics namespace and service, and refuses names CloudWatch would not take', () => {
     expect(loadConfig({})).toMatchObject({ metricsNamespace: 'AuthService', serviceName: 'auth-service' });
     expect(loadConfig({ POWERTOOLS_METRICS_NAMESPACE: 'Acme/Auth', POWERTOOLS_SERVICE_NAME: 'auth-prod' })).toMatchObject({ metricsNamespace: 'Acme/Auth', serviceName: 'auth-prod' });
     expect(() => loadConfig({ POWERTOOLS_METRICS_NAMESPACE: 'has spaces' })).toThrow(ConfigError);

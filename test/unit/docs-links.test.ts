@@ -18,7 +18,7 @@ describe.each(pages)('%s', (page) => {
   const text = readFileSync(join(REPO_ROOT, page), 'utf8');
   const links = [...text.matchAll(/\]\(([^)\s]+)\)/g)].map((match) => match[1] as string).filter((target) => !/^(https?:|mailto:)/.test(target));
 
-  it('links only to files inside the repository that exist, and to headings they have', () => {
+  test('links only to files inside the repository that exist, and to headings they have', () => {
     const broken: string[] = [];
     for (const link of links) {
       const [path = '', anchor] = link.split('#');
@@ -30,6 +30,6 @@ describe.each(pages)('%s', (page) => {
   });
 });
 
-it('the README stays a front door (about 150 lines)', () => {
+test('the README stays a front door (about 150 lines)', () => {
   expect(readFileSync(join(REPO_ROOT, 'README.md'), 'utf8').split('\n').length).toBeLessThanOrEqual(180);
 });

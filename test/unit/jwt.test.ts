@@ -13,11 +13,15 @@ import { base64urlJson, craftJwt, serverKey } from '../helpers/jwt';
 const NOW = new Date('2030-06-01T12:00:00Z');
 const T = Math.floor(NOW.getTime() / 1000);
 const user = { id: '5b7c1f5e-8f5e-4a0e-9a51-2f1f4c3a9b10', username: 'ada', passwordVersion: 3, passwordExpiration: '2031-01-01T00:00:00Z' };
+const SID = 'c2Vzc2lvbi1pZC0xMjM0NQ';
+const session = { sid: SID, passwordVersion: 3, sessionEpoch: 2, expiresAt: T + 30 * 24 * 3600 };
 
 const claims = (overrides: Record<string, unknown> = {}) => ({
   sub: user.id,
   username: user.username,
   pwv: 3,
+  sid: SID,
+  sep: 2,
   iss: config.jwtIssuer,
   aud: config.jwtAudience,
   iat: T,
@@ -32,23 +36,29 @@ const refused = (token: string, now = NOW) => expect(verifySessionToken(token, n
 
 describe('issueSessionToken', () => {
   test('signs HS256 with typ and kid, and the registered claims', async () => {
-    const { token, expiresAt } = await issueSessionToken(user, NOW);
+    const { token, expiresAt } = await issueSessionToken(user, session, NOW);
 
     expect(decodeProtectedHeader(token)).toEqual({ alg: 'HS256', typ: 'JWT', kid: (await serverKey()).kid });
-    expect(decodeJwt(token)).toEqual({ sub: user.id, username: 'ada', pwv: 3, iss: config.jwtIssuer, aud: config.jwtAudience, iat: T, exp: T + config.tokenTtlSeconds });
+    expect(decodeJwt(token)).toEqual({ sub: user.id, username: 'ada', pwv: 3, sid: SID, sep: 2, iss: config.jwtIssuer, aud: config.jwtAudience, iat: T, exp: T + config.tokenTtlSeconds });
     expect(expiresAt.getTime()).toBe((T + config.tokenTtlSeconds) * 1000);
   });
 
   test('never outlives the password', async () => {
-    const { token } = await issueSessionToken({ ...user, passwordExpiration: '2030-06-01T12:10:00Z' }, NOW);
+    const { token } = await issueSessionToken({ ...user, passwordExpiration: '2030-06-01T12:10:00Z' }, session, NOW);
 
     expect(decodeJwt(token).exp).toBe(T + 600);
   });
 
-  test('round-trips through verifySessionToken', async () => {
-    const { token } = await issueSessionToken(user, NOW);
+  test('never outlives its session', async () => {
+    const { token } = await issueSessionToken(user, { ...session, expiresAt: T + 120 }, NOW);
 
-    await expect(verifySessionToken(token, NOW)).resolves.toEqual({ sub: user.id, username: 'ada', pwv: 3, iat: T, exp: T + config.tokenTtlSeconds });
+    expect(decodeJwt(token).exp).toBe(T + 120);
+  });
+
+  test('round-trips through verifySessionToken', async () => {
+    const { token } = await issueSessionToken(user, session, NOW);
+
+    await expect(verifySessionToken(token, NOW)).resolves.toEqual({ sub: user.id, username: 'ada', pwv: 3, sid: SID, sep: 2, iat: T, exp: T + config.tokenTtlSeconds });
   });
 });
 
@@ -98,7 +108,7 @@ describe('verifySessionToken refuses', () => {
     await refused(await signed({}, { typ }));
   });
 
-  test.each(['exp', 'iat', 'sub', 'iss', 'aud'])('a token without "%s"', async (claim) => {
+  test.each(['exp', 'iat', 'sub', 'iss', 'aud', 'sid', 'sep'])('a token without "%s"', async (claim) => {
     await refused(await signed({ [claim]: undefined }));
   });
 
@@ -108,6 +118,9 @@ describe('verifySessionToken refuses', () => {
     ['aud', [config.jwtIssuer]],
     ['sub', 42],
     ['pwv', '3'],
+    ['sid', ''],
+    ['sid', 7],
+    ['sep', '2'],
     ['username', null],
     ['exp', '2099-01-01'],
   ])('a wrong %s (%j)', async (claim, value) => {
@@ -155,7 +168,8 @@ describe('key rotation', () => {
   });
 
   test('verifies tokens signed with a previous key by its kid, and only by its kid', async () => {
-    const { token } = await issueSessionToken(user, NOW);
+    // Prepare
+    const { token } = await issueSessionToken(user, session, NOW);
     const old = JSON.parse(original!) as ReturnType<typeof generateLocalKeys>;
     const fresh = generateLocalKeys();
     process.env.LOCAL_AUTH_KEYS = JSON.stringify({ ...fresh, jwt: { ...fresh.jwt, previous: [{ kid: old.jwt.kid, k: old.jwt.k }] } });
@@ -168,12 +182,12 @@ describe('key rotation', () => {
     expect(verified.sub).toBe(user.id);
     expect(head).toBeDefined();
     await refused(relabelled);
-    const reissued = await issueSessionToken(user, NOW);
+    const reissued = await issueSessionToken(user, session, NOW);
     expect(decodeProtectedHeader(reissued.token).kid).toBe(fresh.jwt.kid);
   });
 
   test('stops verifying a key once it is dropped from the set', async () => {
-    const { token } = await issueSessionToken(user, NOW);
+    const { token } = await issueSessionToken(user, session, NOW);
     process.env.LOCAL_AUTH_KEYS = JSON.stringify(generateLocalKeys());
     resetKeyCacheForTests();
 

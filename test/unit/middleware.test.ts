@@ -72,7 +72,7 @@ const throwing = (error: unknown): Handler => async () => {
 
 function sessionToken(now = new Date()) {
   const expires = new Date(now.getTime() + 24 * 3600 * 1000).toISOString();
-  return issueSessionToken({ id: 'user-1', username: 'ada', passwordVersion: 1, passwordExpiration: expires }, now).then((issued) => issued.token);
+  return issueSessionToken({ id: 'user-1', username: 'ada', passwordExpiration: expires }, { sid: 'AAAAAAAAAAAAAAAAAAAAAA', passwordVersion: 1, sessionEpoch: 0, expiresAt: Math.floor(now.getTime() / 1000) + 86400 }, now).then((issued) => issued.token);
 }
 
 /** The headers every response must carry, success or error (the registration-order rule). */

@@ -4,13 +4,14 @@
  * truncate (> 72 UTF-8 bytes), none of the 10,000 most common passwords. Plus the bcrypt helpers.
  */
 import { describe, expect, test } from '@jest/globals';
-import { readFileSync } from 'node:fs';
 import { createUser, setUserPassword } from '../../lib/services/userService';
-import { hashPassword, PASSWORD_MAX_BYTES, PASSWORD_MIN_CHARS, passwordPolicyViolation, verifyPassword } from '../../lib/auth/passwords';
+import { hashPassword, verifyPassword } from '../../lib/auth/passwords';
+import { PASSWORD_MAX_BYTES, PASSWORD_MIN_CHARS, passwordPolicyViolation } from '../../lib/auth/passwordPolicy';
+import COMMON_PASSWORDS from '../../lib/auth/data/common-passwords';
+import { InvalidInputError } from '../../lib/errors';
 import type { UserRecord, UserRepository } from '../../lib/data/userRepository';
 
-const commonPasswords = readFileSync(new URL('../../lib/auth/data/common-passwords.txt', import.meta.url), 'utf8')
-  .split('\n')
+const commonPasswords = COMMON_PASSWORDS.split('\n')
   .map((line) => line.trim())
   .filter(Boolean);
 
@@ -76,6 +77,16 @@ describe('passwordPolicyViolation', () => {
   test.each([['Password'], ['PASSWORD'], ['Baseball'], ['FOOTBALL'], ['Jennifer']])('refuses the common password %s whatever its case', (password) => {
     expect(passwordPolicyViolation(password)).toBe('password is too common; choose another');
   });
+
+  test('refuses the username as the password, whatever its case, when it knows the user', () => {
+    expect(passwordPolicyViolation('Ada.Lovelace-1815', { username: 'ada.lovelace-1815' })).toBe('password must not be the username');
+    expect(passwordPolicyViolation('Ada.Lovelace-1815', { username: 'someone.else' })).toBeUndefined();
+  });
+
+  test('refuses the current password as the new one, when it is known', () => {
+    expect(passwordPolicyViolation('Lantern-Orbit-Falcon-3', { currentPassword: 'Lantern-Orbit-Falcon-3' })).toBe('new password must differ from the current password');
+    expect(passwordPolicyViolation('Lantern-Orbit-Falcon-4', { currentPassword: 'Lantern-Orbit-Falcon-3' })).toBeUndefined();
+  });
 });
 
 describe('bcrypt helpers', () => {
@@ -104,6 +115,7 @@ describe('the policy wherever a password is set', () => {
     const stub = {
       create: async (user: UserRecord) => void calls.push(`create ${user.username}`),
       setPassword: async (username: string) => void calls.push(`setPassword ${username}`),
+      findByUsername: async (username: string) => ({ id: 'u1', username, passwordHash: '$2b$04$i4XsGm4cZebMlUiZWRSV9ebfGQUuZVNe.LnLdTwljipcnC4bcMB6q', passwordVersion: 1 }),
     };
     return { calls, repo: stub as unknown as UserRepository };
   }
@@ -113,10 +125,11 @@ describe('the policy wherever a password is set', () => {
     ['too short', 'short1!', /at least 8/],
     ['over 72 bytes', 'ü'.repeat(40), /at most 72 bytes/],
     ['common', 'iloveyou', /too common/],
-  ])('createUser refuses a %s password as invalid input and stores nothing', async (_case, password, message) => {
+    ['the username', 'Ada.Lovelace', /not be the username/],
+  ])('createUser refuses a %s password (invalid input: 400) and stores nothing', async (_case, password, message) => {
     const { calls, repo } = repository();
 
-    await expect(createUser(repo, newUser(password))).rejects.toMatchObject({ name: 'InvalidInputError', message: expect.stringMatching(message) });
+    await expect(createUser(repo, { ...newUser(password), username: 'ada.lovelace' })).rejects.toMatchObject({ name: 'InvalidInputError', message: expect.stringMatching(message) });
     expect(calls).toEqual([]);
   });
 
@@ -124,10 +137,14 @@ describe('the policy wherever a password is set', () => {
     ['too short', 'short1!', /at least 8/],
     ['over 72 bytes', 'x'.repeat(73), /at most 72 bytes/],
     ['common', 'password1', /too common/],
-  ])('setUserPassword refuses a %s password as invalid input and stores nothing', async (_case, password, message) => {
+    ['the username', 'Ada-Lovelace-1815', /not be the username/],
+  ])('setUserPassword refuses a %s password (invalid input: 400) and stores nothing', async (_case, password, message) => {
     const { calls, repo } = repository();
 
-    await expect(setUserPassword(repo, 'ada', password)).rejects.toMatchObject({ name: 'InvalidInputError', message: expect.stringMatching(message) });
+    const refused = setUserPassword(repo, 'ada-lovelace-1815', password);
+
+    await expect(refused).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(refused).rejects.toThrow(message);
     expect(calls).toEqual([]);
   });
 

@@ -2,7 +2,7 @@
  * The naming rule (no Cc/Cf, not blank) in both places: the function's check, and the draft-04
  * `pattern` API Gateway's model gets, which must be ECMA-262 without `\p{...}`.
  */
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, test } from '@jest/globals';
 import { addAuthHeaderBodySchema, PLAIN_TEXT_PATTERN, schemaViolation } from '../../lib/http/schemas';
 import { parseAuthorization } from '../../lib/auth/credentials';
 
@@ -11,7 +11,7 @@ const gatewayPattern = new RegExp(PLAIN_TEXT_PATTERN);
 const CONTROL_OR_FORMAT = /^[\p{Cc}\p{Cf}]$/u;
 
 describe('PLAIN_TEXT_PATTERN (the gateway model)', () => {
-  it('refuses every Cc and Cf code point of the BMP (per the running Node.js Unicode data) and no other', () => {
+  test('refuses every Cc and Cf code point of the BMP (per the running Node.js Unicode data) and no other', () => {
     const wrong: string[] = [];
     for (let code = 0; code <= 0xffff; code++) {
       if (code >= 0xd800 && code <= 0xdfff) continue;
@@ -22,29 +22,29 @@ describe('PLAIN_TEXT_PATTERN (the gateway model)', () => {
     expect(wrong).toEqual([]);
   });
 
-  it.each([['key\u0000'], ['a\r\nb'], ['x\u202Ey'], ['x\u200By'], ['   '], ['\t']])('refuses %j', (name) => {
+  test.each([['key\u0000'], ['a\r\nb'], ['x\u202Ey'], ['x\u200By'], ['   '], ['\t']])('refuses %j', (name) => {
     expect(gatewayPattern.test(name)).toBe(false);
   });
 
-  it.each([['production-api-key'], ['Clé ✓'], ['emoji 🔑'], [' padded ']])('accepts %j', (name) => {
+  test.each([['production-api-key'], ['Clé ✓'], ['emoji 🔑'], [' padded ']])('accepts %j', (name) => {
     expect(gatewayPattern.test(name)).toBe(true);
   });
 
-  it('uses no syntax beyond ECMA-262 without flags (no \\p, no lookbehind, no named groups)', () => {
+  test('uses no syntax beyond ECMA-262 without flags (no \\p, no lookbehind, no named groups)', () => {
     expect(PLAIN_TEXT_PATTERN).not.toMatch(/\\p\{|\(\?<|\\u\{/);
   });
 });
 
 describe('the function’s check (all Cc/Cf, in and beyond the BMP)', () => {
-  it.each([['key\u{E0041}'], ['\u{1D173}x'], ['a\u0085b'], ['\u00AD']])('refuses %j', (name) => {
+  test.each([['key\u{E0041}'], ['\u{1D173}x'], ['a\u0085b'], ['\u00AD']])('refuses %j', (name) => {
     expect(schemaViolation(addAuthHeaderBodySchema, { name })).toMatch(/control or format/);
   });
 
-  it('refuses blank names with its own message', () => {
+  test('refuses blank names with its own message', () => {
     expect(schemaViolation(addAuthHeaderBodySchema, { name: ' \u3000 ' })).toBe('"name" must not be blank');
   });
 
-  it('expiresAt is optional and must be a string when present', () => {
+  test('expiresAt is optional and must be a string when present', () => {
     expect(schemaViolation(addAuthHeaderBodySchema, { name: 'k' })).toBeUndefined();
     expect(schemaViolation(addAuthHeaderBodySchema, { name: 'k', expiresAt: 1 })).toBe('"expiresAt" must be a string');
   });
@@ -54,7 +54,7 @@ describe('parseAuthorization', () => {
   const token = `ahk_${'A'.repeat(43)}`;
   const jwt = 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln';
 
-  it.each([
+  test.each([
     [`Bearer ${token}`, { kind: 'authheader', token }],
     [token, { kind: 'authheader', token }],
     [`bearer   ${jwt}`, { kind: 'jwt', token: jwt }],

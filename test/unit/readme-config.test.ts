@@ -51,16 +51,16 @@ describe("README's configuration table", () => {
   const code = variablesReadByCode();
   const readme = variablesInReadme();
 
-  it('has a row for every variable the code reads', () => {
+  test('has a row for every variable the code reads', () => {
     const missing = [...code.keys()].filter((name) => !PLATFORM.has(name) && !readme.has(name)).map((name) => `${name} (read in ${[...new Set(code.get(name))].join(', ')})`);
     expect(missing).toEqual([]);
   });
 
-  it('has no row for a variable nothing reads', () => {
+  test('has no row for a variable nothing reads', () => {
     expect([...readme].filter((name) => !code.has(name))).toEqual([]);
   });
 
-  it('finds the variables it is meant to find (the scan itself works)', () => {
+  test('finds the variables it is meant to find (the scan itself works)', () => {
     for (const name of ['LOGIN_MAX_FAILURES_PER_USER', 'KEYS_CACHE_SECONDS', 'LOG_LEVEL', 'DYNAMODB_PORT', 'USERS_TABLE', 'JWT_SECRET_ID', 'HOST']) expect(code.has(name)).toBe(true);
   });
 });

@@ -10,6 +10,7 @@ export const TABLE_OUTPUTS: Record<TableId, string> = {
   users: 'UsersTableName',
   authHeaders: 'AuthHeadersTableName',
   loginThrottle: 'LoginThrottleTableName',
+  sessions: 'SessionsTableName',
 };
 
 export class StackLookupError extends Error {

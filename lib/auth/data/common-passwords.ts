@@ -1,4 +1,10 @@
-password
+/**
+ * The 10,000 most common passwords, one a line (lowercase where it matters: the policy compares
+ * case-insensitively). A TypeScript module rather than a data file so that the bundler inlines it
+ * into the one function that sets passwords (POST /user/password) and tsx, jest and esbuild load it
+ * with no loader configuration; only lib/auth/passwordPolicy.ts imports it.
+ */
+export default `password
 123456
 12345678
 1234
@@ -3368,7 +3374,7 @@ yosemite
 sucked
 sex123
 sexy69
-pic\'s
+pic\\'s
 tommyboy
 lamont
 meat
@@ -9998,3 +10004,4 @@ epson
 evangeli
 eeeee1
 eyphed
+`;
