@@ -81,6 +81,86 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/user/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who am I
+         * @description The way to check a credential: a session JWT or an auth header token, through the Lambda authorizer. An auth header keeps working after its owner's password expires; a JWT never outlives the password.
+         */
+        get: operations["UserMe"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/user/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Change the password
+         * @description Sets a new password given the current one, whether or not it has expired (the way out of an expired password). Ends every earlier session of the user; auth headers stay. Wrong credentials answer as login does.
+         */
+        post: operations["UserPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/user/refresh": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Refresh a session
+         * @description Exchanges a refresh token for a new JWT and a new refresh token; the one sent is used up. Reusing a used refresh token (after a short grace) ends the whole session.
+         */
+        post: operations["UserRefresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/user/logout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Log out
+         * @description Ends the current session (its JWT and refresh token), or every session of the user with `all: true`. Auth headers are not affected.
+         */
+        post: operations["UserLogout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -91,9 +171,21 @@ export interface components {
         };
         AddAuthHeaderRequest: {
             name: string;
+            expiresAt?: string;
         };
         DeleteAuthHeaderRequest: {
             text: string;
+        };
+        ChangePasswordRequest: {
+            username: string;
+            password: string;
+            newPassword: string;
+        };
+        RefreshRequest: {
+            refreshToken: string;
+        };
+        LogoutRequest: {
+            all?: boolean;
         };
         /** @description Every error answer: a human-readable message, never a stack trace or an internal error name. */
         Error: {
@@ -174,6 +266,26 @@ export interface components {
         };
         /** @description The caller's auth headers, tokens included. */
         AuthHeaderList: components["schemas"]["AuthHeader"][];
+        /** @description Addition: who the credential belongs to, and which kind of credential it is. */
+        MeResponse: {
+            /** Format: uuid */
+            Id: string;
+            /** @example john.doe */
+            Username: string;
+            /** Format: email */
+            Email: string;
+            Firstname: string;
+            Lastname: string;
+            /** Format: date-time */
+            PasswordExpiration: string;
+            /** @enum {string} */
+            AuthMethod: "jwt" | "authheader";
+            /**
+             * Format: uuid
+             * @description Present when the credential is an auth header.
+             */
+            AuthHeaderId?: string;
+        };
     };
     responses: {
         /** @description The body is not JSON, or does not match the request schema (the message says which field). */
@@ -497,6 +609,184 @@ export interface operations {
             400: components["responses"]["BadRequest"];
             401: components["responses"]["InvalidSession"];
             404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    UserMe: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The credential's user, and which kind of credential it is. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "Id": "12345678-1234-1234-1234-123456789abc",
+                     *       "Username": "john.doe",
+                     *       "Email": "john.doe@example.com",
+                     *       "Firstname": "John",
+                     *       "Lastname": "Doe",
+                     *       "PasswordExpiration": "2024-06-15T18:30:00Z",
+                     *       "AuthMethod": "authheader",
+                     *       "AuthHeaderId": "9b2f3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["MeResponse"];
+                };
+            };
+            401: components["responses"]["InvalidSession"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    UserPassword: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The credentials and the new password. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "username": "john.doe",
+                 *       "password": "SecurePass123!",
+                 *       "newPassword": "Correct-Horse-Battery-9"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ChangePasswordRequest"];
+            };
+        };
+        responses: {
+            /** @description Password changed: the login answer, with a new session. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "Id": "12345678-1234-1234-1234-123456789abc",
+                     *       "Created": "2023-01-15T10:30:42Z",
+                     *       "Username": "john.doe",
+                     *       "Email": "john.doe@example.com",
+                     *       "Firstname": "John",
+                     *       "Lastname": "Doe",
+                     *       "Token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...",
+                     *       "PasswordExpiration": "2024-06-15T18:30:00Z",
+                     *       "RefreshToken": "rt_Zm9vYmFyYmF6cXV4"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["LoginResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["IncorrectCredentials"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    UserRefresh: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The refresh token from the last login, password change or refresh. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "refreshToken": "rt_Zm9vYmFyYmF6cXV4"
+                 *     }
+                 */
+                "application/json": components["schemas"]["RefreshRequest"];
+            };
+        };
+        responses: {
+            /** @description A new JWT and refresh token: the login answer. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "Id": "12345678-1234-1234-1234-123456789abc",
+                     *       "Created": "2023-01-15T10:30:42Z",
+                     *       "Username": "john.doe",
+                     *       "Email": "john.doe@example.com",
+                     *       "Firstname": "John",
+                     *       "Lastname": "Doe",
+                     *       "Token": "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...",
+                     *       "PasswordExpiration": "2024-06-15T18:30:00Z",
+                     *       "RefreshToken": "rt_YmF6cXV4Zm9vYmFy"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["LoginResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["InvalidSession"];
+            403: components["responses"]["PasswordExpired"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    UserLogout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Optional: `{ "all": true }` ends every session of the user. */
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "all": true
+                 *     }
+                 */
+                "application/json": components["schemas"]["LogoutRequest"];
+            };
+        };
+        responses: {
+            /** @description Logged out */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Success"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Success"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["InvalidSession"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];

@@ -118,7 +118,7 @@ describe('the one mapping of domain errors to HTTP', () => {
     ['InvalidCredentialsError', new errors.InvalidCredentialsError(), 401, 'Incorrect username or password', {}],
     ['InvalidSessionError', new errors.InvalidSessionError('JWT expired'), 401, INVALID_SESSION.message, { 'WWW-Authenticate': 'Bearer' }],
     ['StaleSessionError', new errors.StaleSessionError(), 401, INVALID_SESSION.message, { 'WWW-Authenticate': 'Bearer' }],
-    ['PasswordExpiredError', new errors.PasswordExpiredError(), 403, 'Password expired; ask an administrator to set a new one', {}],
+    ['PasswordExpiredError', new errors.PasswordExpiredError(), 403, 'Password expired; set a new one with POST /user/password', {}],
     ['AuthHeaderNotFoundError', new errors.AuthHeaderNotFoundError(), 404, 'Auth header not found', {}],
     ['UserNotFoundError', new errors.UserNotFoundError(), 404, 'User not found', {}],
     ['UsernameTakenError', new errors.UsernameTakenError(), 409, 'Username is already taken', {}],

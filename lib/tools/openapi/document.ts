@@ -5,7 +5,7 @@
  * local server serves it, the stack publishes it; no Lambda imports it.
  */
 import { readFileSync } from 'node:fs';
-import type { ObjectSchema } from '../../http/schemas';
+import { type ObjectSchema, PLAIN_TEXT_PATTERN } from '../../http/schemas';
 import {
   errorResponses,
   type JsonSchema,
@@ -68,8 +68,17 @@ const DESCRIPTION = [
 
 /** A body schema of lib/http/schemas.ts as JSON Schema 2020-12 (its `title` names the component). */
 function requestSchema(body: ObjectSchema): JsonSchema {
-  const { title: _title, ...schema } = structuredClone(body) as ObjectSchema & Record<string, unknown>;
-  return schema;
+  const { title: _title, optional: _optional, ...schema } = structuredClone(body) as ObjectSchema & Record<string, unknown>;
+  // The validator's own marks become JSON Schema: `plainText` is the gateway model's pattern (the
+  // function checks all of Unicode's Cc/Cf; the pattern covers the BMP), `optional` the body's `required`.
+  const properties = Object.fromEntries(
+    Object.entries(body.properties).map(([name, field]) => {
+      if (field.type !== 'string' || !field.plainText) return [name, field];
+      const { plainText: _plainText, ...plain } = field;
+      return [name, { ...plain, pattern: PLAIN_TEXT_PATTERN }];
+    }),
+  );
+  return { ...schema, properties };
 }
 
 function responseObject(doc: ResponseDoc): Record<string, unknown> {
@@ -91,7 +100,7 @@ function operation(route: Route, doc: RouteDoc, requestSchemas: Record<string, J
   if (doc.request) {
     const schema = route.body ? { $ref: `#/components/schemas/${route.body.title}` } : doc.request.schema;
     if (!schema) throw new Error(`route "${route.id}": its request is described but it has no body schema in lib/routes.ts and none in lib/http/responses.ts`);
-    requestBody = { description: doc.request.description, required: doc.request.required ?? true, content: { 'application/json': { schema, example: doc.request.example } } };
+    requestBody = { description: doc.request.description, required: route.body ? !route.body.optional : (doc.request.required ?? true), content: { 'application/json': { schema, example: doc.request.example } } };
   }
   const statuses = Object.keys(doc.responses).sort();
   if (!statuses.some((status) => status.startsWith('2'))) throw new Error(`route "${route.id}" has no success response in lib/http/responses.ts`);
