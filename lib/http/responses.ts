@@ -113,7 +113,8 @@ export const errorResponses = {
   BadRequest: error('The body is not JSON, or does not match the request schema (the message says which field).', '"username" is required'),
   IncorrectCredentials: error('Incorrect credentials: unknown user and wrong password answer alike.', 'Incorrect username or password'),
   InvalidSession: error('Missing, malformed, invalid or expired credential: the same answer whatever the reason.', 'Missing, invalid or expired token', ['WwwAuthenticate']),
-  PasswordExpired: error('Password expired: the password was right, but no token is issued.', 'Password expired; ask an administrator to set a new one'),
+  RefreshRefused: error('The refresh token is unknown, used up, expired or of an ended session: the same answer whatever the reason (a reuse after the grace also ends its session).', 'Invalid, used, expired or ended refresh token'),
+  PasswordExpired: error('Password expired: the password was right, but no token is issued.', 'Password expired; set a new one with POST /user/password'),
   NotFound: error('No such auth header for this user (unknown, or another user\'s: indistinguishable). Nothing changed.', 'Auth header not found'),
   Conflict: error('The user already holds the maximum number of auth headers. Nothing is stored.', 'Too many auth headers'),
   PayloadTooLarge: error('The request body is over the size limit.', 'request body must be at most 16384 bytes'),
@@ -276,7 +277,7 @@ export const routeDocs = {
     responses: {
       200: { description: 'A new JWT and refresh token: the login answer.', schema: 'LoginResponse', example: { ...loginExample, RefreshToken: 'rt_YmF6cXV4Zm9vYmFy' } },
       ...WITH_BODY,
-      401: 'InvalidSession',
+      401: 'RefreshRefused',
       403: 'PasswordExpired',
       ...ANY_ROUTE,
     },

@@ -331,6 +331,20 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
+        /** @description The refresh token is unknown, used up, expired or of an ended session: the same answer whatever the reason (a reuse after the grace also ends its session). */
+        RefreshRefused: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "message": "Invalid, used, expired or ended refresh token"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
         /** @description Password expired: the password was right, but no token is issued. */
         PasswordExpired: {
             headers: {
@@ -339,7 +353,7 @@ export interface components {
             content: {
                 /**
                  * @example {
-                 *       "message": "Password expired; ask an administrator to set a new one"
+                 *       "message": "Password expired; set a new one with POST /user/password"
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
@@ -744,7 +758,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
-            401: components["responses"]["InvalidSession"];
+            401: components["responses"]["RefreshRefused"];
             403: components["responses"]["PasswordExpired"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];

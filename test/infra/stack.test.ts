@@ -188,7 +188,7 @@ describe('least privilege', () => {
     expect(onTable(grants, 'authHeaders')).toEqual([]);
     expect(onTable(grants, 'loginThrottle')).toEqual([]);
     const attributes = (grants.find((grant) => grant.resource === tableId('users'))?.condition as Record<string, Record<string, string[]>>)['ForAllValues:StringEquals']?.['dynamodb:Attributes'];
-    expect([...(attributes ?? [])].sort()).toEqual(['email', 'firstname', 'id', 'lastname', 'passwordExpiration', 'username']);
+    expect([...(attributes ?? [])].sort()).toEqual(['displayUsername', 'email', 'firstname', 'id', 'lastname', 'passwordExpiration', 'username']);
     expect(attributes).not.toContain('passwordHash');
   });
 

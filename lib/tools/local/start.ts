@@ -117,7 +117,7 @@ async function main(): Promise<void> {
     } else {
       console.log(`DynamoDB: ${settings.dynamoDb.endpoint} (DYNAMODB_ENDPOINT)`);
     }
-    console.log(`Auth service listening on ${url}`);
+    console.log(`Auth service listening on ${url} (API reference: ${url}/docs)`);
     if (isLoopback(settings.host)) {
       // Only this machine can reach it: printing the demo password helps and exposes nothing new.
       console.log(`Try:\n  npm run demo\nor:\n  curl -s -X POST ${url}/user/login -H 'Content-Type: application/json' -d '{"username":"${DEMO_USER.username}","password":"${DEMO_USER.password}"}'`);
