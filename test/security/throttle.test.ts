@@ -344,14 +344,14 @@ describe('login throttling per source IP', () => {
 });
 
 describe('the success path', () => {
-  test('makes one DynamoDB round trip before bcrypt besides the profile read, and none after', async () => {
+  test('makes one DynamoDB round trip before bcrypt besides the profile read; after it only the new session is stored, nothing for the throttle', async () => {
     // Prepare
     const user = await givenUser();
     const events: string[] = [];
     const realSend = documentClient.send.bind(documentClient);
     const realCompare = bcrypt.compare.bind(bcrypt);
-    const send = jest.spyOn(documentClient, 'send').mockImplementation(((command: object) => {
-      events.push(command.constructor.name);
+    const send = jest.spyOn(documentClient, 'send').mockImplementation(((command: { constructor: { name: string }; input?: { TableName?: string } }) => {
+      events.push(command.constructor.name === 'PutCommand' ? `PutCommand ${command.input?.TableName}` : command.constructor.name);
       return realSend(command as never);
     }) as never);
     const compare = jest.spyOn(bcrypt, 'compare').mockImplementation((async (password: string, hash: string) => {
@@ -367,7 +367,7 @@ describe('the success path', () => {
     // Assess
     expect(response.statusCode).toBe(200);
     expect(events.slice(0, 2).sort()).toEqual(['GetCommand', 'TransactWriteCommand']);
-    expect(events.slice(2)).toEqual(['bcrypt']);
+    expect(events.slice(2)).toEqual(['bcrypt', `PutCommand ${config.tables.sessions}`]);
   });
 
   test('charges an attempt that stops counting within seconds, with no write to undo it', async () => {
