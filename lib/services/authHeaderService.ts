@@ -5,14 +5,14 @@
 import { randomUUID } from 'node:crypto';
 import { audit, type AuditContext } from '../audit';
 import { config } from '../config';
-import { AuthHeaderNotFoundError, InvalidInputError } from '../errors';
+import { InvalidInputError } from '../errors';
 import type { Owner } from '../data/authHeaderRepository';
 import { authHeaders } from '../data/repositories';
 import type { SessionClaims } from '../auth/jwt';
 import { log } from '../log';
 import { sessionRefOf } from './sessionService';
 import { getTokenEncryptionKey, getTokenHmacKey } from '../auth/keys';
-import { decryptToken, encryptToken, generateToken, hashToken, looksLikeToken } from '../auth/tokens';
+import { decryptToken, encryptToken, generateToken, hashToken } from '../auth/tokens';
 
 /**
  * The contract's auth header (lowercase field names, as in the reference); `expiresAt` and
@@ -104,8 +104,8 @@ export async function listAuthHeaders(session: SessionClaims): Promise<AuthHeade
  * read first would cost a round trip (and a GetItem grant) on every delete.
  */
 export async function deleteAuthHeader(session: SessionClaims, token: string, context: AuditContext): Promise<void> {
-  // A string that is not one of our tokens cannot exist: answer without touching the table.
-  if (!looksLikeToken(token)) throw new AuthHeaderNotFoundError();
+  // Even a text that cannot be one of our tokens goes through the transaction: its session guard
+  // answers a stale session with 401 before anything can answer 404 (the delete then finds nothing).
   const hmacKey = await getTokenHmacKey();
   await authHeaders.deleteByTokenHash(ownerOf(session), hashToken(token, hmacKey));
   audit('authheader.deleted', context, { userId: session.sub, username: session.username });

@@ -6,7 +6,11 @@
 import { describe, expect, test } from '@jest/globals';
 import { getTokenHmacKey } from '../../lib/auth/keys';
 import { hashToken } from '../../lib/auth/tokens';
-import { addHeader, deleteHeader, givenAuthHeader, listHeaders, loggedInUser, type AuthHeader } from '../helpers/api';
+import { addHeader, deleteHeader, givenAuthHeader, listHeaders, loggedInUser, loginAs, type AuthHeader } from '../helpers/api';
+import { invoke } from '../helpers/invoke';
+import { handler as logoutHandler } from '../../functions/user-logout';
+
+const logout = (jwt: string) => invoke(logoutHandler, { method: 'POST', path: '/user/logout', token: jwt });
 import { scanTable, storedAuthHeaderPairs, useTestTables } from '../helpers/db';
 
 useTestTables();
@@ -20,6 +24,20 @@ describe('POST /authheader/delete', () => {
 
     expect(response.statusCode).toBe(404);
     expect((await listHeaders(user.jwt)).body).toEqual([header]);
+  });
+
+  test('checks the session before the text: a logged-out session gets 401 even for a text that cannot be a token', async () => {
+    const user = await loggedInUser();
+    const header = await givenAuthHeader(user.jwt, 'kept');
+    await logout(user.jwt);
+
+    for (const text of ['not-a-token', header.id, header.token]) {
+      const response = await deleteHeader(user.jwt, text);
+      expect(response.statusCode).toBe(401);
+      expect(response.headers['WWW-Authenticate']).toBe('Bearer');
+    }
+    const fresh = await loginAs(user);
+    expect((await listHeaders(fresh)).body).toEqual([header]);
   });
 
   test('answers exactly one 200 and nine 404s to 10 parallel deletes of one token', async () => {

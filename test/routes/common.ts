@@ -30,6 +30,8 @@ interface JwtRouteCase {
   genuineStatus: number;
   /** How the route names one of the caller's objects; null when it takes none. */
   ownedObject: OwnedObject | null;
+  /** A genuine call ends its session (logout): each genuine call gets a session of its own. */
+  endsSession?: true;
 }
 
 const authHeaderByToken: OwnedObject = {
@@ -48,8 +50,7 @@ const ROUTE_CASES = {
   // Token-shaped, so the request reaches the stored data (a text that cannot be a token is answered
   // 404 before the session is checked against the user); it names no header, hence the 404.
   AuthHeaderDelete: { body: { text: `ahk_${'A'.repeat(43)}` }, genuineStatus: 404, ownedObject: authHeaderByToken },
-  // Last: a genuine call ends the fixture's session.
-  UserLogout: { genuineStatus: 200, ownedObject: null },
+  UserLogout: { genuineStatus: 200, ownedObject: null, endsSession: true },
 } as const satisfies Record<JwtRouteId, JwtRouteCase>;
 
 function caseFor(route: LoadedRoute): JwtRouteCase {
@@ -169,14 +170,16 @@ export function runCommonJwtRouteTests(route: LoadedRoute): void {
     });
   });
 
+  const genuineToken = async () => (routeCase.endsSession ? loginAs(fixture.user) : fixture.token);
+
   test(`accepts the genuine token with Bearer (${routeCase.genuineStatus}): the refusals above are for their flaw only`, async () => {
-    const response = await call(bearer(fixture.token));
+    const response = await call(bearer(await genuineToken()));
 
     expect(response.statusCode).toBe(routeCase.genuineStatus);
   });
 
   test('accepts the bare JWT without the Bearer scheme', async () => {
-    const response = await call({ headers: { Authorization: fixture.token } });
+    const response = await call({ headers: { Authorization: await genuineToken() } });
 
     expect(response.statusCode).toBe(routeCase.genuineStatus);
   });
