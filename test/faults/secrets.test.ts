@@ -5,9 +5,13 @@
  */
 import { GetSecretValueCommand, InternalServiceError, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
-import { getJwtKeys, getTokenHmacKey, resetKeyCacheForTests } from '../../lib/auth/keys';
 import { KeyStoreUnavailableError } from '../../lib/errors';
 import { apiEvent, lambdaContext } from '../helpers/invoke';
+
+// Read once, when lib/config.ts loads: set before the modules under test import it. Powertools'
+// own cache is off, so every fetch reaches the (mocked) store and only keys.ts decides what is served.
+process.env.KEYS_CACHE_SECONDS = '0';
+const { getJwtKeys, getTokenHmacKey, resetKeyCacheForTests } = await import('../../lib/auth/keys');
 
 const secretsManager = mockClient(SecretsManagerClient);
 const saved = { ...process.env };
@@ -21,7 +25,6 @@ beforeEach(() => {
   resetKeyCacheForTests();
   process.env.JWT_SECRET_ID = 'arn:jwt';
   process.env.TOKEN_HMAC_SECRET_ID = 'arn:hmac';
-  process.env.KEYS_CACHE_SECONDS = '0';
 });
 
 afterAll(() => {

@@ -78,7 +78,7 @@ describe('secrets at rest and in logs', () => {
     expect(items.authHeaders!.length).toBeGreaterThan(0);
     expect(items.loginThrottle!.length).toBeGreaterThan(0);
     expect(items.sessions!.length).toBeGreaterThan(0);
-    expect(output).toMatch(/refresh token reused/);
+    expect(output).toMatch(/session\.reuse_detected/);
   });
 
   test.each(Object.keys(TABLES))('stores no secret in clear in the %s table', (table) => {
