@@ -226,7 +226,8 @@ export class AuthServiceStack extends Stack {
     const firewall = settings.waf
       ? new ApiFirewall(this, 'Firewall', {
         stageArn: this.api.deploymentStage.stageArn,
-        loginPath: route('Login').path,
+        // Both routes that run bcrypt on what the caller sends.
+        passwordPaths: [route('Login').path, route('UserPassword').path],
         loginRateLimit: settings.wafLoginRateLimit,
         rateLimit: settings.wafRateLimit,
       })

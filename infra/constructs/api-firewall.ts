@@ -1,11 +1,12 @@
 /**
  * A regional WAF web ACL for the API stage: a per-IP rate limit on every path (so one address cannot
- * use up the stage's shared throttle and turn every other caller away), a stricter one on the login
- * endpoint (AWS's "rate-limit a login page" pattern: a rate-based rule scoped down to the URI path) in
- * front of the service's own per-username/per-address throttle, plus AWS's common rule set.
+ * use up the stage's shared throttle and turn every other caller away), a stricter one on the routes
+ * that check a password (AWS's "rate-limit a login page" pattern: a rate-based rule scoped down to
+ * the URI paths) in front of the service's own per-username/per-address throttle, plus AWS's common
+ * rule set.
  *
- * Sampled requests keep the request's headers, and every route but login carries a JWT or an auth
- * header in `Authorization`: sampling is on only for the login rule (whose requests carry no
+ * Sampled requests keep the request's headers, and most routes carry a JWT or an auth header in
+ * `Authorization`: sampling is on only for the password rule (login and password change carry no
  * credential header; bodies are never sampled) and off everywhere else. The ACL has no WAF logging;
  * whoever adds it must redact `authorization` (`redactedFields`).
  */
@@ -15,9 +16,12 @@ import { Construct } from 'constructs';
 export interface ApiFirewallProps {
   /** ARN of the API Gateway stage to protect. */
   readonly stageArn: string;
-  /** Path of the login route (matched anywhere in the URI, so the stage prefix does not matter). */
-  readonly loginPath: string;
-  /** Requests to the login path one IP may send per 5-minute window. */
+  /**
+   * Paths of the routes that check a password (login, password change): each matched anywhere in
+   * the URI, so the stage prefix does not matter.
+   */
+  readonly passwordPaths: readonly string[];
+  /** Requests to those paths together one IP may send per 5-minute window. */
   readonly loginRateLimit: number;
   /** Requests to any path one IP may send per 5-minute window. */
   readonly rateLimit: number;
@@ -28,6 +32,25 @@ const visibility = (metricName: string, sampledRequestsEnabled = false): CfnWebA
   sampledRequestsEnabled,
   metricName,
 });
+
+const pathMatch = (path: string): CfnWebACL.StatementProperty => ({
+  byteMatchStatement: {
+    fieldToMatch: { uriPath: {} },
+    positionalConstraint: 'CONTAINS',
+    searchString: path,
+    textTransformations: [
+      { priority: 0, type: 'URL_DECODE' },
+      { priority: 1, type: 'LOWERCASE' },
+    ],
+  },
+});
+
+/** A request to any of these paths (WAF's OR needs two statements or more). */
+function anyPath(paths: readonly string[]): CfnWebACL.StatementProperty {
+  const [first, ...others] = paths;
+  if (first === undefined) throw new Error('ApiFirewall needs at least one password path');
+  return others.length === 0 ? pathMatch(first) : { orStatement: { statements: paths.map(pathMatch) } };
+}
 
 const tooManyRequests = (retryAfterSeconds: number): CfnWebACL.RuleActionProperty => ({
   block: {
@@ -63,17 +86,7 @@ export class ApiFirewall extends Construct {
               limit: props.loginRateLimit,
               evaluationWindowSec: 300,
               aggregateKeyType: 'IP',
-              scopeDownStatement: {
-                byteMatchStatement: {
-                  fieldToMatch: { uriPath: {} },
-                  positionalConstraint: 'CONTAINS',
-                  searchString: props.loginPath,
-                  textTransformations: [
-                    { priority: 0, type: 'URL_DECODE' },
-                    { priority: 1, type: 'LOWERCASE' },
-                  ],
-                },
-              },
+              scopeDownStatement: anyPath(props.passwordPaths),
             },
           },
           visibilityConfig: visibility('LoginRateLimitPerIp', true),

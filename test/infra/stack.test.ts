@@ -460,7 +460,7 @@ describe('API', () => {
 });
 
 describe('WAF', () => {
-  test('a regional web ACL on the stage rate-limits /user/login per IP', () => {
+  test('a regional web ACL on the stage rate-limits /user/login and /user/password per IP', () => {
     const acls = Object.values(resourcesOf(template, 'AWS::WAFv2::WebACL'));
     expect(acls).toHaveLength(1);
     const acl = acls[0];
@@ -470,7 +470,14 @@ describe('WAF', () => {
     expect(rateRule.Statement.RateBasedStatement).toMatchObject({
       Limit: DEFAULT_SETTINGS.wafLoginRateLimit,
       AggregateKeyType: 'IP',
-      ScopeDownStatement: { ByteMatchStatement: { FieldToMatch: { UriPath: {} }, SearchString: '/user/login' } },
+      ScopeDownStatement: {
+        OrStatement: {
+          Statements: [
+            { ByteMatchStatement: expect.objectContaining({ FieldToMatch: { UriPath: {} }, SearchString: '/user/login' }) },
+            { ByteMatchStatement: expect.objectContaining({ FieldToMatch: { UriPath: {} }, SearchString: '/user/password' }) },
+          ],
+        },
+      },
     });
     expect(acl?.Properties.Rules.map((rule: { Name: string }) => rule.Name)).toContain('AWSManagedRulesCommonRuleSet');
 
