@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { generateLocalKeys } from '../lib/auth/keys';
+import { generateLocalKeys } from '../lib/auth/localKeys';
 import { freePort, startDynamoDbLocal } from '../lib/tools/local/dynamodb';
 
 const { values } = parseArgs({
