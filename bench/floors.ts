@@ -88,8 +88,8 @@ export async function listFloor(user: BenchUser): Promise<number> {
       const page = await documentClient.send(
         new QueryCommand({
           TableName: config.tables.authHeaders,
-          KeyConditionExpression: 'pk = :pk',
-          ExpressionAttributeValues: { ':pk': keys.userPartition(user.record.id) },
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :header)',
+          ExpressionAttributeValues: { ':pk': keys.userPartition(user.record.id), ':header': keys.headerPrefix },
           ConsistentRead: true,
           ExclusiveStartKey,
         }),
