@@ -45,7 +45,7 @@ function throttleCharge(): TransactWriteCommand {
 const PROFILE_ATTRIBUTES = ['id', 'username', 'email', 'firstname', 'lastname', 'created', 'passwordHash', 'passwordVersion', 'passwordExpiration', 'sessionEpoch'];
 
 /** The profile + session read every JWT route's session check makes (one BatchGetItem). */
-function sessionCheck(user: BenchUser, sid: string, profileProjection = 'id, passwordVersion, sessionEpoch') {
+export function sessionCheck(user: BenchUser, sid: string, profileProjection = 'id, passwordVersion, sessionEpoch') {
   return documentClient.send(
     new BatchGetCommand({
       RequestItems: {
