@@ -3,27 +3,15 @@
  * `npm start` doing the same for a newcomer with the demo user.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { config } from '../../lib/config';
-import { createLocalServer } from '../../lib/tools/local/server';
 import { freePort } from '../../lib/tools/local/dynamodb';
 import { givenUser, useTestTables } from '../helpers/db';
+import { useLocalServer } from '../helpers/localServer';
 
 useTestTables();
 
-let server: Server;
-let baseUrl: string;
-
-beforeAll(async () => {
-  server = createLocalServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-});
+const local = useLocalServer();
 
 async function call(base: string, method: string, path: string, authorization?: string, body?: unknown) {
   const response = await fetch(`${base}${path}`, {
@@ -45,21 +33,21 @@ async function loginAndKey(base: string, username: string, password: string) {
 describe('local server: GET /user/me through the authorizer', () => {
   test('JWT → 200 jwt; key (Bearer and bare) → 200 authheader with its id; deleted key → 401 at once', async () => {
     const user = await givenUser();
-    const { jwt, key } = await loginAndKey(baseUrl, user.username, user.password);
+    const { jwt, key } = await loginAndKey(local.url, user.username, user.password);
 
-    const byJwt = await call(baseUrl, 'GET', '/user/me', `Bearer ${jwt}`);
+    const byJwt = await call(local.url, 'GET', '/user/me', `Bearer ${jwt}`);
     expect(byJwt.status).toBe(200);
     expect(byJwt.json).toMatchObject({ Id: user.id, Username: user.username, AuthMethod: 'jwt' });
     expect(byJwt.json).not.toHaveProperty('AuthHeaderId');
 
     for (const authorization of [`Bearer ${key.token}`, key.token]) {
-      const byKey = await call(baseUrl, 'GET', '/user/me', authorization);
+      const byKey = await call(local.url, 'GET', '/user/me', authorization);
       expect(byKey.status).toBe(200);
       expect(byKey.json).toMatchObject({ Id: user.id, AuthMethod: 'authheader', AuthHeaderId: key.id });
     }
 
-    await call(baseUrl, 'POST', '/authheader/delete', `Bearer ${jwt}`, { text: key.token });
-    const deleted = await call(baseUrl, 'GET', '/user/me', `Bearer ${key.token}`);
+    await call(local.url, 'POST', '/authheader/delete', `Bearer ${jwt}`, { text: key.token });
+    const deleted = await call(local.url, 'GET', '/user/me', `Bearer ${key.token}`);
     expect(deleted.status).toBe(401);
   });
 
@@ -70,7 +58,7 @@ describe('local server: GET /user/me through the authorizer', () => {
     ['Basic', 'Basic am9objpwdw=='],
     ['a 4 kB header', `Bearer ${'a'.repeat(4096)}`],
   ])('%s → 401 {"message":"Unauthorized"} with WWW-Authenticate: Bearer', async (_case, authorization) => {
-    const response = await call(baseUrl, 'GET', '/user/me', authorization);
+    const response = await call(local.url, 'GET', '/user/me', authorization);
     expect(response.status).toBe(401);
     expect(response.json).toEqual({ message: 'Unauthorized' });
     expect(response.headers.get('www-authenticate')).toBe('Bearer');
@@ -79,17 +67,17 @@ describe('local server: GET /user/me through the authorizer', () => {
 
   test('a key lists lastUsed once it has been used', async () => {
     const user = await givenUser();
-    const { jwt, key } = await loginAndKey(baseUrl, user.username, user.password);
-    await call(baseUrl, 'GET', '/user/me', key.token);
-    const listed = (await call(baseUrl, 'GET', '/authheader/list', `Bearer ${jwt}`)).json as unknown as { lastUsed?: string }[];
+    const { jwt, key } = await loginAndKey(local.url, user.username, user.password);
+    await call(local.url, 'GET', '/user/me', key.token);
+    const listed = (await call(local.url, 'GET', '/authheader/list', `Bearer ${jwt}`)).json as unknown as { lastUsed?: string }[];
     expect(listed[0]?.lastUsed).toMatch(/Z$/);
   });
 
   test('the JWT routes still refuse an auth header (a leaked key cannot mint keys)', async () => {
     const user = await givenUser();
-    const { key } = await loginAndKey(baseUrl, user.username, user.password);
-    expect((await call(baseUrl, 'GET', '/authheader/list', `Bearer ${key.token}`)).status).toBe(401);
-    expect((await call(baseUrl, 'POST', '/authheader/add', `Bearer ${key.token}`, { name: 'minted' })).status).toBe(401);
+    const { key } = await loginAndKey(local.url, user.username, user.password);
+    expect((await call(local.url, 'GET', '/authheader/list', `Bearer ${key.token}`)).status).toBe(401);
+    expect((await call(local.url, 'POST', '/authheader/add', `Bearer ${key.token}`, { name: 'minted' })).status).toBe(401);
   });
 });
 

@@ -9,32 +9,20 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { config } from '../../lib/config';
-import { createLocalServer } from '../../lib/tools/local/server';
 import { freePort } from '../../lib/tools/local/dynamodb';
 import { apiClient } from '../helpers/api-client';
 import { givenUser, useTestTables } from '../helpers/db';
+import { useLocalServer } from '../helpers/localServer';
 import { assertMatchesDocument } from '../helpers/openapi';
 
 useTestTables();
 
-let server: Server;
-let baseUrl: string;
-
-beforeAll(async () => {
-  server = createLocalServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-});
-
-afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
-});
+const local = useLocalServer();
 
 async function call(method: string, path: string, options: { body?: string; jwt?: string; headers?: Record<string, string> } = {}) {
-  const response = await fetch(`${baseUrl}${path}`, {
+  const response = await fetch(`${local.url}${path}`, {
     method,
     headers: { ...(options.body !== undefined ? { 'Content-Type': 'application/json' } : {}), ...(options.jwt ? { Authorization: `Bearer ${options.jwt}` } : {}), ...options.headers },
     body: options.body,
@@ -48,7 +36,7 @@ async function call(method: string, path: string, options: { body?: string; jwt?
 describe('local HTTP server', () => {
   test('serves the whole contract flow to a client generated from openapi.json: login, add, list, delete', async () => {
     const user = await givenUser();
-    const api = apiClient(baseUrl);
+    const api = apiClient(local.url);
 
     const login = await api.POST('/user/login', { body: { username: user.username, password: user.password } });
     expect(login.response.status).toBe(200);
@@ -74,23 +62,23 @@ describe('local HTTP server', () => {
   });
 
   test('serves openapi.json and the /docs page (Swagger UI from node_modules, nothing from a CDN)', async () => {
-    const document = await fetch(`${baseUrl}/openapi.json`);
+    const document = await fetch(`${local.url}/openapi.json`);
     expect(document.status).toBe(200);
     const served = (await document.json()) as { openapi: string; servers: { url: string }[]; paths: Record<string, unknown> };
     expect(served.openapi).toBe('3.1.0');
-    expect(served.servers[0]?.url).toBe(baseUrl);
+    expect(served.servers[0]?.url).toBe(local.url);
     expect(Object.keys(served.paths)).toEqual(expect.arrayContaining(['/user/login', '/authheader/add', '/authheader/list', '/authheader/delete']));
 
-    const page = await fetch(`${baseUrl}/docs`);
+    const page = await fetch(`${local.url}/docs`);
     expect(page.status).toBe(200);
     const html = await page.text();
     const sources = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1] as string);
     expect(sources.length).toBeGreaterThan(2);
     for (const source of sources) {
       expect(source).toMatch(/^\/docs\//);
-      expect((await fetch(`${baseUrl}${source}`)).status).toBe(200);
+      expect((await fetch(`${local.url}${source}`)).status).toBe(200);
     }
-    expect((await fetch(`${baseUrl}/docs/package.json`)).status).toBe(404);
+    expect((await fetch(`${local.url}/docs/package.json`)).status).toBe(404);
   });
 
   test('serves the session flow: expired password → change → refresh with rotation → reuse ends the session → logout', async () => {

@@ -54,3 +54,10 @@ export async function givenAuthHeader(token: string, name = 'ci-key'): Promise<A
   if (response.statusCode !== 200) throw new Error(`add failed: ${response.statusCode} ${response.rawBody}`);
   return response.body as AuthHeader;
 }
+
+/** A logged-in user holding one auth header (the authorizer's tests start from this). */
+export async function userWithKey(name = 'ci-key') {
+  const user = await givenUser();
+  const jwt = await loginAs(user);
+  return { user, jwt, key: await givenAuthHeader(jwt, name) };
+}

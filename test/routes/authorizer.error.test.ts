@@ -13,20 +13,13 @@ import { getTokenHmacKey } from '../../lib/auth/keys';
 import { setUserPassword } from '../../lib/services/userService';
 import { givenUser, useTestTables } from '../helpers/db';
 import { authorize, bearer, restAuthorizerEvent } from '../helpers/authorizer';
-import { addHeader, deleteHeader, loginAs } from '../helpers/api';
+import { addHeader, deleteHeader, loginAs, userWithKey } from '../helpers/api';
 
 useTestTables();
 
 afterEach(() => {
   jest.restoreAllMocks();
 });
-
-async function userWithKey() {
-  const user = await givenUser();
-  const jwt = await loginAs(user);
-  const key = (await addHeader(jwt, 'ci-key')).body as { id: string; token: string };
-  return { user, jwt, key };
-}
 
 async function expectRefused(authorization: string | undefined) {
   const outcome = await authorize(restAuthorizerEvent(authorization));

@@ -10,16 +10,9 @@ import { getTokenHmacKey } from '../../lib/auth/keys';
 import { givenUser, useTestTables } from '../helpers/db';
 import { authorize, bearer, httpApiAuthorizerEvent, restAuthorizerEvent, WHOLE_API_ARN } from '../helpers/authorizer';
 import { InvalidSessionError } from '../../lib/errors';
-import { addHeader, deleteHeader, listHeaders, loginAs } from '../helpers/api';
+import { addHeader, deleteHeader, listHeaders, loginAs, userWithKey } from '../helpers/api';
 
 useTestTables();
-
-async function userWithKey() {
-  const user = await givenUser();
-  const jwt = await loginAs(user);
-  const key = (await addHeader(jwt, 'ci-key')).body as { id: string; token: string };
-  return { user, jwt, key };
-}
 
 describe('authorizer: accepted credentials', () => {
   test('a session JWT → an Allow policy for the whole API, principal = user id, context authMethod jwt', async () => {

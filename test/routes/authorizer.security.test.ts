@@ -8,7 +8,7 @@ import { documentClient } from '../../lib/data/client';
 import { getJwtKeys } from '../../lib/auth/keys';
 import { givenUser, useTestTables } from '../helpers/db';
 import { authorize, bearer, httpApiAuthorizerEvent, restAuthorizerEvent } from '../helpers/authorizer';
-import { addHeader, loginAs } from '../helpers/api';
+import { addHeader, loginAs, userWithKey } from '../helpers/api';
 import { craftJwt, validClaims } from '../helpers/jwt';
 
 useTestTables();
@@ -16,13 +16,6 @@ useTestTables();
 afterEach(() => {
   jest.restoreAllMocks();
 });
-
-async function userWithKey() {
-  const user = await givenUser();
-  const jwt = await loginAs(user);
-  const key = (await addHeader(jwt, 'ci-key')).body as { id: string; token: string };
-  return { user, jwt, key };
-}
 
 describe('authorizer: answer shapes (AWS Lambda authorizer output formats)', () => {
   test('REST: principalId string, an IAM policy document with one execute-api:Invoke statement, a flat context of strings', async () => {
