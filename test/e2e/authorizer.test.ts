@@ -2,12 +2,12 @@
  * GET /user/me over HTTP: the local server applying the authorizer as API Gateway would, and
  * `npm start` doing the same for a newcomer with the demo user.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import type { Server } from 'node:http';
 import { config } from '../../lib/config';
 import { freePort } from '../../lib/tools/local/dynamodb';
 import { givenUser, useTestTables } from '../helpers/db';
 import { useLocalServer } from '../helpers/localServer';
+import { startService } from '../helpers/npmStart';
 
 useTestTables();
 
@@ -80,20 +80,6 @@ describe('local server: GET /user/me through the authorizer', () => {
     expect((await call(local.url, 'POST', '/authheader/add', `Bearer ${key.token}`, { name: 'minted' })).status).toBe(401);
   });
 });
-
-function startService(env: Record<string, string>): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'lib/tools/local/start.ts'], { env: { ...process.env, ...env, LOG_LEVEL: 'WARN' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Press Ctrl-C')) resolve({ child, output: () => output });
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
-  });
-}
 
 describe('npm start', () => {
   test('serves GET /user/me behind the authorizer for the demo user, by JWT and by key', async () => {

@@ -5,7 +5,6 @@
 import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { LOGIN_THROTTLE_POLICIES } from '../../lib/data/repositories';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +14,7 @@ import { freePort } from '../../lib/tools/local/dynamodb';
 import { apiClient } from '../helpers/api-client';
 import { givenUser, useTestTables } from '../helpers/db';
 import { useLocalServer } from '../helpers/localServer';
+import { startService, stopped } from '../helpers/npmStart';
 import { assertMatchesDocument } from '../helpers/openapi';
 
 useTestTables();
@@ -157,26 +157,6 @@ describe('local HTTP server', () => {
 });
 
 /** Starts `npm start`'s entry point with the given environment; resolves once it is listening. */
-function startService(env: Record<string, string>): Promise<{ child: ChildProcess; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'lib/tools/local/start.ts'], {
-    env: { ...process.env, ...env, LOG_LEVEL: 'WARN' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      if (output.includes('Press Ctrl-C')) resolve({ child, output: () => output });
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
-  });
-}
-
-function stopped(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
-}
 
 describe('npm start', () => {
   test('serves the README flow with the demo user against an existing DynamoDB, then stops on SIGINT', async () => {
