@@ -180,8 +180,8 @@ function forbidden(allowance: Allowance): Probe[] {
   const probes: Probe[] = [];
   const reads = ['GetItem', 'BatchGetItem', 'Query', 'ConditionCheckItem'];
   for (const table of Object.keys(TABLES) as TableId[]) {
-    // Whole-item reads (naming no attribute) of the users and sessions tables: never.
-    if (table === 'users' || table === 'sessions') {
+    // Whole-item reads (naming no attribute) of users: never; of sessions: only by the refresh.
+    if (table === 'users' || (table === 'sessions' && !allowance.readsRefreshHashes)) {
       for (const action of ['GetItem', 'BatchGetItem', 'Query']) probes.push(probe(`${action} of whole ${table} items`, action, table, undefined, { 'dynamodb:Select': 'ALL_ATTRIBUTES' }));
     }
     const written = allowance.writes[table];
