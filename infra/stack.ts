@@ -184,6 +184,8 @@ export class AuthServiceStack extends Stack {
     this.authorizer = new AuthServiceAuthorizer(this, 'Authorizer', {
       functionArn: this.authorizerFunction.function.functionArn,
       cacheTtl: Duration.seconds(settings.authorizerCacheSeconds),
+      // This API has its own (addGatewayResponses, with the CORS header).
+      gatewayResponses: false,
     });
 
     // The endpoints.
