@@ -166,7 +166,8 @@ export class AuthServiceStack extends Stack {
     this.validator = this.api.addRequestValidator('RequestValidator', { validateRequestBody: true, validateRequestParameters: true });
 
     // The authorizer (not a route): JWT or auth header → the caller's identity. Reads token lookup
-    // items and a profile's identity (its key, `id`, `passwordVersion`), writes only `lastUsed` on the owner's header item.
+    // items and a profile's identity (its key, `id`, `passwordVersion`), writes only `lastUsed` on
+    // the owner's header item.
     this.authorizerFunction = new ApiFunction(this, 'AuthorizerFunction', {
       module: 'authorizer',
       ...settings.authorizer,
