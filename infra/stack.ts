@@ -25,9 +25,10 @@ import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { SECRET_ID_ENV } from '../lib/auth/keys';
-import { TABLES, type TableId } from '../lib/data/table';
+import { TABLES, type TableDefinition, type TableId } from '../lib/data/table';
+import { THROTTLE_ATTRIBUTES } from '../lib/data/loginThrottleRepository';
 import { METRICS } from '../lib/metricNames';
-import { SESSION_CHECK_ATTRIBUTES } from '../lib/data/sessionRepository';
+import { PROFILE_FOR_SESSION, SESSION_CHECK_ATTRIBUTES } from '../lib/data/sessionRepository';
 import { IDENTITY_ATTRIBUTES, PROFILE_ATTRIBUTES, PUBLIC_PROFILE_ATTRIBUTES } from '../lib/data/userRepository';
 import { UNAUTHORIZED_BODY } from '../lib/http/errors';
 import { type ObjectSchema, PLAIN_TEXT_PATTERN } from '../lib/http/schemas';
@@ -41,20 +42,57 @@ import { ServiceMonitoring } from './constructs/service-monitoring';
 import { ServiceTable } from './constructs/service-table';
 import { type FunctionSizing, type StackSettings, settingsFromContext } from './settings';
 
+/** A table's key attributes: every attribute-limited grant lists them (the DynamoDB guide, `dynamodb:Attributes`). */
+const keyAttributes = (table: TableId): string[] => {
+  const definition: TableDefinition = TABLES[table];
+  return [definition.partitionKey, ...(definition.sortKey ? [definition.sortKey] : [])];
+};
+/** These attributes and the table's keys, each once. */
+const withKeys = (table: TableId, attributes: readonly string[]): string[] => [...new Set([...keyAttributes(table), ...attributes])];
+
 /**
- * A read of exactly these attributes of a user. `ForAllValues` alone holds vacuously for a request
- * that names no attributes (a GetItem without projection returns the whole item), so `Null: false`
- * also requires the request to name its attributes: together they guarantee the role can read only
- * these attributes, whatever its code sends.
+ * A read of exactly these attributes (and the keys, which DynamoDB counts as read). `ForAllValues`
+ * alone holds vacuously for a request that names no attributes (a GetItem without projection
+ * returns the whole item), so `Null: false` also requires the request to name its attributes:
+ * together they guarantee the role can read only these attributes, whatever its code sends.
  */
-const projectedRead = (attributes: readonly string[]): GrantConditions => ({
+const projectedRead = (table: TableId, attributes: readonly string[]): GrantConditions => ({
   Null: { 'dynamodb:Attributes': 'false' },
-  'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...attributes] },
+  'ForAllValues:StringEquals': { 'dynamodb:Attributes': withKeys(table, attributes) },
   StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
 });
 
+/**
+ * A write or condition check that may name no attribute but the keys and these, and return
+ * nothing. For an item of a TransactWriteItems the guide leaves open whether `dynamodb:Attributes`
+ * is filled in, so this grant holds either way (no `Null: false`): when AWS fills it in, it limits
+ * the attributes; the other keys (the partition, ReturnValues) limit in both cases.
+ */
+const itemWrite = (table: TableId, attributes: readonly string[], leading?: GrantConditions): GrantConditions => ({
+  ...leading,
+  'ForAllValues:StringEquals': { 'dynamodb:Attributes': withKeys(table, attributes) },
+  StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' },
+});
+
+/** A write sent on its own (never in a transaction): DynamoDB always names its attributes, so they are required. */
+const directItemWrite = (table: TableId, attributes: readonly string[], leading?: GrantConditions): GrantConditions => {
+  const write = itemWrite(table, attributes, leading);
+  return { ...write, Null: { ...leading?.Null, 'dynamodb:Attributes': 'false' } };
+};
+
 /** Login reads the profile with its hash (UserRepository.findByUsername). */
-const LOGIN_USER_READ = projectedRead(PROFILE_ATTRIBUTES);
+const LOGIN_USER_READ = projectedRead('users', PROFILE_ATTRIBUTES);
+/** The session check's conditions on the profile (SessionRepository's profile condition), as a transaction item. */
+const PROFILE_CHECK = itemWrite('users', SESSION_CHECK_ATTRIBUTES.profile);
+/** The session check's conditions on the session item, as a transaction item. */
+const SESSION_CHECK = itemWrite('sessions', SESSION_CHECK_ATTRIBUTES.session);
+/** Login's and the password change's counter updates (also in transactions). */
+const THROTTLE_UPDATE = itemWrite('loginThrottle', THROTTLE_ATTRIBUTES);
+
+/** The password change's update of the profile (UserRepository.setPassword). */
+const PASSWORD_ATTRIBUTES = ['passwordHash', 'passwordExpiration', 'passwordVersion'];
+/** A refresh token's rotation (SessionRepository's conditional UpdateItem of the session). */
+const ROTATION_ATTRIBUTES = ['live', 'used', 'lastUsedAt', 'graceSpent', 'rev'];
 
 /** Items of the auth-headers table whose partition key starts so (`TOKEN#` lookups, `USER#` owners' items). */
 const partitionPrefix = (prefix: 'TOKEN#' | 'USER#'): GrantConditions => ({
@@ -62,19 +100,10 @@ const partitionPrefix = (prefix: 'TOKEN#' | 'USER#'): GrantConditions => ({
   'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${prefix}*`] },
 });
 
-/**
- * An UpdateItem of the owner's items that may name no attribute but the keys and `attribute`, and
- * return nothing else: the header counter for add/delete, `lastUsed` for the authorizer.
- */
-const ownerItemUpdate = (attribute: 'headerCount' | 'lastUsed'): GrantConditions => {
-  const prefix = partitionPrefix('USER#');
-  return {
-    ...prefix,
-    Null: { ...prefix.Null, 'dynamodb:Attributes': 'false' },
-    'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'sk', attribute] },
-    StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' },
-  };
-};
+/** The header counter, moved inside add's and delete's transactions: only `headerCount` of an owner's item. */
+const COUNTER_UPDATE = itemWrite('authHeaders', ['headerCount'], partitionPrefix('USER#'));
+/** The authorizer's `lastUsed`, a single UpdateItem: only that attribute of an owner's item. */
+const LAST_USED_UPDATE = directItemWrite('authHeaders', ['lastUsed'], partitionPrefix('USER#'));
 
 /** lib/http/schemas.ts objects as API Gateway models (draft-04). */
 export function toJsonSchema(schema: ObjectSchema): JsonSchema {
@@ -137,7 +166,8 @@ export class AuthServiceStack extends Stack {
     this.validator = this.api.addRequestValidator('RequestValidator', { validateRequestBody: true, validateRequestParameters: true });
 
     // The authorizer (not a route): JWT or auth header → the caller's identity. Reads token lookup
-    // items and two attributes of a profile, writes only `lastUsed` on the owner's header item.
+    // items and a profile's identity (its key, `id`, `passwordVersion`), writes only `lastUsed` on
+    // the owner's header item.
     this.authorizerFunction = new ApiFunction(this, 'AuthorizerFunction', {
       module: 'authorizer',
       ...settings.authorizer,
@@ -146,15 +176,17 @@ export class AuthServiceStack extends Stack {
       environment: { AUTHORIZER_CACHE_SECONDS: String(settings.authorizerCacheSeconds) },
     })
       .allow(authHeaders, ['GetItem'], partitionPrefix('TOKEN#'))
-      .allow(authHeaders, ['UpdateItem'], ownerItemUpdate('lastUsed'))
-      .allow(users, ['GetItem'], projectedRead(IDENTITY_ATTRIBUTES))
+      .allow(authHeaders, ['UpdateItem'], LAST_USED_UPDATE)
+      .allow(users, ['GetItem'], projectedRead('users', IDENTITY_ATTRIBUTES))
       // A JWT's session check: profile and session in one BatchGetItem, projected.
-      .allow(users, ['BatchGetItem'], projectedRead(['username', ...SESSION_CHECK_ATTRIBUTES.profile]))
-      .allow(sessions, ['BatchGetItem'], projectedRead(['sid', ...SESSION_CHECK_ATTRIBUTES.session]))
+      .allow(users, ['BatchGetItem'], projectedRead('users', SESSION_CHECK_ATTRIBUTES.profile))
+      .allow(sessions, ['BatchGetItem'], projectedRead('sessions', SESSION_CHECK_ATTRIBUTES.session))
       .useSecrets(jwt, tokenHmac);
     this.authorizer = new AuthServiceAuthorizer(this, 'Authorizer', {
       functionArn: this.authorizerFunction.function.functionArn,
       cacheTtl: Duration.seconds(settings.authorizerCacheSeconds),
+      // This API has its own (addGatewayResponses, with the CORS header).
+      gatewayResponses: false,
     });
 
     // The endpoints.
@@ -163,7 +195,8 @@ export class AuthServiceStack extends Stack {
     // session (JWT + refresh token, stored as its HMAC).
     this.endpoint('Login', settings.login)
       .allow(users, ['GetItem'], LOGIN_USER_READ)
-      .allow(loginThrottle, ['GetItem', 'UpdateItem'])
+      .allow(loginThrottle, ['GetItem'])
+      .allow(loginThrottle, ['UpdateItem'], THROTTLE_UPDATE)
       .allow(sessions, ['PutItem'])
       .useSecrets(jwt, tokenHmac);
 
@@ -171,51 +204,54 @@ export class AuthServiceStack extends Stack {
     // the session and the cap.
     this.endpoint('AuthHeaderAdd', settings.authHeaders)
       .allow(authHeaders, ['PutItem'])
-      .allow(authHeaders, ['UpdateItem'], ownerItemUpdate('headerCount'))
-      .allow(users, ['ConditionCheckItem'])
-      .allow(sessions, ['ConditionCheckItem'])
+      .allow(authHeaders, ['UpdateItem'], COUNTER_UPDATE)
+      .allow(users, ['ConditionCheckItem'], PROFILE_CHECK)
+      .allow(sessions, ['ConditionCheckItem'], SESSION_CHECK)
       .useSecrets(jwt, tokenHmac, tokenEncryption);
 
     // GET /authheader/list — JWT: one Query, with the profile + session read that re-checks the session.
     this.endpoint('AuthHeaderList', settings.authHeaders)
-      .allow(authHeaders, ['Query'])
-      .allow(users, ['BatchGetItem'])
-      .allow(sessions, ['BatchGetItem'])
+      .allow(authHeaders, ['Query'], partitionPrefix('USER#'))
+      .allow(users, ['BatchGetItem'], projectedRead('users', SESSION_CHECK_ATTRIBUTES.profile))
+      .allow(sessions, ['BatchGetItem'], projectedRead('sessions', SESSION_CHECK_ATTRIBUTES.session))
       .useSecrets(jwt, tokenEncryption);
 
     // POST /authheader/delete — JWT: removes a header and its lookup item and uncounts it,
     // conditioned on the session.
     this.endpoint('AuthHeaderDelete', settings.authHeaders)
       .allow(authHeaders, ['DeleteItem'])
-      .allow(authHeaders, ['UpdateItem'], ownerItemUpdate('headerCount'))
-      .allow(users, ['ConditionCheckItem'])
-      .allow(sessions, ['ConditionCheckItem'])
+      .allow(authHeaders, ['UpdateItem'], COUNTER_UPDATE)
+      .allow(users, ['ConditionCheckItem'], PROFILE_CHECK)
+      .allow(sessions, ['ConditionCheckItem'], SESSION_CHECK)
       .useSecrets(jwt, tokenHmac);
 
     // GET /user/me — behind the authorizer: reads the caller's public profile, nothing else.
-    this.endpoint('UserMe', settings.userMe).allow(users, ['GetItem'], projectedRead(PUBLIC_PROFILE_ATTRIBUTES));
+    this.endpoint('UserMe', settings.userMe).allow(users, ['GetItem'], projectedRead('users', PUBLIC_PROFILE_ATTRIBUTES));
 
     // POST /user/password — public: login's credential check, then the new hash and version (which
     // ends every session) and the new session in one transaction. bcrypt twice: login's sizing.
     this.endpoint('UserPassword', settings.login)
       .allow(users, ['GetItem'], LOGIN_USER_READ)
-      .allow(users, ['UpdateItem'])
-      .allow(loginThrottle, ['GetItem', 'UpdateItem'])
+      .allow(users, ['UpdateItem'], itemWrite('users', PASSWORD_ATTRIBUTES))
+      .allow(loginThrottle, ['GetItem'])
+      .allow(loginThrottle, ['UpdateItem'], THROTTLE_UPDATE)
       .allow(sessions, ['PutItem'])
       .useSecrets(jwt, tokenHmac);
 
     // POST /user/refresh — public: one BatchGetItem (session + profile), one conditional UpdateItem
     // (rotation) or a DeleteItem (reuse ends the session).
     this.endpoint('UserRefresh', settings.authHeaders)
-      .allow(users, ['BatchGetItem'])
-      .allow(sessions, ['BatchGetItem', 'UpdateItem', 'DeleteItem'])
+      .allow(users, ['BatchGetItem'], projectedRead('users', PROFILE_FOR_SESSION))
+      .allow(sessions, ['BatchGetItem'])
+      .allow(sessions, ['UpdateItem'], directItemWrite('sessions', ROTATION_ATTRIBUTES))
+      .allow(sessions, ['DeleteItem'], itemWrite('sessions', []))
       .useSecrets(jwt, tokenHmac);
 
     // POST /user/logout — JWT: deletes the session item, conditioned on the profile (with "all",
     // moves the profile's session epoch on).
     this.endpoint('UserLogout', settings.authHeaders)
-      .allow(users, ['ConditionCheckItem', 'UpdateItem'])
-      .allow(sessions, ['DeleteItem'])
+      .allow(users, ['ConditionCheckItem', 'UpdateItem'], PROFILE_CHECK)
+      .allow(sessions, ['DeleteItem'], SESSION_CHECK)
       .useSecrets(jwt);
 
     this.checkEveryRouteWired();

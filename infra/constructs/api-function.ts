@@ -105,11 +105,14 @@ export class ApiFunction extends Construct {
     return this;
   }
 
-  /** Sets each secret's id variable and allows reading those secrets only. */
+  /**
+   * Sets each secret's id variable and allows GetSecretValue of those secrets only (not grantRead,
+   * which adds DescribeSecret: the code never calls it).
+   */
   useSecrets(...secrets: KeySecret[]): this {
     for (const secret of secrets) {
       this.function.addEnvironment(secret.envVar, secret.secretArn);
-      secret.grantRead(this.role);
+      this.role.addToPrincipalPolicy(new PolicyStatement({ actions: ['secretsmanager:GetSecretValue'], resources: [secret.secretArn] }));
     }
     return this;
   }

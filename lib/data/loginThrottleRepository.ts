@@ -133,6 +133,8 @@ const NAMES = {
   '#expiresAt': 'expiresAt',
   '#v': 'v',
 };
+/** Every attribute a counter update may name (infra/stack.ts limits login's and the password change's updates to these). */
+export const THROTTLE_ATTRIBUTES = Object.values(NAMES);
 
 /** What one counter's part of the attempt's transaction is, or why the attempt is refused. */
 type Decision = { update: UpdateInput } | { refuse: number };

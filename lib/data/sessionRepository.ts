@@ -60,7 +60,8 @@ export interface SessionProfile {
 /** Used tokens remembered for reuse detection; an older one is merely unknown (401, session kept). */
 export const USED_KEPT = 20;
 
-const PROFILE_FOR_SESSION = ['id', 'username', 'displayUsername', 'email', 'firstname', 'lastname', 'created', 'passwordVersion', 'sessionEpoch', 'passwordExpiration'] as const;
+/** What a refresh reads of the profile (infra/stack.ts grants exactly these). */
+export const PROFILE_FOR_SESSION = ['id', 'username', 'displayUsername', 'email', 'firstname', 'lastname', 'created', 'passwordVersion', 'sessionEpoch', 'passwordExpiration'] as const;
 const PROFILE_FOR_CHECK = ['id', 'passwordVersion', 'sessionEpoch'] as const;
 const SESSION_FOR_CHECK = ['userId', 'expiresAt'] as const;
 /** What the session check reads of each table (a function that only checks sessions may read only these). */

@@ -83,7 +83,8 @@ export async function handleAuthorizerEvent(event: AuthorizerEvent): Promise<Aut
     }
     const { name, message } = error instanceof Error ? error : { name: 'Error', message: String(error) };
     log.error('authorizer failed', { error: { name, message } });
-    // Any other message is a 500 at the gateway (infra/stack.ts answers it as a 503 with Retry-After).
+    // Any other message is a 500 at the gateway: a REST API with our gateway responses answers 503
+    // with Retry-After (infra/stack.ts, AuthServiceAuthorizer); an HTTP API answers 500 (docs/authorizer.md).
     throw new Error('Authorizer dependency failed');
   }
   const { userId, username, authMethod, authHeaderId } = identity;

@@ -73,6 +73,38 @@ describe('a consumer stack protecting its own routes with the shared authorizer'
     }
   });
 
+  test("REST: the service's answers on the consumer's API: 401 with the contract's body on a refusal, 503 with Retry-After when the authorizer fails", () => {
+    const responses = Object.values(resourcesOf(consumer, 'AWS::ApiGateway::GatewayResponse')).map((response) => response.Properties);
+    const byType = Object.fromEntries(responses.map((response) => [response.ResponseType, response]));
+    expect(Object.keys(byType).sort()).toEqual(['AUTHORIZER_CONFIGURATION_ERROR', 'AUTHORIZER_FAILURE', 'UNAUTHORIZED']);
+    expect(byType.UNAUTHORIZED).toMatchObject({ StatusCode: '401', ResponseTemplates: { 'application/json': '{"message":"Unauthorized"}' }, ResponseParameters: { 'gatewayresponse.header.WWW-Authenticate': "'Bearer'" } });
+    for (const type of ['AUTHORIZER_FAILURE', 'AUTHORIZER_CONFIGURATION_ERROR']) {
+      expect(byType[type]).toMatchObject({ StatusCode: '503', ResponseTemplates: { 'application/json': '{"message":"Service unavailable"}' }, ResponseParameters: { 'gatewayresponse.header.Retry-After': "'1'" } });
+    }
+    // On the consumer's REST API (HTTP APIs have no gateway responses).
+    for (const response of responses) expect(JSON.stringify(response.RestApiId)).toContain('OrdersApi');
+    // The same answers as the service's own API.
+    const own = Object.values(resourcesOf(service, 'AWS::ApiGateway::GatewayResponse')).map((response) => response.Properties);
+    for (const type of Object.keys(byType)) {
+      const mine = own.find((response) => response.ResponseType === type);
+      expect({ status: byType[type]?.StatusCode, body: byType[type]?.ResponseTemplates }).toEqual({ status: mine?.StatusCode, body: mine?.ResponseTemplates });
+    }
+  });
+
+  test('gatewayResponses: false leaves the API its own responses; several methods on one API add them once', () => {
+    const stack = new Stack(new App(), 'OptOut');
+    const auth = new AuthServiceAuthorizer(stack, 'Auth', { functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:authorizer', gatewayResponses: false });
+    new RestApi(stack, 'Api').root.addMethod('GET', undefined, { authorizer: auth.restApiAuthorizer });
+    expect(Object.keys(resourcesOf(Template.fromStack(stack), 'AWS::ApiGateway::GatewayResponse'))).toHaveLength(0);
+
+    const twice = new Stack(new App(), 'Twice');
+    const withDefaults = new AuthServiceAuthorizer(twice, 'Auth', { functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:authorizer' });
+    const api = new RestApi(twice, 'Api');
+    api.root.addMethod('GET', undefined, { authorizer: withDefaults.restApiAuthorizer });
+    api.root.addResource('more').addMethod('GET', undefined, { authorizer: withDefaults.restApiAuthorizer });
+    expect(Object.keys(resourcesOf(Template.fromStack(twice), 'AWS::ApiGateway::GatewayResponse'))).toHaveLength(3);
+  });
+
   test('defaults: 60 s cache; a TTL over an hour is refused', () => {
     const stack = new Stack(new App(), 'Defaults');
     const auth = new AuthServiceAuthorizer(stack, 'Auth', { functionArn: 'arn:aws:lambda:us-east-1:123456789012:function:authorizer' });

@@ -147,11 +147,12 @@ describe('least privilege', () => {
     }
   });
 
-  test.each(['AuthHeaderAdd', 'AuthHeaderDelete'])('%s: may update only the header counter of a user partition', (routeId) => {
+  test.each(['AuthHeaderAdd', 'AuthHeaderDelete'])('%s: may update only the header counter of a user partition, whether or not a transaction item carries dynamodb:Attributes', (routeId) => {
     const update = grantsTo(routeId).find((grant) => grant.action === 'dynamodb:UpdateItem');
     expect(update?.resource).toBe(tableId('authHeaders'));
+    // No `Null: false` on dynamodb:Attributes: the guide leaves open whether a transaction's items carry it.
     expect(update?.condition).toEqual({
-      Null: { 'dynamodb:LeadingKeys': 'false', 'dynamodb:Attributes': 'false' },
+      Null: { 'dynamodb:LeadingKeys': 'false' },
       'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['USER#*'] },
       'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'sk', 'headerCount'] },
       StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' },
@@ -171,13 +172,15 @@ describe('least privilege', () => {
     expect(lookup?.condition).toEqual({ Null: { 'dynamodb:LeadingKeys': 'false' }, 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TOKEN#*'] } });
     const lastUsed = grants.find((grant) => grant.action === 'dynamodb:UpdateItem');
     expect(lastUsed?.condition).toMatchObject({
+      Null: { 'dynamodb:LeadingKeys': 'false', 'dynamodb:Attributes': 'false' },
       'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['USER#*'] },
       'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'sk', 'lastUsed'] },
     });
     const profile = grants.find((grant) => grant.resource === tableId('users') && grant.action === 'dynamodb:GetItem');
     expect(profile?.condition).toEqual({
       Null: { 'dynamodb:Attributes': 'false' },
-      'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['id', 'passwordVersion'] },
+      // The table's key too: DynamoDB counts it as read, and refuses a grant that leaves it out.
+      'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['username', 'id', 'passwordVersion'] },
       StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
     });
   });
@@ -195,15 +198,15 @@ describe('least privilege', () => {
   test.each([
     ['the authorizer', (user: UserRepository) => user.findIdentity('john.doe'), 'Authorizer'],
     ['GET /user/me', (user: UserRepository) => user.findPublicProfile('john.doe'), 'UserMe'],
-  ] as const)("%s's attribute condition allows exactly what its UserRepository read projects", async (_name, read, routeId) => {
+  ] as const)("%s's attribute condition allows exactly the table's key and what its UserRepository read projects", async (_name, read, routeId) => {
     const client = DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }));
     const mock = mockClient(client);
     mock.on(GetCommand).resolves({});
     await read(new UserRepository(client, 'users'));
-    const projected = Object.values(mock.commandCalls(GetCommand)[0]?.args[0].input.ExpressionAttributeNames ?? {}).sort();
+    const projected = Object.values(mock.commandCalls(GetCommand)[0]?.args[0].input.ExpressionAttributeNames ?? {});
     const condition = grantsTo(routeId).find((grant) => grant.resource === tableId('users') && grant.action === 'dynamodb:GetItem')?.condition as Record<string, Record<string, string[]>>;
     expect(projected.length).toBeGreaterThan(0);
-    expect([...(condition['ForAllValues:StringEquals']?.['dynamodb:Attributes'] ?? [])].sort()).toEqual(projected);
+    expect([...(condition['ForAllValues:StringEquals']?.['dynamodb:Attributes'] ?? [])].sort()).toEqual([...new Set([TABLES.users.partitionKey, ...projected])].sort());
   });
 
   test.each([
@@ -222,6 +225,16 @@ describe('least privilege', () => {
     const read = grantsTo('UserPassword').find((grant) => grant.resource === tableId('users') && grant.action === 'dynamodb:GetItem');
     const loginRead = grantsTo('Login').find((grant) => grant.resource === tableId('users'));
     expect(read?.condition).toEqual(loginRead?.condition);
+  });
+
+  test.each(functionIds)('%s: every grant on the users table limits the attributes, and lists the table key among them', (routeId) => {
+    const onUsers = grantsTo(routeId).filter((grant) => grant.resource === tableId('users'));
+    for (const grant of onUsers) {
+      const attributes = (grant.condition as Record<string, Record<string, string[]>> | undefined)?.['ForAllValues:StringEquals']?.['dynamodb:Attributes'];
+      expect({ action: grant.action, attributes }).toEqual({ action: grant.action, attributes: expect.arrayContaining([TABLES.users.partitionKey]) });
+      // Only login's credential check and the password change may name the hash.
+      if (routeId !== 'Login' && routeId !== 'UserPassword') expect(attributes).not.toContain('passwordHash');
+    }
   });
 
   test.each(functionIds)('%s: no wildcard actions or resources, logs only to its own group', (routeId) => {
@@ -273,6 +286,8 @@ describe('secrets', () => {
     }
     const read = grantsTo(routeId).filter((grant) => grant.action === 'secretsmanager:GetSecretValue').map((grant) => grant.resource).sort();
     expect(read).toEqual(names.map((name) => secretId(name)).sort());
+    // GetSecretValue only: nothing else of Secrets Manager (grantRead would add DescribeSecret, never called).
+    expect(grantsTo(routeId).filter((grant) => grant.action.startsWith('secretsmanager:') && grant.action !== 'secretsmanager:GetSecretValue')).toEqual([]);
   });
 
   test('no key material in the template: secrets are generated, env values are references or plain settings', () => {

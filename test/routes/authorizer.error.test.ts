@@ -12,7 +12,7 @@ import { hashToken } from '../../lib/auth/tokens';
 import { getTokenHmacKey } from '../../lib/auth/keys';
 import { setUserPassword } from '../../lib/services/userService';
 import { givenUser, useTestTables } from '../helpers/db';
-import { authorize, bearer, restAuthorizerEvent } from '../helpers/authorizer';
+import { authorize, bearer, httpApiAuthorizerEvent, restAuthorizerEvent } from '../helpers/authorizer';
 import { addHeader, deleteHeader, loginAs, userWithKey } from '../helpers/api';
 
 useTestTables();
@@ -98,6 +98,39 @@ describe('authorizer: refused with 401', () => {
     await givenUser({ username: user.username });
     await expectRefused(bearer(key.token));
     await expectRefused(bearer(jwt));
+  });
+});
+
+describe('authorizer behind an HTTP API (payload 2.0, simple responses; statuses in docs/authorizer.md)', () => {
+  test.each([
+    ['no Authorization header', undefined],
+    ['garbage', 'not a credential'],
+    ['a token-shaped string that was never issued', `Bearer ahk_${'A'.repeat(43)}`],
+  ])('%s: fails with exactly "Unauthorized" (the 401), never answers isAuthorized: false (a 403)', async (_case, authorization) => {
+    const outcome = await authorize(httpApiAuthorizerEvent(authorization));
+
+    expect(outcome.allowed).toBeUndefined();
+    expect(outcome.error?.message).toBe('Unauthorized');
+  });
+
+  test('a deleted key: the 401', async () => {
+    const { jwt, key } = await userWithKey();
+    expect((await deleteHeader(jwt, key.token)).statusCode).toBe(200);
+
+    const outcome = await authorize(httpApiAuthorizerEvent(bearer(key.token)));
+
+    expect(outcome.error?.message).toBe('Unauthorized');
+  });
+
+  test('DynamoDB failing: another error (the gateway answers 500), not "Unauthorized"', async () => {
+    const { key } = await userWithKey();
+    jest.spyOn(documentClient, 'send').mockRejectedValue(Object.assign(new Error('Service unavailable'), { name: 'ServiceUnavailable' }) as never);
+
+    const outcome = await authorize(httpApiAuthorizerEvent(bearer(key.token)));
+
+    expect(outcome.allowed).toBeUndefined();
+    expect(outcome.error).toBeInstanceOf(Error);
+    expect(outcome.error?.message).not.toBe('Unauthorized');
   });
 });
 

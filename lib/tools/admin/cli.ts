@@ -181,7 +181,7 @@ function warnIfPast(expires: string | undefined, err: (line: string) => void): v
   }
 }
 
-interface Target {
+export interface Target {
   users: UserRepository;
   loginThrottle: LoginThrottleRepository;
   description: string;
@@ -195,7 +195,7 @@ function repositories(client: ReturnType<typeof createDocumentClient>, tables: R
   };
 }
 
-async function localTarget(): Promise<Target> {
+export async function localTarget(): Promise<Target> {
   const endpoint = localDynamoDbEndpoint(localSettings(process.env));
   try {
     await waitForDynamoDb(endpoint, 1000);
@@ -210,7 +210,7 @@ async function localTarget(): Promise<Target> {
   return { ...repositories(client, config.tables), description: `local DynamoDB at ${endpoint}`, close: () => client.destroy() };
 }
 
-async function stackTarget(stackName: string, region: string | undefined): Promise<Target> {
+export async function stackTarget(stackName: string, region: string | undefined): Promise<Target> {
   const { tablesFromStack } = await import('./stackOutputs');
   const tables = await tablesFromStack(stackName, region);
   const client = createDocumentClient({ region });

@@ -1,0 +1,232 @@
+/**
+ * IAM, simulated: every function's handler is driven through its paths against DynamoDB Local
+ * with a recorder on (test/helpers/iam/recorder.ts); each DynamoDB and Secrets Manager call it made
+ * becomes the IAM request(s) AWS would authorize (test/helpers/iam/requests.ts) and is evaluated by
+ * a real IAM policy engine against that function's role policy in the synthesized template. Every
+ * call the code really makes must be Allowed — where the DynamoDB guide leaves a condition key's
+ * presence open, in both cases. Then a deny matrix: what each function must not be able to do.
+ *
+ * A new route is covered by being driven here: the run fails for a function (route of
+ * lib/routes.ts, or the authorizer) that recorded no call, and for one without a deny-matrix row.
+ */
+import { beforeAll, describe, expect, test, jest } from '@jest/globals';
+import { handler as meHandler } from '../../functions/user-me';
+import type { KeyName } from '../../lib/auth/keys';
+import type { LocalKeyFile } from '../../lib/auth/localKeys';
+import { TABLES, type TableId } from '../../lib/data/table';
+import { routes } from '../../lib/routes';
+import { addHeader, callLogin, deleteHeader, givenAuthHeader, listHeaders, loginAs, type AuthHeader } from '../helpers/api';
+import { authorize, bearer, restAuthorizerEvent } from '../helpers/authorizer';
+import { givenUser, useTestTables } from '../helpers/db';
+import { apiEvent, lambdaContext } from '../helpers/invoke';
+import { decide, StackPolicies, type PolicyDocument } from '../helpers/iam/policies';
+import { as, installRecorder, recordedCalls } from '../helpers/iam/recorder';
+import { iamRequestsOf, type IamRequest } from '../helpers/iam/requests';
+import { changePassword, logout, ok, refresh } from '../routes/session-helpers';
+import { synthesize } from './synth';
+
+useTestTables();
+
+// One synthesis, without bundles: the grants do not depend on the code's bundle.
+const policies = new StackPolicies(synthesize({ bundle: false }).template);
+const KEY_NAMES: KeyName[] = ['jwt', 'tokenHmac', 'tokenEncryption'];
+installRecorder(
+  Object.fromEntries(KEY_NAMES.map((name) => [name, policies.secretArnOf(name)])) as Record<KeyName, string>,
+  JSON.parse(process.env.LOCAL_AUTH_KEYS as string) as LocalKeyFile,
+);
+
+/** Moves Date only (DynamoDB's I/O and timers run normally). */
+function clockAt(ms: number) {
+  jest.useFakeTimers({ now: ms, doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'setInterval', 'queueMicrotask', 'hrtime', 'performance'] });
+}
+
+/** GET /user/me as API Gateway runs it: the authorizer (as `Authorizer`), then the route (as `UserMe`). */
+async function me(authorization: string) {
+  const outcome = await as('Authorizer', () => authorize(restAuthorizerEvent(authorization)));
+  if (!outcome.allowed) throw outcome.error;
+  const answer = outcome.allowed as { principalId: string; context: Record<string, unknown> };
+  const event = apiEvent({ method: 'GET', path: '/user/me', headers: { Authorization: authorization } });
+  (event.requestContext as unknown as Record<string, unknown>).authorizer = { ...answer.context, principalId: answer.principalId };
+  const result = await as('UserMe', () => meHandler(event, lambdaContext));
+  expect(result.statusCode).toBe(200);
+}
+
+const expectStatus = async (status: number, response: Promise<{ statusCode: number; rawBody: string }>) => {
+  const { statusCode, rawBody } = await response;
+  expect(`${statusCode} ${rawBody}`).toMatch(new RegExp(`^${status} `));
+};
+
+/** Every path of every function that touches a table or a key, once. */
+async function driveEveryFunction(): Promise<void> {
+  const user = await givenUser();
+  // Login: a failure (throttle counters), then successes.
+  await as('Login', () => expectStatus(401, callLogin(user.username, 'Wrong-Password-0000')));
+  const jwt = await as('Login', () => loginAs(user));
+
+  // Add several keys, list them, delete one (and one that does not exist).
+  const keys: AuthHeader[] = [];
+  for (let i = 0; i < 5; i++) keys.push(await as('AuthHeaderAdd', () => givenAuthHeader(jwt, `key-${i}`)));
+  await as('AuthHeaderList', () => expectStatus(200, listHeaders(jwt)));
+  await as('AuthHeaderDelete', () => expectStatus(200, deleteHeader(jwt, (keys.pop() as AuthHeader).token)));
+  await as('AuthHeaderDelete', () => expectStatus(404, deleteHeader(jwt, `ahk_${'Z'.repeat(43)}`)));
+  await as('AuthHeaderAdd', () => expectStatus(401, addHeader('not-a-jwt')));
+
+  // The authorizer's key path (with its lastUsed write) and JWT path, in front of GET /user/me.
+  await me((keys[0] as AuthHeader).token);
+  await me(bearer(jwt));
+
+  // Refresh: a rotation, then the used token again after the grace (reuse ends the session).
+  const session = await as('Login', () => ok(callLogin(user.username, user.password)));
+  const rotated = await as('UserRefresh', () => ok(refresh(session.RefreshToken)));
+  clockAt(Date.now() + 10_500);
+  await as('UserRefresh', () => expectStatus(401, refresh(session.RefreshToken)));
+  jest.useRealTimers();
+  await as('UserRefresh', () => expectStatus(401, refresh(rotated.RefreshToken)));
+
+  // Logout: this session, then every session.
+  await as('UserLogout', () => expectStatus(200, logout(jwt)));
+  const again = await as('Login', () => loginAs(user));
+  await as('UserLogout', () => expectStatus(200, logout(again, { all: true })));
+
+  // Password change: a wrong password, then the change (hash, version and new session in one transaction).
+  await as('UserPassword', () => expectStatus(401, changePassword({ username: user.username, password: 'Wrong-Password-0000', newPassword: 'Another-Horse-Battery-7' })));
+  await as('UserPassword', () => ok(changePassword({ username: user.username, password: user.password, newPassword: 'Another-Horse-Battery-7' })));
+}
+
+const functionIds = [...routes.map((route) => route.id), 'Authorizer'];
+const requests = new Map<string, IamRequest[]>();
+
+beforeAll(async () => {
+  await driveEveryFunction();
+  for (const [id, calls] of recordedCalls()) requests.set(id, calls.flatMap((call) => iamRequestsOf(call, policies)));
+}, 120_000);
+
+describe('the simulation covers', () => {
+  test('every function of the template: each route of lib/routes.ts and the authorizer', () => {
+    expect(policies.functionIds().sort()).toEqual([...functionIds].sort());
+  });
+
+  test.each(functionIds)('%s: its calls were recorded', (id) => {
+    expect(requests.get(id)?.length ?? 0).toBeGreaterThan(0);
+  });
+});
+
+describe('every request the code makes is allowed by its function role', () => {
+  test.each(functionIds)('%s', async (id) => {
+    const policy = policies.policyOf(id);
+    const refused: string[] = [];
+    for (const request of requests.get(id) ?? []) {
+      const decision = await decide(policy, request);
+      if (decision !== 'Allowed') refused.push(`${decision}: ${request.action} ${request.origin} ${JSON.stringify(request.context)}`);
+    }
+    expect(refused).toEqual([]);
+  });
+});
+
+/**
+ * What each function may write and read, beyond which everything is denied. One row per function:
+ * a function without a row fails the run.
+ */
+interface Allowance {
+  /** Reads `passwordHash` (login's credential check). */
+  readsPasswordHash?: true;
+  /** Writes `passwordHash` (the password change). */
+  writesPasswordHash?: true;
+  /** Reads the session's refresh-token hashes (`live`, `used`). */
+  readsRefreshHashes?: true;
+  /** Tables it writes, with the attributes an UpdateItem may name ('items': new items it puts or deletes whole). */
+  writes: Partial<Record<TableId, readonly string[] | 'items'>>;
+  secrets: readonly KeyName[];
+}
+
+const THROTTLE_ATTRIBUTES = ['key', 'room', 'inflight', 'lockedUntil', 'expiresAt', 'v'];
+
+const ALLOWANCES: Record<string, Allowance> = {
+  Login: { readsPasswordHash: true, writes: { loginThrottle: THROTTLE_ATTRIBUTES, sessions: 'items' }, secrets: ['jwt', 'tokenHmac'] },
+  AuthHeaderAdd: { writes: { authHeaders: ['pk', 'sk', 'headerCount'] }, secrets: ['jwt', 'tokenHmac', 'tokenEncryption'] },
+  AuthHeaderList: { writes: {}, secrets: ['jwt', 'tokenEncryption'] },
+  AuthHeaderDelete: { writes: { authHeaders: ['pk', 'sk', 'headerCount'] }, secrets: ['jwt', 'tokenHmac'] },
+  UserMe: { writes: {}, secrets: [] },
+  UserPassword: {
+    readsPasswordHash: true,
+    writesPasswordHash: true,
+    writes: { users: ['username', 'passwordHash', 'passwordExpiration', 'passwordVersion'], loginThrottle: THROTTLE_ATTRIBUTES, sessions: 'items' },
+    secrets: ['jwt', 'tokenHmac'],
+  },
+  UserRefresh: { readsRefreshHashes: true, writes: { sessions: ['sid', 'live', 'used', 'lastUsedAt', 'graceSpent', 'rev'] }, secrets: ['jwt', 'tokenHmac'] },
+  UserLogout: { writes: { users: ['username', 'id', 'passwordVersion', 'sessionEpoch'], sessions: 'items' }, secrets: ['jwt'] },
+  Authorizer: { writes: { authHeaders: ['pk', 'sk', 'lastUsed'] }, secrets: ['jwt', 'tokenHmac'] },
+};
+
+const keysOf = (table: TableId) => {
+  const definition = TABLES[table];
+  return [definition.partitionKey, ...('sortKey' in definition ? [definition.sortKey as string] : [])];
+};
+const LEADING: Record<TableId, string> = { users: 'john.doe', authHeaders: 'USER#1234', loginThrottle: 'user#abc', sessions: 'sid-1' };
+
+interface Probe {
+  what: string;
+  request: IamRequest;
+}
+
+function probe(what: string, action: string, table: TableId, attributes: string[] | undefined, extra: Record<string, string> = {}): Probe {
+  const context: Record<string, string | string[]> = { 'dynamodb:LeadingKeys': [LEADING[table]], ...extra };
+  if (attributes) context['dynamodb:Attributes'] = [...new Set([...keysOf(table), ...attributes])];
+  return { what, request: { action: `dynamodb:${action}`, resource: policies.tableArn(table), context, origin: what } };
+}
+
+/** The requests a function with this allowance must be refused. */
+function forbidden(allowance: Allowance): Probe[] {
+  const probes: Probe[] = [];
+  const reads = ['GetItem', 'BatchGetItem', 'Query', 'ConditionCheckItem'];
+  for (const table of Object.keys(TABLES) as TableId[]) {
+    // Whole-item reads (naming no attribute) of users: never; of sessions: only by the refresh.
+    if (table === 'users' || (table === 'sessions' && !allowance.readsRefreshHashes)) {
+      for (const action of ['GetItem', 'BatchGetItem', 'Query']) probes.push(probe(`${action} of whole ${table} items`, action, table, undefined, { 'dynamodb:Select': 'ALL_ATTRIBUTES' }));
+    }
+    const written = allowance.writes[table];
+    if (!written) {
+      for (const action of ['PutItem', 'UpdateItem', 'DeleteItem']) {
+        probes.push(probe(`${action} on ${table} (read only)`, action, table, []));
+        probes.push(probe(`${action} on ${table} (read only), naming no attribute`, action, table, undefined));
+      }
+    } else if (written !== 'items') {
+      probes.push(probe(`UpdateItem of ${table} beyond ${written.join(', ')}`, 'UpdateItem', table, [...written.filter((name) => !keysOf(table).includes(name)), 'isAdmin']));
+    }
+  }
+  if (!allowance.readsPasswordHash) {
+    for (const action of reads) probes.push(probe(`${action} reading passwordHash`, action, 'users', ['passwordHash'], action === 'ConditionCheckItem' ? {} : { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' }));
+  }
+  if (!allowance.writesPasswordHash) {
+    for (const action of ['PutItem', 'UpdateItem']) probes.push(probe(`${action} writing passwordHash`, action, 'users', ['passwordHash']));
+  }
+  if (!allowance.readsRefreshHashes) {
+    for (const action of ['GetItem', 'BatchGetItem']) probes.push(probe(`${action} reading refresh-token hashes`, action, 'sessions', ['live', 'used'], { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' }));
+  }
+  for (const name of KEY_NAMES) {
+    const resource = policies.secretArnOf(name);
+    if (!allowance.secrets.includes(name)) probes.push({ what: `GetSecretValue of ${name}`, request: { action: 'secretsmanager:GetSecretValue', resource, context: {}, origin: name } });
+    probes.push({ what: `DescribeSecret of ${name}`, request: { action: 'secretsmanager:DescribeSecret', resource, context: {}, origin: name } });
+  }
+  return probes;
+}
+
+describe('deny matrix: what each function must not be able to do is ImplicitlyDenied', () => {
+  test('every function has a row', () => {
+    expect(Object.keys(ALLOWANCES).sort()).toEqual([...functionIds].sort());
+  });
+
+  test.each(functionIds)('%s', async (id) => {
+    const allowance = ALLOWANCES[id];
+    if (!allowance) throw new Error(`no deny-matrix row for ${id}`);
+    const policy: PolicyDocument = policies.policyOf(id);
+    const probes = forbidden(allowance);
+    expect(probes.length).toBeGreaterThan(5);
+    const allowed: string[] = [];
+    for (const { what, request } of probes) {
+      const decision = await decide(policy, request);
+      if (decision !== 'ImplicitlyDenied') allowed.push(`${decision}: ${what}`);
+    }
+    expect(allowed).toEqual([]);
+  });
+});
