@@ -14,7 +14,7 @@ import { freePort } from '../../lib/tools/local/dynamodb';
 import { apiClient } from '../helpers/api-client';
 import { givenUser, useTestTables } from '../helpers/db';
 import { useLocalServer } from '../helpers/localServer';
-import { startService, stopped } from '../helpers/npmStart';
+import { givenDemoUser, startService, stopped } from '../helpers/npmStart';
 import { assertMatchesDocument } from '../helpers/openapi';
 
 useTestTables();
@@ -161,6 +161,7 @@ describe('local HTTP server', () => {
 describe('npm start', () => {
   test('serves the README flow with the demo user against an existing DynamoDB, then stops on SIGINT', async () => {
     const port = await freePort();
+    await givenDemoUser(config.dynamoDbEndpoint as string, `${process.env.TABLE_PREFIX}-start`);
     const { child, output } = await startService({ PORT: String(port), DYNAMODB_ENDPOINT: config.dynamoDbEndpoint as string, TABLE_PREFIX: `${process.env.TABLE_PREFIX}-start` });
     try {
       expect(output()).toContain(`http://127.0.0.1:${port}`);

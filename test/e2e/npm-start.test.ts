@@ -151,6 +151,21 @@ describe('npm start', () => {
     }
   });
 
+  test('refuses to start when PORT is taken, naming that port (EADDRINUSE) and nothing about DynamoDB Local dying', async () => {
+    const [port, dynamoPort] = [await freePort(), await freePort()];
+    const other = await squatter(port, '127.0.0.1');
+    try {
+      const started = await npmStart({ PORT: String(port), DYNAMODB_PORT: String(dynamoPort), DYNAMODB_DATA_DIR: dataDir(), TABLE_PREFIX: 'e2e-npm' });
+
+      expect(await started.exited).toBe(1);
+      expect(started.output()).toContain(`npm start failed: PORT ${port} is already in use by another process (EADDRINUSE)`);
+      expect(started.output()).not.toMatch(/exited unexpectedly|port 8000/);
+      expect(await isPortFree(dynamoPort)).toBe(true);
+    } finally {
+      other.close();
+    }
+  });
+
   test('refuses to start on a bad setting, naming the variable', async () => {
     const start = spawn(process.execPath, ['--import', 'tsx', 'lib/tools/local/start.ts'], {
       env: { ...process.env, PORT: String(await freePort()), BCRYPT_COST: '99', TABLE_PREFIX: 'e2e-npm-config' },
