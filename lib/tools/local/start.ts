@@ -8,6 +8,7 @@
  * is killed outright (see dynamodb.ts).
  */
 import type { Server } from 'node:http';
+import { commandLine } from '../commandLine';
 import { isLoopback, localSettings, type LocalSettings } from './settings';
 import { isPortFree, PortInUseError, startDynamoDbLocal, type RunningDynamoDb, waitForDynamoDb } from './dynamodb';
 
@@ -75,7 +76,20 @@ export async function startEmbedded(settings: LocalSettings, warn: (message: str
   }
 }
 
+export const START_USAGE = `Usage: npm start [-- --help]
+
+Starts the API on http://127.0.0.1:3000 with its own DynamoDB Local (data in .data/dynamodb), the
+tables, and - in a fresh database only - the demo user john.doe. Stops on Ctrl-C.
+
+It takes no options; the environment sets it up (docs/local-development.md):
+  PORT, HOST                     the API's port (3000) and bind address (127.0.0.1)
+  DYNAMODB_PORT, DYNAMODB_HOST   the embedded DynamoDB Local's port (8000) and address (127.0.0.1)
+  DYNAMODB_DATA_DIR              its data folder (.data/dynamodb)
+  DYNAMODB_ENDPOINT              use that database instead of starting one (no demo user there)
+  TABLE_PREFIX, BCRYPT_COST, ... the service's own settings (docs/configuration.md or README)`;
+
 async function main(): Promise<void> {
+  commandLine(START_USAGE, {});
   const settings = localSettings(process.env);
   const warn = (message: string) => console.warn(`WARNING: ${message}`);
   let database: RunningDynamoDb | undefined;
