@@ -58,7 +58,7 @@ async function childOf(pid: number): Promise<number> {
 }
 
 async function login(port: number): Promise<number> {
-  const response = await fetch(`http://127.0.0.1:${port}/user/login`, { method: 'POST', body: JSON.stringify({ username: 'john.doe', password: 'SecurePass123!' }) });
+  const response = await fetch(`http://127.0.0.1:${port}/user/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'john.doe', password: 'SecurePass123!' }) });
   return response.status;
 }
 
