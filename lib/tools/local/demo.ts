@@ -28,7 +28,10 @@ interface Step {
 
 /** Long secrets shortened for the screen (a demo prints, it does not leak whole tokens to scrollback). */
 function shorten(text: string): string {
-  return text.replace(/(eyJ[\w-]{8})[\w-]*\.[\w-]*\.[\w-]*/g, '$1…').replace(/(ahk_[\w-]{6})[\w-]+/g, '$1…');
+  return text
+    .replace(/(eyJ[\w-]{8})[\w-]*\.[\w-]*\.[\w-]*/g, '$1…')
+    .replace(/(ahk_[\w-]{6})[\w-]+/g, '$1…')
+    .replace(/(rt_[\w-]{6})[\w.-]+/g, '$1…');
 }
 
 export async function runDemo(options: { baseUrl: string; username: string; password: string; hidePassword?: boolean }, print: (line: string) => void = console.log): Promise<void> {
