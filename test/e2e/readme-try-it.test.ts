@@ -17,7 +17,7 @@ const run = promisify(execFile);
 
 const readme = readFileSync('README.md', 'utf8');
 const tryIt = readme.slice(readme.indexOf('### Try it'));
-const [, block, shown] = /Or by hand[\s\S]*?```sh\n([\s\S]*?)```[\s\S]*?```json\n([\s\S]*?)```/.exec(tryIt) ?? [];
+const [, block, shown] = /```sh\n(API=[\s\S]*?)```[\s\S]*?```json\n([\s\S]*?)```/.exec(tryIt) ?? [];
 
 /** What differs from run to run (ids, tokens, times) replaced by its kind. */
 function normalized(output: string): string {
