@@ -6,9 +6,8 @@
  * bundling settings (ESM/CJS, minify, splitting, source maps); `--only login,throughput` runs just
  * those sections (names as in the progress lines; the bcrypt trade-off is `bcrypt`).
  */
-import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
-import { generateLocalKeys } from '../lib/auth/localKeys';
+import { prepareBenchEnvironment } from './environment';
 import { commandLine, UsageError } from '../lib/tools/commandLine';
 import { freePort, startDynamoDbLocal } from '../lib/tools/local/dynamodb';
 
@@ -34,18 +33,7 @@ const values = commandLine(USAGE, { out: { type: 'string' }, quick: { type: 'boo
 async function main(): Promise<void> {
   const major = Number(process.versions.node.split('.')[0]);
   if (major < 24) throw new Error(`run the benchmark with Node 24 (npm run bench uses the node@24 devDependency); got ${process.version}`);
-  // lib/config.ts reads these at import, so they are settled before anything imports it.
-  process.env.TABLE_PREFIX = `bench-${randomBytes(4).toString('hex')}`;
-  for (const name of ['USERS_TABLE', 'AUTH_HEADERS_TABLE', 'LOGIN_THROTTLE_TABLE', 'SESSIONS_TABLE', 'CORS_ORIGINS']) delete process.env[name];
-  process.env.LOCAL_AUTH_KEYS = JSON.stringify(generateLocalKeys());
-  // Every authorizer figure is a cache miss (the worst case); the scaling section holds 200 keys.
-  process.env.AUTHORIZER_CACHE_SECONDS = '0';
-  process.env.MAX_AUTH_HEADERS_PER_USER = '1000';
-  process.env.AWS_REGION ??= 'us-east-1';
-  // Failures are counted and reported by the sections; a log line per failed request would bury the table.
-  process.env.LOG_LEVEL ??= 'SILENT';
-  // Metrics are CloudWatch EMF lines on stdout, one per request: they would bury the table (as in npm start).
-  process.env.POWERTOOLS_METRICS_DISABLED ??= 'true';
+  prepareBenchEnvironment(process.env);
   const database = await startDynamoDbLocal({ port: await freePort() });
   process.env.DYNAMODB_ENDPOINT = database.endpoint;
   try {
