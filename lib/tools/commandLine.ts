@@ -11,14 +11,14 @@ export class UsageError extends Error {
   override name = 'UsageError';
 }
 
-export const USAGE_EXIT_CODE = 2;
+const USAGE_EXIT_CODE = 2;
 
 type Values<O extends ParseArgsOptionsConfig> = {
   [K in keyof O]?: O[K]['type'] extends 'string' ? (O[K]['multiple'] extends true ? string[] : string) : O[K]['multiple'] extends true ? boolean[] : boolean;
 };
 
 /** Whether an error came from parseArgs (unknown option, missing value, stray argument, ...). */
-export function isParseArgsError(error: unknown): boolean {
+function isParseArgsError(error: unknown): boolean {
   return typeof (error as { code?: unknown })?.code === 'string' && (error as { code: string }).code.startsWith('ERR_PARSE_ARGS');
 }
 

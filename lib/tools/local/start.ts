@@ -26,7 +26,7 @@ export const DEMO_USER = {
  * DYNAMODB_ENDPOINT, and never again after someone deleted it (docs/security.md asks for that
  * before exposing the server).
  */
-export function demoUserPlan(database: { embedded: boolean; createdUsersTable: boolean }): { create: boolean; banner: string } {
+function demoUserPlan(database: { embedded: boolean; createdUsersTable: boolean }): { create: boolean; banner: string } {
   const { username, password } = DEMO_USER;
   if (!database.embedded) {
     return { create: false, banner: `Demo user: none (DYNAMODB_ENDPOINT names a database npm start did not create; add users with npm run admin -- user create).` };
@@ -76,7 +76,7 @@ export async function startEmbedded(settings: LocalSettings, warn: (message: str
   }
 }
 
-export const START_USAGE = `Usage: npm start [-- --help]
+const START_USAGE = `Usage: npm start [-- --help]
 
 Starts the API on http://127.0.0.1:3000 with its own DynamoDB Local (data in .data/dynamodb), the
 tables, and - in a fresh database only - the demo user john.doe. Stops on Ctrl-C.
