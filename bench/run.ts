@@ -6,40 +6,40 @@
  * bundling settings (ESM/CJS, minify, splitting, source maps); `--only login,throughput` runs just
  * those sections (names as in the progress lines; the bcrypt trade-off is `bcrypt`).
  */
-import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { generateLocalKeys } from '../lib/auth/localKeys';
+import { prepareBenchEnvironment } from './environment';
+import { commandLine, UsageError } from '../lib/tools/commandLine';
 import { freePort, startDynamoDbLocal } from '../lib/tools/local/dynamodb';
 
-const { values } = parseArgs({
-  options: {
-    out: { type: 'string', default: '.data/bench.json' },
-    quick: { type: 'boolean', default: false },
-    variants: { type: 'boolean', default: false },
-    only: { type: 'string' },
-  },
+const SECTIONS = ['login', 'authHeaderRoutes', 'sessionRoutes', 'middleware', 'coldStart', 'throughput', 'authorizer', 'scaling', 'bcrypt'] as const;
+
+const USAGE = `Usage: npm run bench [-- --quick] [--only <section,...>] [--variants] [--out <file>]
+
+Measures the service against its floors on its own in-memory DynamoDB Local (about 4 minutes; not
+part of npm test) and prints the table; the numbers also go to .data/bench.json.
+
+  --quick              a smoke run with few samples (ratios are indicative only)
+  --only <sections>    run just these, comma-separated: ${SECTIONS.join(', ')}
+  --variants           only the cold-start exploration of bundling settings
+  --out <file>         where the JSON goes (default .data/bench.json)
+
+Metrics (CloudWatch EMF lines) are off, as in npm start; POWERTOOLS_METRICS_DISABLED=false shows them.`;
+
+const values = commandLine(USAGE, { out: { type: 'string' }, quick: { type: 'boolean' }, variants: { type: 'boolean' }, only: { type: 'string' } }, ({ only }) => {
+  const unknown = (only ?? '').split(',').map((name) => name.trim()).filter((name) => name && !(SECTIONS as readonly string[]).includes(name));
+  if (unknown.length > 0) throw new UsageError(`unknown section(s) for --only: ${unknown.join(', ')}`);
 });
 
 async function main(): Promise<void> {
   const major = Number(process.versions.node.split('.')[0]);
   if (major < 24) throw new Error(`run the benchmark with Node 24 (npm run bench uses the node@24 devDependency); got ${process.version}`);
-  // lib/config.ts reads these at import, so they are settled before anything imports it.
-  process.env.TABLE_PREFIX = `bench-${randomBytes(4).toString('hex')}`;
-  for (const name of ['USERS_TABLE', 'AUTH_HEADERS_TABLE', 'LOGIN_THROTTLE_TABLE', 'SESSIONS_TABLE', 'CORS_ORIGINS']) delete process.env[name];
-  process.env.LOCAL_AUTH_KEYS = JSON.stringify(generateLocalKeys());
-  // Every authorizer figure is a cache miss (the worst case); the scaling section holds 200 keys.
-  process.env.AUTHORIZER_CACHE_SECONDS = '0';
-  process.env.MAX_AUTH_HEADERS_PER_USER = '1000';
-  process.env.AWS_REGION ??= 'us-east-1';
-  // Failures are counted and reported by the sections; a log line per failed request would bury the table.
-  process.env.LOG_LEVEL ??= 'SILENT';
+  prepareBenchEnvironment(process.env);
   const database = await startDynamoDbLocal({ port: await freePort() });
   process.env.DYNAMODB_ENDPOINT = database.endpoint;
   try {
     const { runBenchmark } = await import('./bench');
     await runBenchmark({
-      out: resolve(values.out as string),
+      out: resolve(values.out ?? '.data/bench.json'),
       quick: Boolean(values.quick),
       variants: Boolean(values.variants),
       only: values.only ? String(values.only).split(',').map((name) => name.trim()) : undefined,

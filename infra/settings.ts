@@ -49,6 +49,25 @@ export interface StackSettings {
    * Also the function's AUTHORIZER_CACHE_SECONDS.
    */
   readonly authorizerCacheSeconds: number;
+  /**
+   * Create API Gateway's account-wide CloudWatch role setting (`AWS::ApiGateway::Account`) in this
+   * stack. It is one setting per account and region, shared by every REST API there: only for an
+   * account that has none yet (docs/deploy.md).
+   * @default false
+   */
+  readonly apiGatewayAccount: boolean;
+  /**
+   * A custom domain for the API (`api.example.com`), with the ARN of an ACM certificate for it in
+   * the stack's region; optionally the Route 53 hosted zone that gets its alias record.
+   * @default undefined (the execute-api URL only)
+   */
+  readonly customDomain: CustomDomain | undefined;
+}
+
+export interface CustomDomain {
+  readonly domainName: string;
+  readonly certificateArn: string;
+  readonly hostedZone: { readonly id: string; readonly name: string } | undefined;
 }
 
 export const DEFAULT_SETTINGS: StackSettings = {
@@ -82,6 +101,8 @@ export const DEFAULT_SETTINGS: StackSettings = {
   authorizer: { memoryMb: 1024, timeoutSeconds: 5 },
   userMe: { memoryMb: 1024, timeoutSeconds: 10 },
   authorizerCacheSeconds: 60,
+  apiGatewayAccount: false,
+  customDomain: undefined,
 };
 
 type Lookup = (key: string) => unknown;
@@ -115,6 +136,31 @@ function origins(lookup: Lookup, key: string): string[] {
     }
   }
   return cleaned;
+}
+
+function text(lookup: Lookup, key: string): string | undefined {
+  const raw = lookup(key);
+  if (raw === undefined || raw === '') return undefined;
+  return String(raw).trim();
+}
+
+/** domainName + certificateArn (+ hostedZoneId and hostedZoneName), all or none of each pair. */
+function customDomain(lookup: Lookup): CustomDomain | undefined {
+  const [domainName, certificateArn, zoneId, zoneName] = ['domainName', 'certificateArn', 'hostedZoneId', 'hostedZoneName'].map((key) => text(lookup, key));
+  if (domainName === undefined && certificateArn === undefined) {
+    if (zoneId !== undefined || zoneName !== undefined) throw new Error('context "hostedZoneId"/"hostedZoneName" need "domainName" and "certificateArn"');
+    return undefined;
+  }
+  if (domainName === undefined || certificateArn === undefined) throw new Error('context "domainName" and "certificateArn" go together: the domain and its ACM certificate');
+  if (!/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/i.test(domainName)) throw new Error(`context "domainName" must be a domain name like api.example.com, got ${JSON.stringify(domainName)}`);
+  if (!/^arn:aws[\w-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[\w-]+$/.test(certificateArn)) {
+    throw new Error(`context "certificateArn" must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<id>), got ${JSON.stringify(certificateArn)}`);
+  }
+  if ((zoneId === undefined) !== (zoneName === undefined)) throw new Error('context "hostedZoneId" and "hostedZoneName" go together');
+  if (zoneName !== undefined && !`.${domainName.toLowerCase()}`.endsWith(`.${zoneName.toLowerCase().replace(/\.$/, '')}`)) {
+    throw new Error(`context "domainName" ${domainName} is not in the hosted zone ${zoneName}`);
+  }
+  return { domainName, certificateArn, hostedZone: zoneId !== undefined && zoneName !== undefined ? { id: zoneId, name: zoneName } : undefined };
 }
 
 function email(lookup: Lookup, key: string): string | undefined {
@@ -170,5 +216,7 @@ export function settingsFromContext(node: Pick<Node, 'tryGetContext'>): StackSet
     },
     // API Gateway caches authorizer answers for at most an hour.
     authorizerCacheSeconds: int(lookup, 'authorizerCacheSeconds', d.authorizerCacheSeconds, 0, 3600),
+    apiGatewayAccount: bool(lookup, 'apiGatewayAccount', d.apiGatewayAccount),
+    customDomain: customDomain(lookup),
   };
 }

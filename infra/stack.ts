@@ -20,6 +20,7 @@ import {
   type RequestValidator,
   ResponseType,
   RestApi,
+  SecurityPolicy,
 } from 'aws-cdk-lib/aws-apigateway';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
@@ -40,7 +41,10 @@ import { ApiFunction, type GrantConditions } from './constructs/api-function';
 import { KeySecret } from './constructs/key-secret';
 import { ServiceMonitoring } from './constructs/service-monitoring';
 import { ServiceTable } from './constructs/service-table';
-import { type FunctionSizing, type StackSettings, settingsFromContext } from './settings';
+import { type CustomDomain, type FunctionSizing, type StackSettings, settingsFromContext } from './settings';
+import { Certificate } from 'aws-cdk-lib/aws-certificatemanager';
+import { ARecord, HostedZone, RecordTarget } from 'aws-cdk-lib/aws-route53';
+import { ApiGatewayDomain } from 'aws-cdk-lib/aws-route53-targets';
 
 /** A table's key attributes: every attribute-limited grant lists them (the DynamoDB guide, `dynamodb:Attributes`). */
 const keyAttributes = (table: TableId): string[] => {
@@ -369,10 +373,11 @@ export class AuthServiceStack extends Stack {
     const api = new RestApi(this, 'Api', {
       description: 'Authentication service: login and auth headers (API keys)',
       endpointTypes: [EndpointType.REGIONAL],
-      // Execution (error) logs need API Gateway's account-level CloudWatch role; kept on delete
-      // because it is shared by every REST API in the account and region.
-      cloudWatchRole: true,
-      cloudWatchRoleRemovalPolicy: RemovalPolicy.RETAIN,
+      // Access and execution logs need API Gateway's CloudWatch role in the account settings, one
+      // per account and region for every REST API there: this stack sets it only when asked
+      // (-c apiGatewayAccount=true, docs/deploy.md), and keeps it on delete.
+      cloudWatchRole: settings.apiGatewayAccount,
+      cloudWatchRoleRemovalPolicy: settings.apiGatewayAccount ? RemovalPolicy.RETAIN : undefined,
       defaultCorsPreflightOptions: cors,
       deployOptions: {
         stageName: 'v1',
@@ -398,7 +403,29 @@ export class AuthServiceStack extends Stack {
       },
     });
     this.addGatewayResponses(api, settings);
+    // RestApi's own unnamed "ApiEndpoint…" output repeats ApiUrl: one name for one URL.
+    api.node.tryRemoveChild('Endpoint');
+    if (settings.customDomain) this.addCustomDomain(api, settings.customDomain);
     return api;
+  }
+
+  /** The API on its own domain (TLS 1.2, regional, the v1 stage at the root), with its alias record when the zone is given. */
+  private addCustomDomain(api: RestApi, custom: CustomDomain): void {
+    const domain = api.addDomainName('CustomDomain', {
+      domainName: custom.domainName,
+      certificate: Certificate.fromCertificateArn(this, 'CustomDomainCertificate', custom.certificateArn),
+      endpointType: EndpointType.REGIONAL,
+      securityPolicy: SecurityPolicy.TLS_1_2,
+    });
+    if (custom.hostedZone) {
+      const zone = HostedZone.fromHostedZoneAttributes(this, 'CustomDomainZone', { hostedZoneId: custom.hostedZone.id, zoneName: custom.hostedZone.name });
+      new ARecord(this, 'CustomDomainAlias', { zone, recordName: custom.domainName, target: RecordTarget.fromAlias(new ApiGatewayDomain(domain)) });
+    }
+    new CfnOutput(this, 'CustomDomainUrl', { value: `https://${custom.domainName}/`, description: 'The API on its custom domain (the v1 stage at the root)' });
+    new CfnOutput(this, 'CustomDomainTarget', {
+      value: domain.domainNameAliasDomainName,
+      description: custom.hostedZone ? 'Where the alias record points' : 'Point a CNAME (or alias) record for the custom domain here',
+    });
   }
 
   /** API Gateway's own errors in the contract's `{ "message": ... }` shape. */
@@ -438,11 +465,13 @@ export class AuthServiceStack extends Stack {
         reason: 'The login route is public by design; the auth-header routes verify the session JWT (HS256, exp, kid) inside the function, as the API contract requires (they take the JWT only, never an auth header). GET /user/me is behind the Lambda authorizer.',
       },
       { id: 'AwsSolutions-COG4', reason: "Sessions are the service's own JWTs issued by POST /user/login, not Cognito tokens." },
-      {
-        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
-        reason: "API Gateway's account-level CloudWatch role uses the AWS-managed AmazonAPIGatewayPushToCloudWatchLogs policy, which exists for exactly this purpose.",
-      },
     ];
+    if (this.settings.apiGatewayAccount) {
+      apiAcknowledgements.push({
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs]',
+        reason: "API Gateway's account-level CloudWatch role (-c apiGatewayAccount=true) uses the AWS-managed AmazonAPIGatewayPushToCloudWatchLogs policy, which exists for exactly this purpose.",
+      });
+    }
     if (!this.settings.waf) {
       apiAcknowledgements.push({ id: 'AwsSolutions-APIG3', reason: 'WAF switched off for this deployment with -c waf=false (e.g. a short-lived dev stack); the default deploys it.' });
     }

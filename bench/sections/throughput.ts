@@ -5,13 +5,22 @@ import { round, roundSummary, summarize } from '../stats';
 import { closedLoopLoad, type LoadResult } from '../timing';
 import type { BenchOptions } from './options';
 
-function rows(name: string, result: LoadResult, concurrency: number): Row[] {
+/** Why a rate is 0.0: nothing finished inside the window (each request took longer than it). */
+function zeroRateNote(result: LoadResult, concurrency: number, rampSeconds: number): string {
+  return (
+    `no request completed inside the ${result.durationSeconds} s window after the ${rampSeconds} s ramp: with ${concurrency} connections each request ` +
+    `waits for the others' CPU (bcrypt on login), so one round outlasts the window${result.errors > 0 ? ', and some failed (see the errors row)' : ''}; ` +
+    'a longer run (without --quick) measures the rate'
+  );
+}
+
+function rows(name: string, result: LoadResult, concurrency: number, rampSeconds: number): Row[] {
   const latency = roundSummary(summarize(result.latenciesMs));
   return [
     {
       section: '5 throughput',
       name: `${name} (${concurrency} conns, ${result.durationSeconds} s)`,
-      note: 'p50/p95/p99 = latency under this load',
+      note: result.completed === 0 ? zeroRateNote(result, concurrency, rampSeconds) : 'p50/p95/p99 = latency under this load',
       measured: latency,
       value: round(result.requestsPerSecond, 1),
       unit: 'req/s',
@@ -61,7 +70,7 @@ export async function benchThroughput(fixtures: Fixtures, listUser: BenchUser, l
   );
   const detail = (result: LoadResult) => ({ ...result, latenciesMs: undefined, latency: summarize(result.latenciesMs) });
   return {
-    rows: [...rows('GET /authheader/list', list, concurrency), ...rows('POST /user/login', login, concurrency)],
+    rows: [...rows('GET /authheader/list', list, concurrency, options.throughputRampSeconds), ...rows('POST /user/login', login, concurrency, options.throughputRampSeconds)],
     details: { concurrency, list: detail(list), login: detail(login) },
   };
 }

@@ -45,6 +45,9 @@ function httpError(status: number, message: string, cause: unknown, headers?: Re
 
 export const payloadTooLarge = (message: string) => httpError(413, message, undefined);
 
+export const UNSUPPORTED_MEDIA_TYPE_MESSAGE = 'Content-Type must be application/json';
+export const unsupportedMediaType = () => httpError(415, UNSUPPORTED_MEDIA_TYPE_MESSAGE, undefined);
+
 export function isHttpError(error: unknown): error is HttpError & { statusCode: number; expose: boolean } {
   return typeof error === 'object' && error !== null && typeof (error as { statusCode?: unknown }).statusCode === 'number';
 }

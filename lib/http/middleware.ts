@@ -19,7 +19,7 @@ import { InvalidTokenError, verifySessionToken, type SessionClaims } from '../au
 import { config } from '../config';
 import { DatabaseUnavailableError, DependencyUnavailableError, DomainError, InvalidInputError, InvalidSessionError } from '../errors';
 import type { CallerIdentity } from '../services/authorizerService';
-import { JSON_BODY_PARSER_PACKAGE, middyCause, payloadTooLarge, toHttpError } from './errors';
+import { JSON_BODY_PARSER_PACKAGE, middyCause, payloadTooLarge, toHttpError, unsupportedMediaType } from './errors';
 import { describeError, jsonErrorPosition, log } from '../log';
 import { count, METRICS, metricsMiddleware } from '../metrics';
 import { type ObjectSchema, schemaViolation } from './schemas';
@@ -119,6 +119,23 @@ const bodyLimit = (maxBytes: number): MiddlewareObj<ApiEvent> => ({
   },
 });
 
+/** A JSON media type: application/json or application/<something>+json, with parameters (charset). */
+const JSON_MEDIA_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;.*)?$/i;
+
+/**
+ * 415 for a body declared as something other than JSON (`text/plain`, a form...). A body sent
+ * without any Content-Type is read as JSON: clients that forget the header still send JSON, and
+ * openapi.json says so.
+ */
+const jsonContentType = (): MiddlewareObj<ApiEvent> => ({
+  name: 'jsonContentType',
+  before: ({ event }) => {
+    if (event.body === null || event.body === undefined || event.body === '') return;
+    const declared = event.headers?.['content-type']?.trim();
+    if (declared && !JSON_MEDIA_TYPE.test(declared)) throw unsupportedMediaType();
+  },
+});
+
 /** A route whose body is optional sees an absent or empty body as `{}`. */
 const defaultBody = (): MiddlewareObj<ApiEvent> => ({
   name: 'defaultBody',
@@ -158,12 +175,13 @@ export function httpApi(): MiddlewareObj[] {
   return middlewares;
 }
 
-/** Parses and validates a JSON body: 413 over the size limit, 400 for anything not matching. */
+/** Parses and validates a JSON body: 415 declared as not JSON, 413 over the size limit, 400 for anything not matching. */
 export function jsonBody(schema: ObjectSchema): MiddlewareObj[] {
   return [
+    jsonContentType(),
     ...(schema.optional ? [defaultBody()] : []),
     bodyLimit(config.maxBodyBytes),
-    // Content type is not enforced: clients that forget the header still send JSON.
+    // The type was checked above (a missing one is read as JSON), so the parser does not check it again.
     httpJsonBodyParser({ disableContentTypeCheck: true }),
     validateBody(schema),
   ] as MiddlewareObj[];

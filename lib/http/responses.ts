@@ -118,6 +118,7 @@ export const errorResponses = {
   NotFound: error('No such auth header for this user (unknown, or another user\'s: indistinguishable). Nothing changed.', 'Auth header not found'),
   Conflict: error('The user already holds the maximum number of auth headers. Nothing is stored.', 'Too many auth headers'),
   PayloadTooLarge: error('The request body is over the size limit.', 'request body must be at most 16384 bytes'),
+  UnsupportedMediaType: error('The body is declared as something other than JSON (`Content-Type: text/plain`, a form...). A body without Content-Type is read as JSON.', 'Content-Type must be application/json'),
   TooManyRequests: error('Throttled: too many failed logins for this username or address, or too many requests.', 'Too many failed login attempts; try again later', ['RetryAfter']),
   InternalError: error('Unexpected failure; details are only in the service logs.', 'Internal server error'),
   ServiceUnavailable: error('A dependency (database, key store) is unavailable. Nothing changed.', 'Service temporarily unavailable', ['RetryAfter']),
@@ -147,7 +148,7 @@ export interface RouteDoc {
 // Answers any route can give: gateway throttling, an unexpected failure, a dependency down.
 const ANY_ROUTE = { 429: 'TooManyRequests', 500: 'InternalError', 503: 'ServiceUnavailable' } as const;
 // Answers a route with a JSON body can give before it does anything.
-const WITH_BODY = { 400: 'BadRequest', 413: 'PayloadTooLarge' } as const;
+const WITH_BODY = { 400: 'BadRequest', 413: 'PayloadTooLarge', 415: 'UnsupportedMediaType' } as const;
 
 const loginExample = {
   Id: '12345678-1234-1234-1234-123456789abc',

@@ -7,7 +7,7 @@ import { config } from '../../lib/config';
 import { freePort } from '../../lib/tools/local/dynamodb';
 import { givenUser, useTestTables } from '../helpers/db';
 import { useLocalServer } from '../helpers/localServer';
-import { startService } from '../helpers/npmStart';
+import { givenDemoUser, startService } from '../helpers/npmStart';
 
 useTestTables();
 
@@ -84,6 +84,7 @@ describe('local server: GET /user/me through the authorizer', () => {
 describe('npm start', () => {
   test('serves GET /user/me behind the authorizer for the demo user, by JWT and by key', async () => {
     const port = await freePort();
+    await givenDemoUser(config.dynamoDbEndpoint as string, `${process.env.TABLE_PREFIX}-me`);
     const { child } = await startService({ PORT: String(port), DYNAMODB_ENDPOINT: config.dynamoDbEndpoint as string, TABLE_PREFIX: `${process.env.TABLE_PREFIX}-me`, AUTHORIZER_CACHE_SECONDS: '0' });
     try {
       const base = `http://localhost:${port}`;

@@ -37,6 +37,9 @@ test('logs in, adds, lists, (calls /user/me,) deletes and lists again, printing 
   expect(stdout).toContain(`curl -s -X POST ${baseUrl}/user/login`);
   expect(stdout).toContain(`curl -s ${baseUrl}/authheader/list \\\n     -H "Authorization: Bearer $TOKEN"`);
   expect(stdout.match(/→ 200 /g)).toHaveLength(steps.length);
+  // Every secret is shortened on the screen: the session JWT, the refresh token and the key.
+  expect(stdout).toMatch(/"RefreshToken":"rt_[\w-]{6}…"/);
+  expect(stdout).not.toMatch(/eyJ[\w-]{9,}\.|rt_[\w-]{7,}|ahk_[\w-]{7,}/);
   expect(stdout).toMatch(/List again: it is gone\n(.*\n)+?   → 200 \[\]\n/);
   expect(stdout).toContain('Done:');
   // Whole session JWTs and API keys stay off the screen.

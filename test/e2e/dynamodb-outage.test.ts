@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateLocalKeys } from '../../lib/auth/keys';
 import { freePort, startDynamoDbLocal, type RunningDynamoDb } from '../../lib/tools/local/dynamodb';
+import { givenDemoUser } from '../helpers/npmStart';
 
 const PROMPT_MS = 5000;
 
@@ -51,6 +52,7 @@ const login = () => call('POST', '/user/login', { body: { username: 'john.doe', 
 beforeAll(async () => {
   const [dynamoPort, port] = [await freePort(), await freePort()];
   database = await startDynamoDbLocal({ port: dynamoPort, dataDir });
+  await givenDemoUser(database.endpoint, 'outage');
   service = await startService({
     PORT: String(port),
     DYNAMODB_ENDPOINT: database.endpoint,

@@ -14,7 +14,7 @@ import { freePort } from '../../lib/tools/local/dynamodb';
 import { apiClient } from '../helpers/api-client';
 import { givenUser, useTestTables } from '../helpers/db';
 import { useLocalServer } from '../helpers/localServer';
-import { startService, stopped } from '../helpers/npmStart';
+import { givenDemoUser, startService, stopped } from '../helpers/npmStart';
 import { assertMatchesDocument } from '../helpers/openapi';
 
 useTestTables();
@@ -147,12 +147,22 @@ describe('local HTTP server', () => {
     expect(response.text).not.toMatch(/at .*\.ts:\d+/);
   });
 
-  test('accepts a login without a Content-Type header', async () => {
+  test('reads a login body sent without any Content-Type as JSON', async () => {
+    const user = await givenUser();
+
+    // A byte body: fetch adds no Content-Type of its own (a string body would get text/plain).
+    const response = await fetch(`${local.url}/user/login`, { method: 'POST', body: new TextEncoder().encode(JSON.stringify({ username: user.username, password: user.password })) });
+
+    expect(response.status).toBe(200);
+  });
+
+  test('answers a login body declared as text/plain with 415 {"message"}, as openapi.json says', async () => {
     const user = await givenUser();
 
     const response = await call('POST', '/user/login', { body: JSON.stringify({ username: user.username, password: user.password }), headers: { 'Content-Type': 'text/plain' } });
 
-    expect(response.status).toBe(200);
+    expect(response.status).toBe(415);
+    expect(JSON.parse(response.text)).toEqual({ message: 'Content-Type must be application/json' });
   });
 });
 
@@ -161,6 +171,7 @@ describe('local HTTP server', () => {
 describe('npm start', () => {
   test('serves the README flow with the demo user against an existing DynamoDB, then stops on SIGINT', async () => {
     const port = await freePort();
+    await givenDemoUser(config.dynamoDbEndpoint as string, `${process.env.TABLE_PREFIX}-start`);
     const { child, output } = await startService({ PORT: String(port), DYNAMODB_ENDPOINT: config.dynamoDbEndpoint as string, TABLE_PREFIX: `${process.env.TABLE_PREFIX}-start` });
     try {
       expect(output()).toContain(`http://127.0.0.1:${port}`);
@@ -181,7 +192,7 @@ describe('npm start', () => {
     const { child, output } = await startService({ ...env, DYNAMODB_ENDPOINT: '' });
     try {
       expect(output()).toContain(`http://127.0.0.1:${dynamoPort}`);
-      const login = await fetch(`http://127.0.0.1:${port}/user/login`, { method: 'POST', body: JSON.stringify({ username: 'john.doe', password: 'SecurePass123!' }) });
+      const login = await fetch(`http://127.0.0.1:${port}/user/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'john.doe', password: 'SecurePass123!' }) });
       expect(login.status).toBe(200);
     } finally {
       child.kill('SIGTERM');

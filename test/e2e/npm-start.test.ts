@@ -58,7 +58,7 @@ async function childOf(pid: number): Promise<number> {
 }
 
 async function login(port: number): Promise<number> {
-  const response = await fetch(`http://127.0.0.1:${port}/user/login`, { method: 'POST', body: JSON.stringify({ username: 'john.doe', password: 'SecurePass123!' }) });
+  const response = await fetch(`http://127.0.0.1:${port}/user/login`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ username: 'john.doe', password: 'SecurePass123!' }) });
   return response.status;
 }
 
@@ -146,6 +146,21 @@ describe('npm start', () => {
       expect(started.output()).toContain(`DYNAMODB_PORT ${dynamoPort} is already in use`);
       expect(started.output()).not.toContain('listening on');
       expect(await isPortFree(port)).toBe(true);
+    } finally {
+      other.close();
+    }
+  });
+
+  test('refuses to start when PORT is taken, naming that port (EADDRINUSE) and nothing about DynamoDB Local dying', async () => {
+    const [port, dynamoPort] = [await freePort(), await freePort()];
+    const other = await squatter(port, '127.0.0.1');
+    try {
+      const started = await npmStart({ PORT: String(port), DYNAMODB_PORT: String(dynamoPort), DYNAMODB_DATA_DIR: dataDir(), TABLE_PREFIX: 'e2e-npm' });
+
+      expect(await started.exited).toBe(1);
+      expect(started.output()).toContain(`npm start failed: PORT ${port} is already in use by another process (EADDRINUSE)`);
+      expect(started.output()).not.toMatch(/exited unexpectedly|port 8000/);
+      expect(await isPortFree(dynamoPort)).toBe(true);
     } finally {
       other.close();
     }

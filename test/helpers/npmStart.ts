@@ -23,3 +23,24 @@ export function startService(env: Record<string, string>): Promise<{ child: Chil
 export function stopped(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
 }
+
+/**
+ * The demo user in a database `npm start` is pointed at with DYNAMODB_ENDPOINT (where it never
+ * creates one itself): the tables under `tablePrefix` and john.doe, as an operator would add them.
+ */
+export async function givenDemoUser(endpoint: string, tablePrefix: string): Promise<void> {
+  const { loadConfig } = await import('../../lib/config');
+  const { createDocumentClient } = await import('../../lib/data/client');
+  const { ensureTables } = await import('../../lib/data/bootstrap');
+  const { UserRepository } = await import('../../lib/data/userRepository');
+  const { createUser } = await import('../../lib/services/userService');
+  const { DEMO_USER } = await import('../../lib/tools/local/start');
+  const { tables } = loadConfig({ ...process.env, TABLE_PREFIX: tablePrefix });
+  const client = createDocumentClient({ endpoint });
+  try {
+    await ensureTables(client, tables);
+    await createUser(new UserRepository(client, tables.users, tables.authHeaders), DEMO_USER);
+  } finally {
+    client.destroy();
+  }
+}

@@ -26,6 +26,16 @@ function acknowledgements(root: IConstruct): Acknowledgement[] {
 describe.each([
   ['default settings', {}],
   ['-c waf=false -c destroyable=true -c corsOrigins=...', { waf: 'false', destroyable: 'true', corsOrigins: 'https://app.example.com' }],
+  [
+    '-c apiGatewayAccount=true -c domainName=... -c certificateArn=... -c hostedZoneId=... -c hostedZoneName=...',
+    {
+      apiGatewayAccount: 'true',
+      domainName: 'auth.example.com',
+      certificateArn: 'arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789',
+      hostedZoneId: 'Z0123456789ABCDEFGHIJ',
+      hostedZoneName: 'example.com',
+    },
+  ],
 ])('AwsSolutions checks, %s', (_name, context) => {
   let synthesized: ReturnType<typeof synthesize>;
   // The rules read the template, not the bundles: skip esbuild.

@@ -73,7 +73,7 @@ describe('npm run admin -- user ...', () => {
   test('deletes a user', async () => {
     await create('leaver');
 
-    const result = await admin(['user', 'delete', '--username', 'leaver']);
+    const result = await admin(['user', 'delete', '--username', 'leaver', '--yes']);
 
     expect(result).toMatchObject({ code: 0, out: 'deleted user leaver and 0 auth header(s)' });
     expect((await login('leaver', 'Tr0ub4dor-and-3')).statusCode).toBe(401);
@@ -102,6 +102,7 @@ describe('npm run admin -- user ...', () => {
     [[], /no command given/],
     [['user', 'list', '--colour'], /Unknown option/],
     [['user', 'delete', '--username', 'x', '--json'], /--json is not an option of "user delete"/],
+    [['user', 'list', '--yes'], /--yes is not an option of "user list"/],
     [['user', 'create', '--username', 'x', '--email', 'x@example.com', '--firstname', 'X', '--lastname', 'Y'], /no password given: use --password-stdin/],
   ])('answers usage errors %j with exit 2 and the usage', async (argv, message) => {
     const result = await admin(argv);
@@ -190,6 +191,86 @@ describe('npm run admin -- user ...', () => {
       expect((await login('bystander', PASSWORD, sourceIp)).statusCode).toBe(429);
     }
     expect((await admin(['user', 'unlock', '--username', 'nobody-at-all'])).out).toBe('nobody-at-all had no failed-login count to clear');
+  });
+
+  describe('at a terminal', () => {
+    /** A terminal on stdin that types the next answer each time a question (ending ": ") is shown. */
+    function terminal(answers: string[]): AdminInput & { shown: () => string } {
+      const stdin = Object.assign(new PassThrough(), { isTTY: true, setRawMode: () => undefined });
+      const prompt = new PassThrough();
+      let shown = '';
+      prompt.on('data', (chunk: Buffer) => {
+        shown += chunk.toString();
+        if (/: $/.test(chunk.toString())) setImmediate(() => stdin.write(`${answers.shift() ?? ''}\n`));
+      });
+      return { stdin, prompt, shown: () => shown };
+    }
+    const createArgs = (username: string) => ['user', 'create', '--username', username, '--email', `${username}@example.com`, '--firstname', 'P', '--lastname', 'Q'];
+
+    test('asks again when the two passwords differ or the policy refuses one, without the usage, then creates the user', async () => {
+      const input = terminal([PASSWORD, 'Tr0ub4dor-and-4', 'password1', 'password1', PASSWORD, PASSWORD]);
+
+      const result = await admin(createArgs('retyped'), '', input);
+
+      expect(result.code).toBe(0);
+      expect(result.err.split('\n')).toEqual(['the two passwords differ; try again (Ctrl-C cancels)', expect.stringMatching(/too common.*; try again \(Ctrl-C cancels\)$/)]);
+      expect(result.err).not.toContain('Usage');
+      expect(input.shown().match(/Repeat the password: /g)).toHaveLength(3);
+      expect((await login('retyped', PASSWORD)).statusCode).toBe(200);
+    });
+
+    test('gives up after three mismatches with exit 1, no usage, and creates nothing', async () => {
+      const input = terminal([PASSWORD, 'a', PASSWORD, 'b', PASSWORD, 'c']);
+
+      const result = await admin(createArgs('undecided'), '', input);
+
+      expect(result.code).toBe(1);
+      expect(result.err).toMatch(/error: the two passwords differ \(3 attempts; nothing was changed\)$/);
+      expect(result.err).not.toContain('Usage');
+      expect(await users.findByUsername('undecided')).toBeUndefined();
+    });
+
+    test('set-password asks again when the new password is the current one', async () => {
+      await create('keeper');
+      const input = terminal([PASSWORD, PASSWORD, 'Another-Good-Phrase-5', 'Another-Good-Phrase-5']);
+
+      const result = await admin(['user', 'set-password', '--username', 'keeper'], '', input);
+
+      expect(result.code).toBe(0);
+      expect(result.err).toBe('new password must differ from the current password; try again (Ctrl-C cancels)');
+      expect((await login('keeper', 'Another-Good-Phrase-5')).statusCode).toBe(200);
+    });
+
+    test('delete asks to type the username, asks again on a typo, then deletes', async () => {
+      await create('doomed');
+      const input = terminal(['domed', 'doomed']);
+
+      const result = await admin(['user', 'delete', '--username', 'doomed'], '', input);
+
+      expect(result).toMatchObject({ code: 0, out: 'deleted user doomed and 0 auth header(s)', err: 'that is not "doomed"; try again (Ctrl-C cancels)' });
+      expect(input.shown()).toMatch(/Delete user doomed and all of their auth headers from local DynamoDB at http:\/\/\S+\? Type the username to confirm: /);
+      expect(await users.findByUsername('doomed')).toBeUndefined();
+    });
+
+    test('delete keeps the user when the username is never typed back', async () => {
+      await create('spared');
+
+      const result = await admin(['user', 'delete', '--username', 'spared'], '', terminal(['no', 'nope', 'n']));
+
+      expect(result).toMatchObject({ code: 1 });
+      expect(result.err).toMatch(/error: not confirmed \(3 attempts\); nothing was deleted$/);
+      expect(await users.findByUsername('spared')).toBeDefined();
+    });
+  });
+
+  test('delete without a terminal needs --yes: exit 2, and the user stays', async () => {
+    await create('scripted-delete');
+
+    const result = await admin(['user', 'delete', '--username', 'scripted-delete']);
+
+    expect(result.code).toBe(2);
+    expect(result.err).toContain('add --yes to delete without asking');
+    expect(await users.findByUsername('scripted-delete')).toBeDefined();
   });
 
   test('reports an unknown user on delete and set-password', async () => {

@@ -26,12 +26,28 @@ describe('the committed document', () => {
     expect(readFileSync(CLIENT_TYPES_FILE, 'utf8')).toBe(await renderClientTypes(fresh));
   });
 
-  test('is OpenAPI 3.1 with both security schemes', () => {
+  test('is OpenAPI 3.1 with each credential in both Authorization forms: Bearer <token> and the bare token', () => {
     expect(openApiDocument).toMatchObject({ openapi: '3.1.0' });
     expect(fresh.components.securitySchemes).toEqual({
       sessionJwt: expect.objectContaining({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }),
+      sessionJwtBare: expect.objectContaining({ type: 'apiKey', in: 'header', name: 'Authorization' }),
       authHeader: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
+      authHeaderBare: expect.objectContaining({ type: 'apiKey', in: 'header', name: 'Authorization' }),
     });
+  });
+
+  test.each(routes.filter((route) => route.auth !== 'none').map((route) => [route.id, route] as const))('%s accepts either form of each credential it takes', (_id, route) => {
+    const { security } = fresh.paths[route.path]?.[route.method.toLowerCase()] as unknown as { security: Record<string, string[]>[] };
+    const schemes = security.map((requirement) => Object.keys(requirement).join('+'));
+    expect(schemes).toEqual(route.auth === 'jwt' ? ['sessionJwt', 'sessionJwtBare'] : ['sessionJwt', 'sessionJwtBare', 'authHeader', 'authHeaderBare']);
+  });
+
+  test('says what the service does with Content-Type: 415 for a declared non-JSON body, a missing one read as JSON', () => {
+    expect(fresh.info.description).toContain('answers 415; a body sent without `Content-Type` is read as JSON');
+    for (const route of routes.filter((candidate) => 'body' in candidate)) {
+      const responses = (fresh.paths[route.path]?.[route.method.toLowerCase()] as { responses: Record<string, unknown> }).responses;
+      expect({ route: route.id, response: responses['415'] }).toEqual({ route: route.id, response: { $ref: '#/components/responses/UnsupportedMediaType' } });
+    }
   });
 });
 
@@ -40,7 +56,9 @@ describe('generation from lib/routes.ts', () => {
     const operation = fresh.paths[path]?.[method.toLowerCase()];
 
     expect(operation?.operationId).toBe(route.id);
-    expect(operation?.security).toEqual({ none: [], jwt: [{ sessionJwt: [] }], authorizer: [{ sessionJwt: [] }, { authHeader: [] }] }[route.auth]);
+    expect(operation?.security).toEqual(
+      { none: [], jwt: [{ sessionJwt: [] }, { sessionJwtBare: [] }], authorizer: [{ sessionJwt: [] }, { sessionJwtBare: [] }, { authHeader: [] }, { authHeaderBare: [] }] }[route.auth],
+    );
     if (route.body) {
       const { title, optional, ...schema } = route.body;
       expect(operation?.requestBody).toMatchObject({ required: !optional, content: { 'application/json': { schema: { $ref: `#/components/schemas/${title}` } } } });
@@ -80,7 +98,7 @@ describe('generation from lib/routes.ts', () => {
 
     const document = buildOpenApiDocument([...routes, ...plannedAdditions]);
 
-    expect(document.paths['/user/me']?.get).toMatchObject({ operationId: 'UserMe', security: [{ sessionJwt: [] }, { authHeader: [] }] });
+    expect(document.paths['/user/me']?.get).toMatchObject({ operationId: 'UserMe', security: [{ sessionJwt: [] }, { sessionJwtBare: [] }, { authHeader: [] }, { authHeaderBare: [] }] });
     expect(document.paths['/user/me']?.get?.responses['200']).toMatchObject({ content: { 'application/json': { schema: { $ref: '#/components/schemas/MeResponse' } } } });
     expect(document.paths['/user/password']?.post?.responses['200']).toMatchObject({ content: { 'application/json': { schema: { $ref: '#/components/schemas/LoginResponse' } } } });
     expect(document.paths['/user/refresh']?.post?.responses['403']).toEqual({ $ref: '#/components/responses/PasswordExpired' });

@@ -18,7 +18,7 @@ useTestTables();
 
 const RUNS = 1000;
 // 409: the add fuzz reaches MAX_AUTH_HEADERS_PER_USER for its user, and the cap answers so.
-const CONTRACT_STATUSES = [200, 400, 401, 403, 404, 409, 413, 429];
+const CONTRACT_STATUSES = [200, 400, 401, 403, 404, 409, 413, 415, 429];
 
 type Handler = (event: APIGatewayProxyEvent, context: typeof lambdaContext) => Promise<APIGatewayProxyResult>;
 

@@ -19,7 +19,8 @@ import { LoginThrottleRepository } from '../../data/loginThrottleRepository';
 import { LOGIN_THROTTLE_POLICIES } from '../../data/repositories';
 import { UserRepository, type PublicUser } from '../../data/userRepository';
 import type { TableId } from '../../data/table';
-import { DependencyUnavailableError, DomainError, UsernameTakenError, UserNotFoundError } from '../../errors';
+import { DependencyUnavailableError, DomainError, InvalidInputError, UsernameTakenError, UserNotFoundError } from '../../errors';
+import { passwordPolicyViolation, SAME_AS_CURRENT } from '../../auth/passwordPolicy';
 import { waitForDynamoDb } from '../local/dynamodb';
 import { localDynamoDbEndpoint, localSettings } from '../local/settings';
 
@@ -57,10 +58,10 @@ const COMMANDS = {
     allowed: [],
   },
   delete: {
-    synopsis: 'user delete --username U',
-    about: 'Deletes a user and all of their auth headers.',
+    synopsis: 'user delete --username U [--yes]',
+    about: 'Deletes a user and all of their auth headers. Asks you to type the username to confirm; --yes skips that (for scripts).',
     required: ['username'],
-    allowed: [],
+    allowed: ['yes'],
   },
 } as const satisfies Record<string, { synopsis: string; about: string; required: readonly OptionName[]; allowed: readonly OptionName[] }>;
 
@@ -110,6 +111,7 @@ const OPTIONS = {
   lastname: { type: 'string' },
   'password-expires': { type: 'string' },
   json: { type: 'boolean' },
+  yes: { type: 'boolean', short: 'y' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -127,6 +129,14 @@ function checkOptions(command: Command, options: Options): void {
   if (missing.length > 0) throw new UsageError(`missing ${missing.map((name) => `--${name}`).join(', ')}`, commandUsage(command));
   if (options.password !== undefined && options['password-stdin']) throw new UsageError('give either --password or --password-stdin, not both', commandUsage(command));
 }
+
+/** The person at the terminal did not give a usable answer (after PROMPT_ATTEMPTS tries, or cancelled): exit 1, nothing changed. */
+class PromptError extends Error {
+  override name = 'PromptError';
+}
+
+/** How many times a terminal prompt asks before giving up. */
+const PROMPT_ATTEMPTS = 3;
 
 /** Where a password can come from, besides options. */
 export interface AdminInput {
@@ -148,8 +158,8 @@ export async function promptHidden(question: string, input: AdminInput): Promise
   const reader = createInterface({ input: input.stdin, output: muted, terminal: true });
   try {
     return await new Promise<string>((resolveLine, reject) => {
-      reader.once('SIGINT', () => reject(new UsageError('cancelled')));
-      reader.once('close', () => reject(new UsageError('no password entered')));
+      reader.once('SIGINT', () => reject(new PromptError('cancelled; nothing was changed')));
+      reader.once('close', () => reject(new PromptError('no answer entered; nothing was changed')));
       reader.question('', resolveLine);
     });
   } finally {
@@ -158,21 +168,60 @@ export async function promptHidden(question: string, input: AdminInput): Promise
   }
 }
 
-async function passwordFrom(options: Options, input: AdminInput, err: (line: string) => void): Promise<string> {
+/** Reads one line, echoed (a confirmation, not a secret). */
+async function promptLine(question: string, input: AdminInput): Promise<string> {
+  const reader = createInterface({ input: input.stdin, output: input.prompt, terminal: false });
+  try {
+    return await new Promise<string>((resolveLine, reject) => {
+      reader.once('close', () => reject(new PromptError('no answer entered; nothing was changed')));
+      reader.question(question, resolveLine);
+    });
+  } finally {
+    reader.close();
+  }
+}
+
+/**
+ * A new password typed twice in the terminal; a mismatch or a password the policy refuses is said
+ * (without the usage) and asked again, up to PROMPT_ATTEMPTS times.
+ */
+async function promptNewPassword(username: string, input: AdminInput, err: (line: string) => void): Promise<string> {
+  for (let attempt = 1; ; attempt += 1) {
+    const password = await promptHidden('Password: ', input);
+    const repeated = await promptHidden('Repeat the password: ', input);
+    const problem = repeated !== password ? 'the two passwords differ' : passwordPolicyViolation(password, { username });
+    if (problem === undefined) return password;
+    if (attempt === PROMPT_ATTEMPTS) throw new PromptError(`${problem} (${PROMPT_ATTEMPTS} attempts; nothing was changed)`);
+    err(`${problem}; try again (Ctrl-C cancels)`);
+  }
+}
+
+/** The password and whether it was typed at a prompt (then a refusal can be asked again). */
+async function passwordFrom(options: Options, input: AdminInput, err: (line: string) => void): Promise<{ password: string; prompted: boolean }> {
   if (options.password !== undefined) {
     err('warning: --password exposes the password in `ps`, npm\'s banner and shell history; prefer --password-stdin');
-    return options.password;
+    return { password: options.password, prompted: false };
   }
   if (options['password-stdin']) {
     // Like `docker login --password-stdin`: the input, without the line break that ends it.
     const password = (await readAll(input.stdin)).replace(/\r?\n$/, '');
     if (password === '') throw new UsageError('--password-stdin: stdin was empty');
-    return password;
+    return { password, prompted: false };
   }
   if (!input.stdin.isTTY) throw new UsageError(`no password given: use ${PASSWORD_SOURCES}`);
-  const password = await promptHidden('Password: ', input);
-  if ((await promptHidden('Repeat the password: ', input)) !== password) throw new UsageError('the two passwords differ');
-  return password;
+  return { password: await promptNewPassword(options.username as string, input, err), prompted: true };
+}
+
+/** `user delete` goes ahead with --yes, or once the username is typed back at the terminal. */
+async function confirmDelete(username: string, target: Target, options: Options, input: AdminInput, err: (line: string) => void): Promise<void> {
+  if (options.yes) return;
+  if (!input.stdin.isTTY) throw new UsageError('user delete asks for confirmation, and stdin is not a terminal: add --yes to delete without asking', commandUsage('delete'));
+  for (let attempt = 1; ; attempt += 1) {
+    const answer = await promptLine(`Delete user ${username} and all of their auth headers from ${target.description}? Type the username to confirm: `, input);
+    if (answer.trim() === username) return;
+    if (attempt === PROMPT_ATTEMPTS) throw new PromptError(`not confirmed (${PROMPT_ATTEMPTS} attempts); nothing was deleted`);
+    err(`that is not "${username}"; try again (Ctrl-C cancels)`);
+  }
 }
 
 function warnIfPast(expires: string | undefined, err: (line: string) => void): void {
@@ -284,7 +333,8 @@ export async function runAdmin(
     options = parsed.options;
     const username = options.username as string;
     // Asked before connecting: a prompt should not wait on, or be lost after, a database error.
-    const password = command === 'create' || command === 'set-password' ? await passwordFrom(options, input, err) : undefined;
+    const given = command === 'create' || command === 'set-password' ? await passwordFrom(options, input, err) : undefined;
+    let password = given?.password;
     warnIfPast(options['password-expires'], err);
 
     target = options.stack ? await stackTarget(options.stack, options.region) : await localTarget();
@@ -318,7 +368,17 @@ export async function runAdmin(
         break;
       }
       case 'set-password': {
-        await setUserPassword(target.users, username, password as string, options['password-expires']);
+        for (let attempt = 1; ; attempt += 1) {
+          try {
+            await setUserPassword(target.users, username, password as string, options['password-expires']);
+            break;
+          } catch (error) {
+            // Only the database knows the current password: typed at the prompt, it is asked again.
+            if (!given?.prompted || !(error instanceof InvalidInputError) || error.message !== SAME_AS_CURRENT || attempt === PROMPT_ATTEMPTS) throw error;
+            err(`${SAME_AS_CURRENT}; try again (Ctrl-C cancels)`);
+            password = await promptNewPassword(username, input, err);
+          }
+        }
         out(`password of ${username} set; existing sessions of this user are no longer valid`);
         break;
       }
@@ -328,6 +388,8 @@ export async function runAdmin(
         break;
       }
       case 'delete': {
+        if (!(await target.users.findByUsername(username))) throw new UserNotFoundError();
+        await confirmDelete(username, target, options, input, err);
         const { removedHeaders } = await target.users.delete(username);
         out(`deleted user ${username} and ${removedHeaders} auth header(s)`);
         break;
@@ -339,7 +401,8 @@ export async function runAdmin(
       err(`error: ${(error as Error).message}\n\n${error instanceof UsageError ? error.usage : USAGE}`);
       return 2;
     }
-    if (error instanceof DomainError) err(`error: ${domainMessage(error, options.username)}`);
+    if (error instanceof PromptError) err(`error: ${error.message}`);
+    else if (error instanceof DomainError) err(`error: ${domainMessage(error, options.username)}`);
     else if (error instanceof ResourceNotFoundException) err(`error: table not found in ${target?.description ?? 'the database'}: run \`npm start\` once to create the local tables`);
     else err(`error: ${error instanceof Error ? error.message : String(error)}`);
     return 1;

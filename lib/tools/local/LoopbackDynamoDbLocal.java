@@ -6,6 +6,11 @@
  * wildcard address, so anyone on the network could read and write the tables (it accepts any
  * credentials). Its Jetty connector can be told the host before it starts, which is what this does.
  *
+ * It also answers only requests whose Host header names this machine (localhost, a loopback address
+ * or the bound address; any IP address when bound to every address): a web page in the developer's
+ * browser cannot reach it through a DNS name rebound to 127.0.0.1 (DNS rebinding) — the browser
+ * sends that name as Host, and the answer is 403.
+ *
  * Run by lib/tools/local/dynamodb.ts in Java's single-file source mode, with DynamoDBLocal.jar on
  * the class path. Prints "DYNAMODB_LOCAL_READY <host>:<port>" once the socket is bound, exits with
  * status 1 if it could not bind, and exits when its standard input closes (the Node process that
@@ -13,6 +18,14 @@
  */
 import java.lang.reflect.Field;
 import java.net.InetAddress;
+import java.util.Locale;
+import java.util.regex.Pattern;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
@@ -21,6 +34,46 @@ import software.amazon.dynamodb.services.local.main.ServerRunner;
 import software.amazon.dynamodb.services.local.server.DynamoDBProxyServer;
 
 public class LoopbackDynamoDbLocal {
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
+
+    /** Whether a Host header value (name or address, optional port) names this machine. */
+    static boolean allowedHost(String header, String boundHost) {
+        if (header == null) return true; // HTTP/1.0 without Host: not a browser.
+        String value = header.trim().toLowerCase(Locale.ROOT);
+        String name;
+        if (value.startsWith("[")) {
+            int end = value.indexOf(']');
+            if (end < 0) return false;
+            name = value.substring(1, end);
+        } else {
+            int colon = value.indexOf(':');
+            name = colon < 0 ? value : value.substring(0, colon);
+        }
+        boolean ipLiteral = IPV4.matcher(name).matches() || name.contains(":");
+        boolean wildcard = boundHost.equals("0.0.0.0") || boundHost.equals("::");
+        return name.equals("localhost") || name.endsWith(".localhost") || name.startsWith("127.") && ipLiteral
+            || name.equals("::1") || name.equals(boundHost.toLowerCase(Locale.ROOT)) || wildcard && ipLiteral;
+    }
+
+    /** Refuses requests for any other Host with 403 before DynamoDB Local sees them. */
+    static final class HostGuard extends Handler.Wrapper {
+        private final String boundHost;
+
+        HostGuard(Handler inner, String boundHost) {
+            super(inner);
+            this.boundHost = boundHost;
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) throws Exception {
+            if (allowedHost(request.getHeaders().get(HttpHeader.HOST), boundHost)) return super.handle(request, response, callback);
+            response.setStatus(403);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/x-amz-json-1.0");
+            Content.Sink.write(response, true, "{\"__type\":\"HostNotAllowed\",\"message\":\"This DynamoDB Local answers only to localhost names and its own address (DNS rebinding guard).\"}", callback);
+            return true;
+        }
+    }
+
     public static void main(String[] args) throws Exception {
         String host = System.getProperty("dynamodb.host", "127.0.0.1");
         // Fails on a malformed address before anything listens.
@@ -55,6 +108,7 @@ public class LoopbackDynamoDbLocal {
             System.err.println("DynamoDB Local has no server connector to bind; refusing to listen on every address");
             System.exit(1);
         }
+        server.setHandler(new HostGuard(server.getHandler(), host));
         // DynamoDB Local reports a bind failure on stderr and returns as if it had started.
         proxy.start();
         if (!server.isStarted() || bound.getLocalPort() <= 0) {

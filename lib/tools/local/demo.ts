@@ -7,8 +7,8 @@
  * `--password-stdin` (default: the demo user npm start creates).
  */
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { routes } from '../../routes';
+import { commandLine } from '../commandLine';
 import { localSettings } from './settings';
 import { DEMO_USER } from './start';
 
@@ -28,7 +28,10 @@ interface Step {
 
 /** Long secrets shortened for the screen (a demo prints, it does not leak whole tokens to scrollback). */
 function shorten(text: string): string {
-  return text.replace(/(eyJ[\w-]{8})[\w-]*\.[\w-]*\.[\w-]*/g, '$1…').replace(/(ahk_[\w-]{6})[\w-]+/g, '$1…');
+  return text
+    .replace(/(eyJ[\w-]{8})[\w-]*\.[\w-]*\.[\w-]*/g, '$1…')
+    .replace(/(ahk_[\w-]{6})[\w-]+/g, '$1…')
+    .replace(/(rt_[\w-]{6})[\w.-]+/g, '$1…');
 }
 
 export async function runDemo(options: { baseUrl: string; username: string; password: string; hidePassword?: boolean }, print: (line: string) => void = console.log): Promise<void> {
@@ -77,8 +80,17 @@ export async function runDemo(options: { baseUrl: string; username: string; pass
   print('\nDone: every step answered as the API description (docs/api.md) says.');
 }
 
+const USAGE = `Usage: npm run demo [-- --url <base URL>] [--username <name> --password-stdin]
+
+With npm start running: logs in, adds an auth header, lists, calls GET /user/me with it, deletes it
+and lists again, printing each request as curl and each answer.
+
+  --url <base URL>   the API (default http://127.0.0.1:$PORT, PORT default 3000)
+  --username <name>  log in as this user (default the demo user john.doe)
+  --password-stdin   read that user's password from stdin (default the demo user's)`;
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { url: { type: 'string' }, username: { type: 'string' }, 'password-stdin': { type: 'boolean' } } });
+  const values = commandLine(USAGE, { url: { type: 'string' }, username: { type: 'string' }, 'password-stdin': { type: 'boolean' } });
   const baseUrl = (values.url ?? `http://127.0.0.1:${localSettings(process.env).port}`).replace(/\/+$/, '');
   const password = values['password-stdin'] ? readFileSync(0, 'utf8').replace(/\r?\n$/, '') : DEMO_USER.password;
   // The demo user's password is published in the README; one read from stdin is not printed.

@@ -3,10 +3,19 @@
  * embedded one), for running the API with DYNAMODB_ENDPOINT, the AWS CLI, NoSQL Workbench or SAM
  * against it. Stops like `npm start` does.
  */
+import { commandLine } from '../commandLine';
 import { onShutdown, startEmbedded } from './start';
 import { localSettings } from './settings';
 
+const USAGE = `Usage: npm run dynamodb [-- --help]
+
+Starts DynamoDB Local alone, where npm start would (127.0.0.1:8000, data in .data/dynamodb), for
+DYNAMODB_ENDPOINT=... npm start, the AWS CLI, NoSQL Workbench or SAM. Stops on Ctrl-C.
+
+It takes no options; the environment sets it up: DYNAMODB_PORT, DYNAMODB_HOST, DYNAMODB_DATA_DIR.`;
+
 async function main(): Promise<void> {
+  commandLine(USAGE, {});
   const settings = localSettings(process.env);
   if (settings.dynamoDb.endpoint) throw new Error('DYNAMODB_ENDPOINT is set: a database is already running there, so there is nothing to start');
   let stopping = false;

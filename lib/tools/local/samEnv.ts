@@ -9,7 +9,7 @@
  */
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { commandLine } from '../commandLine';
 import { loadConfig } from '../../config';
 import { readOrCreateLocalKeyFile, SECRET_ID_ENV, type LocalKeyFile } from '../../auth/keys';
 import { TABLES, type TableId } from '../../data/table';
@@ -43,8 +43,17 @@ export function buildSamEnv(template: { Resources?: Record<string, TemplateResou
   return env;
 }
 
+const USAGE = `Usage: npm run sam:env [-- --template <file>] [--endpoint <url>] [--out <file>]
+
+Writes events/env.json for \`sam local invoke/start-api --env-vars\`: DynamoDB Local's endpoint,
+the local table names and the local keys (.data/keys.json, or AUTH_KEYS_FILE).
+
+  --template <file>  the synthesized template (default cdk.out/AuthService.template.json; npm run synth)
+  --endpoint <url>   how SAM's container reaches DynamoDB Local (default http://host.docker.internal:8000)
+  --out <file>       where to write (default events/env.json)`;
+
 function main(): void {
-  const { values } = parseArgs({ options: { template: { type: 'string' }, endpoint: { type: 'string' }, out: { type: 'string' } } });
+  const values = commandLine(USAGE, { template: { type: 'string' }, endpoint: { type: 'string' }, out: { type: 'string' } });
   const templatePath = resolve(values.template ?? 'cdk.out/AuthService.template.json');
   if (!existsSync(templatePath)) throw new Error(`${templatePath} does not exist: run \`npm run synth\` first (or pass --template)`);
   const settings = localSettings(process.env);

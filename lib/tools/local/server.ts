@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { routes, type Route } from '../../routes';
 import { docsHandler } from './docs';
+import { HOST_NOT_ALLOWED, isAllowedHost } from './hostGuard';
 import type { AuthorizerResult } from '../../http/authorizer';
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
@@ -176,11 +177,18 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
   });
 }
 
-export function createLocalServer(): Server {
+/** The server for every route; `host` is the address it will be bound to (for the Host check, hostGuard.ts). */
+export function createLocalServer(options: { host?: string } = {}): Server {
+  const boundHost = options.host ?? '127.0.0.1';
   const handlers = new Map<Route, Promise<Handler>>();
   const docs = docsHandler();
   return createServer(async (req, res) => {
     try {
+      if (!isAllowedHost(req.headers.host, boundHost)) {
+        sendJson(res, HOST_NOT_ALLOWED.status, HOST_NOT_ALLOWED.body);
+        req.resume();
+        return;
+      }
       if (await docs(req, res)) return;
       const path = new URL(req.url ?? '/', 'http://localhost').pathname;
       const candidates = routes.filter((route) => route.path === path);

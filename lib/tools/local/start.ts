@@ -8,8 +8,9 @@
  * is killed outright (see dynamodb.ts).
  */
 import type { Server } from 'node:http';
+import { commandLine } from '../commandLine';
 import { isLoopback, localSettings, type LocalSettings } from './settings';
-import { PortInUseError, startDynamoDbLocal, type RunningDynamoDb, waitForDynamoDb } from './dynamodb';
+import { isPortFree, PortInUseError, startDynamoDbLocal, type RunningDynamoDb, waitForDynamoDb } from './dynamodb';
 
 export const DEMO_USER = {
   username: 'john.doe',
@@ -18,6 +19,23 @@ export const DEMO_USER = {
   firstname: 'John',
   lastname: 'Doe',
 };
+
+/**
+ * Whether npm start creates the demo user, and the banner line saying so. Only in a database it
+ * started itself and whose tables it has just created (a fresh one): never in one named by
+ * DYNAMODB_ENDPOINT, and never again after someone deleted it (docs/security.md asks for that
+ * before exposing the server).
+ */
+function demoUserPlan(database: { embedded: boolean; createdUsersTable: boolean }): { create: boolean; banner: string } {
+  const { username, password } = DEMO_USER;
+  if (!database.embedded) {
+    return { create: false, banner: `Demo user: none (DYNAMODB_ENDPOINT names a database npm start did not create; add users with npm run admin -- user create).` };
+  }
+  if (!database.createdUsersTable) {
+    return { create: false, banner: 'Demo user: not created (the tables already existed; npm start adds it only to a fresh database).' };
+  }
+  return { create: true, banner: `Demo user: created ${username} / ${password} (a fresh database).` };
+}
 
 /** Ends the process once, whatever asked first. */
 export function onShutdown(stopAll: (reason: string) => Promise<number>): void {
@@ -58,7 +76,20 @@ export async function startEmbedded(settings: LocalSettings, warn: (message: str
   }
 }
 
+const START_USAGE = `Usage: npm start [-- --help]
+
+Starts the API on http://127.0.0.1:3000 with its own DynamoDB Local (data in .data/dynamodb), the
+tables, and - in a fresh database only - the demo user john.doe. Stops on Ctrl-C.
+
+It takes no options; the environment sets it up (docs/local-development.md):
+  PORT, HOST                     the API's port (3000) and bind address (127.0.0.1)
+  DYNAMODB_PORT, DYNAMODB_HOST   the embedded DynamoDB Local's port (8000) and address (127.0.0.1)
+  DYNAMODB_DATA_DIR              its data folder (.data/dynamodb)
+  DYNAMODB_ENDPOINT              use that database instead of starting one (no demo user there)
+  TABLE_PREFIX, BCRYPT_COST, ... the service's own settings (docs/configuration.md or README)`;
+
 async function main(): Promise<void> {
+  commandLine(START_USAGE, {});
   const settings = localSettings(process.env);
   const warn = (message: string) => console.warn(`WARNING: ${message}`);
   let database: RunningDynamoDb | undefined;
@@ -72,6 +103,9 @@ async function main(): Promise<void> {
     await database?.stop();
     return 0;
   });
+
+  // Checked first, so a busy API port is reported as itself, before any database is started.
+  if (!(await isPortFree(settings.port, settings.host))) throw apiPortInUse(settings.port);
 
   if (settings.dynamoDb.endpoint) {
     await waitForDynamoDb(settings.dynamoDb.endpoint, 10_000);
@@ -98,14 +132,13 @@ async function main(): Promise<void> {
     const { createUser } = await import('../../services/userService');
     const { createLocalServer } = await import('./server');
 
-    for (const name of await ensureTables(documentClient, config.tables)) console.log(`created table ${name}`);
-    if (!(await users.findByUsername(DEMO_USER.username))) {
-      await createUser(users, DEMO_USER);
-      console.log(`created demo user ${DEMO_USER.username}`);
-    }
-    const listening = createLocalServer();
+    const created = await ensureTables(documentClient, config.tables);
+    for (const name of created) console.log(`created table ${name}`);
+    const demoUser = demoUserPlan({ embedded: database !== undefined, createdUsersTable: created.includes(config.tables.users) });
+    if (demoUser.create) await createUser(users, DEMO_USER);
+    const listening = createLocalServer({ host: settings.host });
     await new Promise<void>((resolveListen, reject) => {
-      listening.once('error', reject);
+      listening.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE' ? apiPortInUse(settings.port) : error));
       listening.listen(settings.port, settings.host, resolveListen);
     });
     server = listening;
@@ -118,7 +151,12 @@ async function main(): Promise<void> {
       console.log(`DynamoDB: ${settings.dynamoDb.endpoint} (DYNAMODB_ENDPOINT)`);
     }
     console.log(`Auth service listening on ${url} (API reference: ${url}/docs)`);
-    if (isLoopback(settings.host)) {
+    console.log(demoUser.banner);
+    // It may be there from an earlier fresh start (data kept in .data/): the hints follow what is there.
+    const demoUserExists = demoUser.create || (await users.findByUsername(DEMO_USER.username)) !== undefined;
+    if (!demoUserExists) {
+      // Nothing to try with the published password.
+    } else if (isLoopback(settings.host)) {
       // Only this machine can reach it: printing the demo password helps and exposes nothing new.
       console.log(`Try:\n  npm run demo\nor:\n  curl -s -X POST ${url}/user/login -H 'Content-Type: application/json' -d '{"username":"${DEMO_USER.username}","password":"${DEMO_USER.password}"}'`);
     } else {
@@ -129,9 +167,15 @@ async function main(): Promise<void> {
     }
     console.log('Press Ctrl-C to stop.');
   } catch (error) {
+    // An intended stop: the watcher above must not report it as DynamoDB Local dying.
+    stopping = true;
     await database?.stop();
     throw error;
   }
+}
+
+function apiPortInUse(port: number): Error {
+  return new Error(`PORT ${port} is already in use by another process (EADDRINUSE): stop it, or choose another port, e.g. PORT=${port + 1} npm start`);
 }
 
 // Run when executed directly (npm start), not when imported by tests or other tools.

@@ -33,25 +33,41 @@ export interface OpenApiOperation {
 
 const packageJson = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string; license: string };
 
+// Each credential in both forms the service accepts: `Authorization: Bearer <token>` (an HTTP
+// bearer scheme) and the bare `Authorization: <token>` (an apiKey scheme on the same header), so
+// validators such as Stoplight Prism accept what the service accepts, and Swagger UI's "Authorize"
+// offers both (fill in one).
+const AUTH_HEADER_USE = 'Accepted by the Lambda authorizer: on routes behind it, and on any other API the authorizer is attached to. Never by the auth-header routes themselves.';
 const SECURITY_SCHEMES = {
   sessionJwt: {
     type: 'http',
     scheme: 'bearer',
     bearerFormat: 'JWT',
-    description: 'The session JWT from `POST /user/login`, as `Authorization: Bearer <jwt>` (the bare `<jwt>` is accepted too).',
+    description: 'The session JWT from `POST /user/login`, as `Authorization: Bearer <jwt>`. The bare form is `sessionJwtBare`.',
+  },
+  sessionJwtBare: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'Authorization',
+    description: 'The session JWT from `POST /user/login` as the whole `Authorization` value, without `Bearer ` (`Authorization: <jwt>`).',
   },
   authHeader: {
     type: 'http',
     scheme: 'bearer',
-    description:
-      'An auth header token (API key) from `POST /authheader/add`, as `Authorization: Bearer <token>` (or the bare token). Accepted by the Lambda authorizer: on routes behind it, and on any other API the authorizer is attached to. Never by the auth-header routes themselves.',
+    description: `An auth header token (API key) from \`POST /authheader/add\`, as \`Authorization: Bearer <token>\`. ${AUTH_HEADER_USE}`,
+  },
+  authHeaderBare: {
+    type: 'apiKey',
+    in: 'header',
+    name: 'Authorization',
+    description: `An auth header token (API key) from \`POST /authheader/add\` as the whole \`Authorization\` value (\`Authorization: <token>\`). ${AUTH_HEADER_USE}`,
   },
 } as const;
 
 const SECURITY: Record<Route['auth'], Record<string, string[]>[]> = {
   none: [],
-  jwt: [{ sessionJwt: [] }],
-  authorizer: [{ sessionJwt: [] }, { authHeader: [] }],
+  jwt: [{ sessionJwt: [] }, { sessionJwtBare: [] }],
+  authorizer: [{ sessionJwt: [] }, { sessionJwtBare: [] }, { authHeader: [] }, { authHeaderBare: [] }],
 };
 
 const TAGS = [
@@ -64,6 +80,8 @@ const DESCRIPTION = [
   '',
   'Every error answer is `{ "message": string }`. Field names keep the reference\'s casing: PascalCase for the login answer, lowercase for auth headers.',
   'Behind the deployed stack\'s firewall (WAF), a request it blocks answers 403 `{ "message": "Forbidden" }` on any route.',
+  'Request bodies are JSON: a body declared with another `Content-Type` (`text/plain`, a form) answers 415; a body sent without `Content-Type` is read as JSON.',
+  'Credentials go in `Authorization`, as `Bearer <token>` or as the bare token: each security scheme comes in both forms.',
 ].join('\n');
 
 /** A body schema of lib/http/schemas.ts as JSON Schema 2020-12 (its `title` names the component). */

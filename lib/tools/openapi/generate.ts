@@ -5,6 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import openapiTS, { astToString } from 'openapi-typescript';
+import { commandLine } from '../commandLine';
 import { buildOpenApiDocument, type OpenApiDocument, renderOpenApiDocument } from './document';
 
 export const DOCUMENT_FILE = fileURLToPath(new URL('../../../openapi.json', import.meta.url));
@@ -16,7 +17,13 @@ export async function renderClientTypes(document: OpenApiDocument = buildOpenApi
   return `/* Generated from openapi.json by \`npm run openapi\` (openapi-typescript). Do not edit. */\n\n${astToString(ast)}`;
 }
 
+const USAGE = `Usage: npm run openapi [-- --help]
+
+Writes openapi.json (from lib/routes.ts and lib/http/schemas.ts) and test/helpers/api-schema.ts
+(the typed test client's types). It takes no options.`;
+
 async function main(): Promise<void> {
+  commandLine(USAGE, {});
   const document = buildOpenApiDocument();
   writeFileSync(DOCUMENT_FILE, renderOpenApiDocument(document));
   writeFileSync(CLIENT_TYPES_FILE, await renderClientTypes(document));
