@@ -15,6 +15,7 @@ import { BatchGetCommand, DeleteCommand, PutCommand, TransactWriteCommand, Updat
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InvalidSessionError } from '../errors';
 import { usernameKey } from './table';
+import { epochSeconds } from '../time';
 
 /** What a verified JWT says about its session (its claims, by name). */
 export interface SessionRef {
@@ -73,7 +74,6 @@ const projection = (names: readonly string[]) => ({
   ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#p${i}`, name])),
 });
 
-const epochSeconds = (now: Date) => Math.floor(now.getTime() / 1000);
 
 /** True when the profile is the session's user with the versions the session began under. */
 export function profileMatches(profile: Pick<SessionProfile, 'id' | 'passwordVersion' | 'sessionEpoch'> | undefined, ref: Omit<SessionRef, 'sid' | 'username'>): boolean {

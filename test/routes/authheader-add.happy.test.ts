@@ -19,7 +19,8 @@ describe('POST /authheader/add', () => {
     const header = response.body as AuthHeader;
     expect(header.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(header.token).toMatch(/^ahk_[A-Za-z0-9_-]{43}$/);
-    expect(Number.isNaN(Date.parse(header.created))).toBe(false);
+    // UTC to the second, like every other date-time of the contract (no milliseconds).
+    expect(header.created).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
   });
 
   test('makes the token findable by its hash with one read (the API-key check path)', async () => {
