@@ -19,6 +19,7 @@ import { InvalidTokenError, verifySessionToken, type SessionClaims } from '../au
 import { config } from '../config';
 import { DatabaseUnavailableError, DependencyUnavailableError, DomainError, InvalidInputError, InvalidSessionError } from '../errors';
 import type { CallerIdentity } from '../services/authorizerService';
+import { credentialOf } from './authorization';
 import { JSON_BODY_PARSER_PACKAGE, middyCause, payloadTooLarge, toHttpError } from './errors';
 import { describeError, jsonErrorPosition, log } from '../log';
 import { count, METRICS, metricsMiddleware } from '../metrics';
@@ -169,28 +170,16 @@ export function jsonBody(schema: ObjectSchema): MiddlewareObj[] {
   ] as MiddlewareObj[];
 }
 
-const BEARER = /^Bearer\s+(\S+)$/i;
-const BARE_JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/;
-
-/** The JWT from `Authorization: Bearer <jwt>` or a bare `<jwt>`; never from the query string. */
-export function bearerToken(authorization: string | undefined): string | undefined {
-  const value = authorization?.trim();
-  if (!value) return undefined;
-  const bearer = BEARER.exec(value);
-  if (bearer) return bearer[1];
-  return BARE_JWT.test(value) ? value : undefined;
-}
-
 /** Verifies the session JWT and puts its claims on `event.session`. */
 export function jwtAuth(): MiddlewareObj {
   return {
     name: 'jwtAuth',
     before: async (request) => {
       const { event } = request as MiddyRequest;
-      const token = bearerToken(event.headers?.authorization);
-      if (!token) throw new InvalidTokenError('no bearer token');
+      const credential = credentialOf(event);
+      if (credential?.kind !== 'jwt') throw new InvalidTokenError('no bearer token');
       try {
-        event.session = await verifySessionToken(token);
+        event.session = await verifySessionToken(credential.token);
       } catch (error) {
         // Every failure of the token answers the same 401 (the reason is logged). A key store
         // outage says nothing about the token: it answers 503, or clients would discard a good token.

@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Server } from 'node:http';
+import { request as httpRequest, type Server } from 'node:http';
 import { config } from '../../lib/config';
 import { freePort } from '../../lib/tools/local/dynamodb';
 import { apiClient } from '../helpers/api-client';
@@ -123,6 +123,27 @@ describe('local HTTP server', () => {
     // Auth headers survived all of it.
     const last = await login();
     expect((await call('GET', '/authheader/list', { jwt: last.Token })).json).toEqual([expect.objectContaining({ name: 'survivor', token: header.token })]);
+  });
+
+  test('refuses a request that carries Authorization twice, on JWT and authorizer routes alike', async () => {
+    const user = await givenUser();
+    const login = await call('POST', '/user/login', { body: JSON.stringify({ username: user.username, password: user.password }) });
+    const good = `Bearer ${(login.json as { Token: string }).Token}`;
+    // fetch would join the copies into one header; node:http sends each as written.
+    const status = (path: string, values: string[]) =>
+      new Promise<number>((resolve, reject) => {
+        const request = httpRequest(`${local.url}${path}`, { headers: { Authorization: values } }, (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        });
+        request.on('error', reject).end();
+      });
+
+    for (const path of ['/authheader/list', '/user/me']) {
+      expect(await status(path, [good])).toBe(200);
+      expect(await status(path, ['Bearer a.b.c', good])).toBe(401);
+      expect(await status(path, [good, good])).toBe(401);
+    }
   });
 
   test('sends JSON, no-store and nosniff on success and on error', async () => {
