@@ -105,7 +105,10 @@ export class ThrottledError extends DomainError {
   }
 }
 
-/** A dependency (database, key store) is unavailable or overloaded: 503 with `Retry-After`. */
+/**
+ * A dependency (database, key store) is unavailable or overloaded: 503 with `Retry-After`. The
+ * message is for the log; every client is told lib/http/errors.ts's UNAVAILABLE_MESSAGE alone.
+ */
 export class DependencyUnavailableError extends DomainError {
   constructor(
     message: string,
@@ -115,9 +118,6 @@ export class DependencyUnavailableError extends DomainError {
     super(message, options);
   }
 }
-
-/** What a client is told when a dependency fails: nothing about which one or why. */
-export const UNAVAILABLE_MESSAGE = 'The service is temporarily unavailable; try again shortly';
 
 /** How DynamoDB failed: throttled past the retries, timed out, unreachable, or a server error. */
 export type DatabaseFaultKind = 'throttled' | 'timeout' | 'unreachable' | 'server';
@@ -130,7 +130,7 @@ export class DatabaseUnavailableError extends DependencyUnavailableError {
     retryAfterSeconds: number,
     options?: { cause?: unknown },
   ) {
-    super(UNAVAILABLE_MESSAGE, retryAfterSeconds, options);
+    super(`the database is unavailable (${kind})`, retryAfterSeconds, options);
   }
 }
 
@@ -138,6 +138,6 @@ export class DatabaseUnavailableError extends DependencyUnavailableError {
 export class KeyStoreUnavailableError extends DependencyUnavailableError {
   readonly dependency = 'secretsmanager';
   constructor(retryAfterSeconds: number, options?: { cause?: unknown }) {
-    super(UNAVAILABLE_MESSAGE, retryAfterSeconds, options);
+    super('the key store is unavailable', retryAfterSeconds, options);
   }
 }

@@ -20,7 +20,7 @@ import { config } from '../config';
 import { DatabaseUnavailableError, DependencyUnavailableError, DomainError, InvalidInputError, InvalidSessionError } from '../errors';
 import type { CallerIdentity } from '../services/authorizerService';
 import { credentialOf } from './authorization';
-import { JSON_BODY_PARSER_PACKAGE, middyCause, payloadTooLarge, toHttpError } from './errors';
+import { INTERNAL_ERROR_BODY, JSON_BODY_PARSER_PACKAGE, middyCause, payloadTooLarge, toHttpError } from './errors';
 import { describeError, jsonErrorPosition, log } from '../log';
 import { count, METRICS, metricsMiddleware } from '../metrics';
 import { type ObjectSchema, schemaViolation } from './schemas';
@@ -153,7 +153,7 @@ export function httpApi(): MiddlewareObj[] {
     // A JSON API serves no documents: the default CSP and friends cost nothing and forbid framing.
     httpSecurityHeaders(),
     responseDefaults() as MiddlewareObj,
-    httpErrorHandler({ logger: false, fallbackMessage: JSON.stringify({ message: 'Internal server error' }) }),
+    httpErrorHandler({ logger: false, fallbackMessage: INTERNAL_ERROR_BODY }),
     jsonErrorBody(),
   );
   return middlewares;

@@ -7,6 +7,7 @@
  * Data only, read by tools and tests: no Lambda imports it, so none carries a schema validator.
  * Field names, casing and statuses follow the contract (API.md); examples are the reference's.
  */
+import { INTERNAL_ERROR_MESSAGE, UNAVAILABLE_MESSAGE } from './errors';
 
 /** A JSON Schema (2020-12) object, written as a literal. */
 export type JsonSchema = { readonly [keyword: string]: unknown };
@@ -119,8 +120,8 @@ export const errorResponses = {
   Conflict: error('The user already holds the maximum number of auth headers. Nothing is stored.', 'Too many auth headers'),
   PayloadTooLarge: error('The request body is over the size limit.', 'request body must be at most 16384 bytes'),
   TooManyRequests: error('Throttled: too many failed logins for this username or address, or too many requests.', 'Too many failed login attempts; try again later', ['RetryAfter']),
-  InternalError: error('Unexpected failure; details are only in the service logs.', 'Internal server error'),
-  ServiceUnavailable: error('A dependency (database, key store) is unavailable. Nothing changed.', 'Service temporarily unavailable', ['RetryAfter']),
+  InternalError: error('Unexpected failure; details are only in the service logs.', INTERNAL_ERROR_MESSAGE),
+  ServiceUnavailable: error('A dependency (database, key store) is unavailable. Nothing changed.', UNAVAILABLE_MESSAGE, ['RetryAfter']),
 } as const satisfies Record<string, ResponseDoc>;
 
 export type ErrorResponseName = keyof typeof errorResponses;
