@@ -6,7 +6,7 @@ import { LoginThrottleRepository, type ThrottlePolicies } from './loginThrottleR
 import { SessionRepository } from './sessionRepository';
 import { UserRepository } from './userRepository';
 
-export const users = new UserRepository(documentClient, config.tables.users, config.tables.authHeaders);
+export const users = new UserRepository(documentClient, config.tables.users);
 export const sessions = new SessionRepository(documentClient, config.tables.sessions, config.tables.users);
 export const authHeaders = new AuthHeaderRepository(documentClient, config.tables.authHeaders, sessions);
 

@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { config } from '../config';
+import type { AuthHeaderRepository } from '../data/authHeaderRepository';
 import type { UserRecord, UserRepository } from '../data/userRepository';
 import { InvalidInputError, UserNotFoundError } from '../errors';
 import { hashPassword, verifyPassword } from '../auth/passwords';
@@ -95,4 +96,10 @@ export async function setUserPassword(repository: UserRepository, username: stri
   const user = await repository.findByUsername(username);
   if (!user) throw new UserNotFoundError(`no user "${username}"`);
   await applyNewPassword(repository, user, password, { passwordExpires, now });
+}
+
+/** Admin CLI: deletes a user (their sessions and keys stop at once), then every auth header they own. */
+export async function deleteUser(users: UserRepository, authHeaders: AuthHeaderRepository, username: string): Promise<{ removedHeaders: number }> {
+  const userId = await users.delete(username);
+  return { removedHeaders: await authHeaders.deleteAllOf(userId) };
 }

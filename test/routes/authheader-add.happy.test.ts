@@ -3,6 +3,7 @@ import { describe, expect, test } from '@jest/globals';
 import { getTokenHmacKey } from '../../lib/auth/keys';
 import { hashToken } from '../../lib/auth/tokens';
 import { authHeaders, users } from '../../lib/data/repositories';
+import { deleteUser } from '../../lib/services/userService';
 import { addHeader, loggedInUser, type AuthHeader } from '../helpers/api';
 import { scanTable, useTestTables } from '../helpers/db';
 
@@ -40,7 +41,7 @@ describe('POST /authheader/add', () => {
     const ownItems = async () => (await scanTable('authHeaders')).filter((item) => hashes.some((hash) => String(item.pk).includes(hash) || String(item.sk).includes(hash)));
     expect(await ownItems()).toHaveLength(6);
 
-    const result = await users.delete(user.username);
+    const result = await deleteUser(users, authHeaders, user.username);
 
     expect(result).toEqual({ removedHeaders: 3 });
     expect(await ownItems()).toEqual([]);

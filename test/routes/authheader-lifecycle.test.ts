@@ -5,7 +5,8 @@
  */
 import { describe, expect, test } from '@jest/globals';
 import { config } from '../../lib/config';
-import { users } from '../../lib/data/repositories';
+import { authHeaders, users } from '../../lib/data/repositories';
+import { deleteUser } from '../../lib/services/userService';
 import { givenUser, scanTable, useTestTables } from '../helpers/db';
 import { invoke } from '../helpers/invoke';
 import { addHeader, deleteHeader, listHeaders, loginAs } from '../helpers/api';
@@ -173,7 +174,7 @@ describe('deleting a user', () => {
     await addHeader(jwt, 'b');
     expect((await storedFor(user.id)).counter?.headerCount).toBe(2);
 
-    await users.delete(user.username);
+    expect(await deleteUser(users, authHeaders, user.username)).toEqual({ removedHeaders: 2 });
 
     expect(await storedFor(user.id)).toEqual({ headers: [], lookups: [], counter: undefined });
   });
