@@ -28,8 +28,6 @@ export type AuthorizerResult = APIGatewayAuthorizerWithContextResult<AuthorizerC
 
 import { UNAUTHORIZED } from './errors';
 
-export { UNAUTHORIZED, UNAUTHORIZED_BODY } from './errors';
-
 const isHttpApi = (event: AuthorizerEvent): event is APIGatewayRequestAuthorizerEventV2 => 'version' in event && event.version === '2.0';
 
 /** The `Authorization` value of any authorizer event (TOKEN events carry only that). */
