@@ -23,20 +23,22 @@ import { credentialOf } from './authorization';
 import { INTERNAL_ERROR_BODY, JSON_BODY_PARSER_PACKAGE, middyCause, payloadTooLarge, toHttpError } from './errors';
 import { describeError, jsonErrorPosition, log } from '../log';
 import { count, METRICS, metricsMiddleware } from '../metrics';
+import type { RouteAuth } from '../routes';
 import { type ObjectSchema, schemaViolation } from './schemas';
 
 /** API Gateway REST (v1) or HTTP API (v2) proxy event. */
 export type ApiEvent = APIGatewayProxyEvent | APIGatewayProxyEventV2;
 
 /**
- * What handlers see after the middleware: the parsed body and, on JWT routes, the session; on
- * routes behind the authorizer, the caller it established.
+ * What handlers see after the middleware: the parsed body and, by the route's auth mode
+ * (lib/routes.ts), the verified session (`jwt`, jwtAuth) or the caller the authorizer established
+ * (`authorizer`, authorizerIdentity); a public route sees neither.
  */
-export type ApiRequest<TBody = unknown> = Omit<ApiEvent, 'body'> & {
-  body: TBody;
-  session: SessionClaims;
-  caller: CallerIdentity;
-};
+export type ApiRequest<TBody = unknown, TAuth extends RouteAuth = 'none'> = Omit<ApiEvent, 'body'> & { body: TBody } & (TAuth extends 'jwt'
+    ? { session: SessionClaims }
+    : TAuth extends 'authorizer'
+      ? { caller: CallerIdentity }
+      : unknown);
 
 export type ApiResult = APIGatewayProxyResult;
 type MiddyRequest = Request<ApiEvent & { session?: SessionClaims; caller?: CallerIdentity }, ApiResult>;
@@ -220,10 +222,10 @@ export function authorizerIdentity(): MiddlewareObj {
 }
 
 /**
- * Types a route's function with what the middleware established (parsed and validated body,
- * verified session), while the exported handler still takes the API Gateway event.
+ * Types a route's function with what the middleware established (parsed and validated body; the
+ * session or the caller, by auth mode), while the exported handler still takes the API Gateway event.
  */
-export function route<TBody = unknown>(fn: (request: ApiRequest<TBody>) => Promise<ApiResult>): (event: ApiEvent) => Promise<ApiResult> {
+export function route<TBody = unknown, TAuth extends RouteAuth = 'none'>(fn: (request: ApiRequest<TBody, TAuth>) => Promise<ApiResult>): (event: ApiEvent) => Promise<ApiResult> {
   return fn as unknown as (event: ApiEvent) => Promise<ApiResult>;
 }
 
