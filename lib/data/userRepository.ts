@@ -47,7 +47,7 @@ export type PublicProfile = Pick<UserRecord, 'id' | 'username' | 'email' | 'firs
 function toUser(item: Record<string, unknown>): UserRecord {
   const user = {} as Record<string, unknown>;
   for (const name of USER_FIELDS) user[name] = item[name];
-  // Items written before usernames were case-insensitive have no displayUsername (docs/username-case.md).
+  // Items written before usernames were case-insensitive have no displayUsername (docs/deploy.md, "Usernames regardless of case").
   if (typeof item.displayUsername === 'string') user.username = item.displayUsername;
   // Absent on profiles that never logged out everywhere.
   user.sessionEpoch = Number(item.sessionEpoch ?? 0);
