@@ -15,13 +15,13 @@ import { addAuthHeaderBodySchema, changePasswordBodySchema, deleteAuthHeaderBody
 import { routes } from '../../lib/routes';
 import { buildOpenApiDocument } from '../../lib/tools/openapi/document';
 import { DEFAULT_SETTINGS, settingsFromContext } from '../../infra/settings';
-import { synthesize } from './synth';
+import { synthesize, synthesizedTemplate } from '../helpers/synth';
 import { type Grant, grantsOf, logicalIdOf, referencedId, referencedIds, resourcePath, resourcesOf } from './template';
 
 let template: Template;
 
 beforeAll(() => {
-  ({ template } = synthesize());
+  ({ template } = synthesizedTemplate());
 });
 
 const functionId = (routeId: string) => `${routeId}Function`;
