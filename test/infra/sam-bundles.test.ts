@@ -147,7 +147,7 @@ beforeAll(async () => {
   }
   const login = JSON.parse(JSON.parse(readFileSync(join(eventsDir, 'login.json'), 'utf8')).body) as { username: string; password: string };
   await createUser(users, { ...login, email: 'john.doe@example.com', firstname: 'John', lastname: 'Doe' });
-}, 120_000);
+}, 240_000);
 
 describe('events/ and env.json fit the template', () => {
   test('env.json has an entry per function, and what it must override is declared in the template (SAM ignores the rest)', () => {
