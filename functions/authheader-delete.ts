@@ -11,7 +11,7 @@ export const handler = middy<ApiEvent, ApiResult>()
   .use(jwtAuth())
   .use(jsonBody(deleteAuthHeaderBodySchema))
   .handler(
-    route<Body>(async (request) => {
+    route<Body, 'jwt'>(async (request) => {
       await deleteAuthHeader(request.session, request.body.text, auditContext(request));
       return json({ message: 'Success' });
     }),

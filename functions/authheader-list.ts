@@ -6,4 +6,4 @@ import { type ApiEvent, type ApiResult, httpApi, json, jwtAuth, route } from '..
 export const handler = middy<ApiEvent, ApiResult>()
   .use(httpApi())
   .use(jwtAuth())
-  .handler(route(async ({ session }) => json(await listAuthHeaders(session))));
+  .handler(route<unknown, 'jwt'>(async ({ session }) => json(await listAuthHeaders(session))));

@@ -11,7 +11,7 @@ export const handler = middy<ApiEvent, ApiResult>()
   .use(jwtAuth())
   .use(jsonBody(logoutBodySchema))
   .handler(
-    route<Body>(async (request) => {
+    route<Body, 'jwt'>(async (request) => {
       await logout(request.session, request.body.all === true, auditContext(request));
       return json({ message: 'Success' });
     }),

@@ -6,4 +6,4 @@ import { type ApiEvent, type ApiResult, authorizerIdentity, httpApi, json, route
 export const handler = middy<ApiEvent, ApiResult>()
   .use(httpApi())
   .use(authorizerIdentity())
-  .handler(route(async ({ caller }) => json(await describeCaller(caller))));
+  .handler(route<unknown, 'authorizer'>(async ({ caller }) => json(await describeCaller(caller))));

@@ -31,7 +31,7 @@ import { THROTTLE_ATTRIBUTES } from '../lib/data/loginThrottleRepository';
 import { METRICS } from '../lib/metricNames';
 import { PROFILE_FOR_SESSION, SESSION_CHECK_ATTRIBUTES } from '../lib/data/sessionRepository';
 import { IDENTITY_ATTRIBUTES, PROFILE_ATTRIBUTES, PUBLIC_PROFILE_ATTRIBUTES } from '../lib/data/userRepository';
-import { UNAUTHORIZED_BODY } from '../lib/http/errors';
+import { INTERNAL_ERROR_BODY, UNAUTHORIZED_BODY, UNAVAILABLE_BODY } from '../lib/http/errors';
 import { type ObjectSchema, PLAIN_TEXT_PATTERN } from '../lib/http/schemas';
 import { type Route, type RouteId, route, routes } from '../lib/routes';
 import { buildOpenApiDocument } from '../lib/tools/openapi/document';
@@ -439,7 +439,7 @@ export class AuthServiceStack extends Stack {
       api.addGatewayResponse(id, { type, statusCode, templates, responseHeaders: { ...responseHeaders, ...extraHeaders } });
 
     respond('Default4xx', ResponseType.DEFAULT_4XX, { 'application/json': '{"message":$context.error.messageString}' });
-    respond('Default5xx', ResponseType.DEFAULT_5XX, errorBody('Internal server error'));
+    respond('Default5xx', ResponseType.DEFAULT_5XX, { 'application/json': INTERNAL_ERROR_BODY });
     // REST APIs answer an unknown path or method with 403 "Missing Authentication Token".
     respond('UnknownRoute', ResponseType.MISSING_AUTHENTICATION_TOKEN, errorBody('Not found'), '404');
     respond('ResourceNotFound', ResponseType.RESOURCE_NOT_FOUND, errorBody('Not found'), '404');
@@ -453,7 +453,7 @@ export class AuthServiceStack extends Stack {
     // The authorizer could not decide (its database or key store failing, or it could not be run):
     // the caller is not refused, the service is unavailable for a moment.
     for (const [name, type] of [['AuthorizerFailure', ResponseType.AUTHORIZER_FAILURE], ['AuthorizerConfigurationError', ResponseType.AUTHORIZER_CONFIGURATION_ERROR]] as const) {
-      respond(name, type, errorBody('Service unavailable'), '503', { 'Retry-After': "'1'" });
+      respond(name, type, { 'application/json': UNAVAILABLE_BODY }, '503', { 'Retry-After': "'1'" });
     }
   }
 

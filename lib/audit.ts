@@ -26,7 +26,6 @@ const EVENT_METRIC = {
 } as const satisfies Record<string, MetricName>;
 
 export type AuditEvent = keyof typeof EVENT_METRIC;
-export const AUDIT_EVENTS = Object.keys(EVENT_METRIC) as AuditEvent[];
 
 /** Whether the action did what was asked: `failure` for refusals of every kind. */
 export type AuditOutcome = 'success' | 'failure';

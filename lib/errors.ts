@@ -10,8 +10,11 @@
  */
 
 export abstract class DomainError extends Error {
-  constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  /** The message when none is given: a kind with one fixed text declares it here. */
+  static readonly defaultMessage?: string;
+
+  constructor(message?: string, options?: { cause?: unknown }) {
+    super(message ?? (new.target as typeof DomainError).defaultMessage ?? new.target.name, options);
     this.name = new.target.name;
   }
 }
@@ -22,11 +25,7 @@ type Options = { cause?: unknown };
 export class InvalidInputError extends DomainError {}
 
 /** Unknown username or wrong password, deliberately indistinguishable: 401. */
-export class InvalidCredentialsError extends DomainError {
-  constructor(message = 'Incorrect username or password', options?: Options) {
-    super(message, options);
-  }
-}
+export class InvalidCredentialsError extends DomainError { static override readonly defaultMessage = 'Incorrect username or password'; }
 
 /**
  * The presented session or credential is not (or no longer) valid: missing, malformed, expired,
@@ -34,7 +33,7 @@ export class InvalidCredentialsError extends DomainError {
  */
 export class InvalidSessionError extends DomainError {
   constructor(
-    message: string,
+    message?: string,
     options?: Options & {
       /**
        * Why, as a fixed code for the audit trail (never request text): the credential is not one of
@@ -54,43 +53,23 @@ export class InvalidSessionError extends DomainError {
 export type SessionRefusal = 'invalid_token' | 'expired' | 'revoked' | 'session_ended';
 
 /** The session no longer matches the stored user (deleted, or password changed since). */
-export class StaleSessionError extends InvalidSessionError {
-  constructor(message = 'session does not match the stored user', options?: Options) {
-    super(message, options);
-  }
-}
+export class StaleSessionError extends InvalidSessionError { static override readonly defaultMessage = 'session does not match the stored user'; }
 
 /** A refresh token that is unknown, used up, expired, or of an ended session: 401. */
 export class InvalidRefreshTokenError extends InvalidSessionError {}
 
 /** The password is right but expired: 403, no token. */
-export class PasswordExpiredError extends DomainError {
-  constructor(message = 'Password expired; set a new one with POST /user/password', options?: Options) {
-    super(message, options);
-  }
-}
+export class PasswordExpiredError extends DomainError { static override readonly defaultMessage = 'Password expired; set a new one with POST /user/password'; }
 
 /** Something the caller named does not exist (or is not theirs, indistinguishably): 404. */
 export class NotFoundError extends DomainError {}
-export class UserNotFoundError extends NotFoundError {
-  constructor(message = 'User not found', options?: Options) {
-    super(message, options);
-  }
-}
+export class UserNotFoundError extends NotFoundError { static override readonly defaultMessage = 'User not found'; }
 /** No such token for this owner (absent, or someone else's: deliberately indistinguishable). */
-export class AuthHeaderNotFoundError extends NotFoundError {
-  constructor(message = 'Auth header not found', options?: Options) {
-    super(message, options);
-  }
-}
+export class AuthHeaderNotFoundError extends NotFoundError { static override readonly defaultMessage = 'Auth header not found'; }
 
 /** The request conflicts with the current state (a taken username, a limit reached): 409. */
 export class ConflictError extends DomainError {}
-export class UsernameTakenError extends ConflictError {
-  constructor(message = 'Username is already taken', options?: Options) {
-    super(message, options);
-  }
-}
+export class UsernameTakenError extends ConflictError { static override readonly defaultMessage = 'Username is already taken'; }
 /** The user already holds MAX_AUTH_HEADERS_PER_USER auth headers. */
 export class AuthHeaderLimitError extends ConflictError {}
 
@@ -105,7 +84,10 @@ export class ThrottledError extends DomainError {
   }
 }
 
-/** A dependency (database, key store) is unavailable or overloaded: 503 with `Retry-After`. */
+/**
+ * A dependency (database, key store) is unavailable or overloaded: 503 with `Retry-After`. The
+ * message is for the log; every client is told lib/http/errors.ts's UNAVAILABLE_MESSAGE alone.
+ */
 export class DependencyUnavailableError extends DomainError {
   constructor(
     message: string,
@@ -115,9 +97,6 @@ export class DependencyUnavailableError extends DomainError {
     super(message, options);
   }
 }
-
-/** What a client is told when a dependency fails: nothing about which one or why. */
-export const UNAVAILABLE_MESSAGE = 'The service is temporarily unavailable; try again shortly';
 
 /** How DynamoDB failed: throttled past the retries, timed out, unreachable, or a server error. */
 export type DatabaseFaultKind = 'throttled' | 'timeout' | 'unreachable' | 'server';
@@ -130,7 +109,7 @@ export class DatabaseUnavailableError extends DependencyUnavailableError {
     retryAfterSeconds: number,
     options?: { cause?: unknown },
   ) {
-    super(UNAVAILABLE_MESSAGE, retryAfterSeconds, options);
+    super(`the database is unavailable (${kind})`, retryAfterSeconds, options);
   }
 }
 
@@ -138,6 +117,6 @@ export class DatabaseUnavailableError extends DependencyUnavailableError {
 export class KeyStoreUnavailableError extends DependencyUnavailableError {
   readonly dependency = 'secretsmanager';
   constructor(retryAfterSeconds: number, options?: { cause?: unknown }) {
-    super(UNAVAILABLE_MESSAGE, retryAfterSeconds, options);
+    super('the key store is unavailable', retryAfterSeconds, options);
   }
 }

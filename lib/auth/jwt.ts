@@ -8,6 +8,7 @@ import { SignJWT, decodeProtectedHeader, jwtVerify, type JWTHeaderParameters, ty
 import { config } from '../config';
 import { InvalidSessionError } from '../errors';
 import { getJwtKeys } from './keys';
+import { epochSeconds } from '../time';
 import { webcrypto } from 'node:crypto';
 
 export const JWT_ALGORITHM = 'HS256';
@@ -67,8 +68,8 @@ export async function issueSessionToken(
   now: Date = new Date(),
 ): Promise<IssuedToken> {
   const { current } = await getJwtKeys();
-  const iat = Math.floor(now.getTime() / 1000);
-  const passwordExpiry = Math.floor(Date.parse(user.passwordExpiration) / 1000);
+  const iat = epochSeconds(now);
+  const passwordExpiry = epochSeconds(new Date(user.passwordExpiration));
   const exp = Math.min(iat + config.tokenTtlSeconds, passwordExpiry, session.expiresAt);
   const token = await new SignJWT({ username: user.username, pwv: session.passwordVersion, sid: session.sid, sep: session.sessionEpoch })
     .setProtectedHeader({ alg: JWT_ALGORITHM, typ: 'JWT', kid: current.kid })

@@ -8,10 +8,10 @@
  * a listing reads the same session check in parallel with its Query. So a deleted user, a session
  * from before a password change, or a logged-out session writes and reads nothing.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AuthHeaderLimitError, AuthHeaderNotFoundError, StaleSessionError } from '../errors';
 import type { SessionRef, SessionRepository } from './sessionRepository';
+import { queryAll, writeIf } from './dynamo';
 import { authHeaderKeys as keys } from './table';
 
 /** Who is acting: the verified session (its user and session id). */
@@ -36,6 +36,9 @@ export interface TokenOwner {
   headerId: string;
   expiresAt?: string;
 }
+
+/** The token hash an owner's copy is keyed by (`HEADER#<hash>`). */
+const tokenHashOf = (item: Record<string, unknown>) => String(item.sk).slice(keys.headerPrefix.length);
 
 export class AuthHeaderRepository {
   constructor(
@@ -86,38 +89,52 @@ export class AuthHeaderRepository {
    * (profile + session, one BatchGetItem) issued alongside it.
    */
   async listByOwner(owner: Owner): Promise<StoredAuthHeader[]> {
-    const [active, headers] = await Promise.all([this.sessions.isActive(owner), this.queryHeaders(owner.userId)]);
+    const [active, headers] = await Promise.all([this.sessions.isActive(owner), this.headersOf(owner.userId)]);
     if (!active) throw new StaleSessionError('the session has ended or does not match the stored user');
     return headers.sort((a, b) => a.created.localeCompare(b.created) || a.id.localeCompare(b.id));
   }
 
-  private async queryHeaders(userId: string): Promise<StoredAuthHeader[]> {
-    const headers: StoredAuthHeader[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: this.tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :header)',
-          ExpressionAttributeValues: { ':pk': keys.userPartition(userId), ':header': keys.headerPrefix },
-          ConsistentRead: true,
-          ExclusiveStartKey,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        headers.push({
-          id: item.id,
-          name: item.name,
-          created: item.created,
-          tokenHash: String(item.sk).slice(keys.headerPrefix.length),
-          tokenCiphertext: item.tokenCiphertext,
-          expiresAt: item.expiresAt,
-          lastUsed: item.lastUsed,
-        });
-      }
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return headers;
+  /** The owner's copy of every header of a user (strongly consistent). */
+  private async queryHeaders(userId: string, projection?: string): Promise<Record<string, unknown>[]> {
+    return queryAll(this.client, {
+      TableName: this.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :header)',
+      ExpressionAttributeValues: { ':pk': keys.userPartition(userId), ':header': keys.headerPrefix },
+      ConsistentRead: true,
+      ...(projection ? { ProjectionExpression: projection } : {}),
+    });
+  }
+
+  private async headersOf(userId: string): Promise<StoredAuthHeader[]> {
+    return (await this.queryHeaders(userId)).map((item) => ({
+      id: String(item.id),
+      name: String(item.name),
+      created: String(item.created),
+      tokenHash: tokenHashOf(item),
+      tokenCiphertext: String(item.tokenCiphertext),
+      expiresAt: item.expiresAt as string | undefined,
+      lastUsed: item.lastUsed as string | undefined,
+    }));
+  }
+
+  /**
+   * Removes every auth header of a (deleted) user: each header and its token item together, in
+   * transactions of 50 headers, then the counter. Answers how many headers it removed. Should it be
+   * interrupted, the leftovers sit under the old user id, which no future user gets, and the
+   * authorizer refuses their keys (it checks the profile's id); running it again finishes the job.
+   */
+  async deleteAllOf(userId: string): Promise<number> {
+    const items = await this.queryHeaders(userId, 'pk, sk');
+    // 2 items per header, at most 100 items per transaction.
+    for (let i = 0; i < items.length; i += 50) {
+      const TransactItems = items.slice(i, i + 50).flatMap((item) => [
+        { Delete: { TableName: this.tableName, Key: { pk: item.pk, sk: item.sk } } },
+        { Delete: { TableName: this.tableName, Key: keys.token(tokenHashOf(item)) } },
+      ]);
+      await this.client.send(new TransactWriteCommand({ TransactItems }));
+    }
+    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: keys.counter(userId) }));
+    return items.length;
   }
 
   /** Deletes the owner's header with this token hash; someone else's or a missing one changes nothing. */
@@ -162,8 +179,8 @@ export class AuthHeaderRepository {
    * whether it wrote.
    */
   async recordUse(userId: string, tokenHash: string, at: string, notBefore: string): Promise<boolean> {
-    try {
-      await this.client.send(
+    return writeIf(
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.header(userId, tokenHash),
@@ -171,11 +188,7 @@ export class AuthHeaderRepository {
           ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(lastUsed) OR lastUsed < :notBefore)',
           ExpressionAttributeValues: { ':at': at, ':notBefore': notBefore },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 }

@@ -68,11 +68,6 @@ export class LoginThrottledError extends ThrottledError {
   ) {
     super(TOO_MANY_ATTEMPTS, retryAfterSeconds);
   }
-
-  /** For the log line: which counter refused, never the username or address. */
-  get detail(): string {
-    return `login throttled by the ${this.counter} counter for ${this.retryAfterSeconds} s`;
-  }
 }
 
 /** The back-off after the `failures`-th failure: none below the limit, then 1, 2, 4 ... s, capped. */

@@ -6,7 +6,7 @@ import { LoginThrottleRepository, type ThrottlePolicies } from './loginThrottleR
 import { SessionRepository } from './sessionRepository';
 import { UserRepository } from './userRepository';
 
-export const users = new UserRepository(documentClient, config.tables.users, config.tables.authHeaders);
+export const users = new UserRepository(documentClient, config.tables.users);
 export const sessions = new SessionRepository(documentClient, config.tables.sessions, config.tables.users);
 export const authHeaders = new AuthHeaderRepository(documentClient, config.tables.authHeaders, sessions);
 
@@ -19,7 +19,7 @@ export const LOGIN_THROTTLE_POLICIES: ThrottlePolicies = {
   user: throttlePolicy(config.loginMaxFailuresPerUserAllIps),
   ip: throttlePolicy(config.loginMaxFailuresPerIp),
   // Well beyond a password check at any allowed bcrypt cost, yet short enough that an owner's own
-  // successful logins (which write nothing) stop counting within seconds. See docs/security-throttling.md.
+  // successful logins (which write nothing) stop counting within seconds. See docs/security.md.
   inflightSeconds: 2,
 };
 export const loginThrottle = new LoginThrottleRepository(documentClient, config.tables.loginThrottle, LOGIN_THROTTLE_POLICIES);

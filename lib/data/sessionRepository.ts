@@ -10,11 +10,14 @@
  * newest last), `lastUsedAt` (ms, for the grace) and `rev`, which every rotation advances under a
  * condition, so two rotations of one read can never both commit.
  */
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DeleteCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InvalidSessionError } from '../errors';
+import { projection, type TransactItem, writeIf } from './dynamo';
 import { usernameKey } from './table';
+import { publicUserOf, type PublicUser } from './userRepository';
+import { epochSeconds } from '../time';
 
 /** What a verified JWT says about its session (its claims, by name). */
 export interface SessionRef {
@@ -44,19 +47,6 @@ export interface StoredSession {
   rev: number;
 }
 
-/** The profile as a session sees it (never the password hash). */
-export interface SessionProfile {
-  id: string;
-  username: string;
-  email: string;
-  firstname: string;
-  lastname: string;
-  created: string;
-  passwordVersion: number;
-  sessionEpoch: number;
-  passwordExpiration: string;
-}
-
 /** Used tokens remembered for reuse detection; an older one is merely unknown (401, session kept). */
 export const USED_KEPT = 20;
 
@@ -67,34 +57,10 @@ const SESSION_FOR_CHECK = ['userId', 'expiresAt'] as const;
 /** What the session check reads of each table (a function that only checks sessions may read only these). */
 export const SESSION_CHECK_ATTRIBUTES = { profile: PROFILE_FOR_CHECK, session: SESSION_FOR_CHECK } as const;
 
-type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
-
-const projection = (names: readonly string[]) => ({
-  ProjectionExpression: names.map((_, i) => `#p${i}`).join(', '),
-  ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#p${i}`, name])),
-});
-
-const epochSeconds = (now: Date) => Math.floor(now.getTime() / 1000);
 
 /** True when the profile is the session's user with the versions the session began under. */
-export function profileMatches(profile: Pick<SessionProfile, 'id' | 'passwordVersion' | 'sessionEpoch'> | undefined, ref: Omit<SessionRef, 'sid' | 'username'>): boolean {
+export function profileMatches(profile: Pick<PublicUser, 'id' | 'passwordVersion' | 'sessionEpoch'> | undefined, ref: Omit<SessionRef, 'sid' | 'username'>): boolean {
   return profile !== undefined && profile.id === ref.userId && profile.passwordVersion === ref.passwordVersion && profile.sessionEpoch === ref.sessionEpoch;
-}
-
-function toProfile(item: Record<string, unknown>): SessionProfile {
-  return {
-    id: String(item.id),
-    // The key holds the case-insensitive form; the username as created is beside it (userRepository.ts).
-    username: String(item.displayUsername ?? item.username),
-    email: String(item.email),
-    firstname: String(item.firstname),
-    lastname: String(item.lastname),
-    created: String(item.created),
-    passwordVersion: Number(item.passwordVersion),
-    // Absent on profiles that never logged out everywhere.
-    sessionEpoch: Number(item.sessionEpoch ?? 0),
-    passwordExpiration: String(item.passwordExpiration),
-  };
 }
 
 function toSession(item: Record<string, unknown>): StoredSession {
@@ -136,19 +102,8 @@ export class SessionRepository {
    * BatchGetItem: one round trip, the same as the profile read it replaces.
    */
   async isActive(ref: SessionRef, now: Date = new Date()): Promise<boolean> {
-    return (await this.checked(ref, PROFILE_FOR_CHECK, now)) !== undefined;
-  }
-
-  /** The same check, answering the profile (without the hash) when the session is alive. */
-  async activeProfile(ref: SessionRef, now: Date = new Date()): Promise<SessionProfile | undefined> {
-    return this.checked(ref, PROFILE_FOR_SESSION, now);
-  }
-
-  private async checked(ref: SessionRef, profileAttributes: readonly string[], now: Date): Promise<SessionProfile | undefined> {
-    const { profile, session } = await this.batchGet(ref.sid, ref.username, profileAttributes, SESSION_FOR_CHECK);
-    const read = profile && toProfile(profile);
-    const alive = profileMatches(read, ref) && session?.userId === ref.userId && Number(session.expiresAt) > epochSeconds(now);
-    return alive ? read : undefined;
+    const { profile, session } = await this.batchGet(ref.sid, ref.username, PROFILE_FOR_CHECK, SESSION_FOR_CHECK);
+    return profileMatches(profile && publicUserOf(profile), ref) && session?.userId === ref.userId && Number(session.expiresAt) > epochSeconds(now);
   }
 
   /**
@@ -163,9 +118,9 @@ export class SessionRepository {
   }
 
   /** The session and its user's profile (without the hash), strongly consistent, in one round trip. */
-  async readWithProfile(sid: string, username: string): Promise<{ session?: StoredSession; profile?: SessionProfile }> {
+  async readWithProfile(sid: string, username: string): Promise<{ session?: StoredSession; profile?: PublicUser }> {
     const { session, profile } = await this.batchGet(sid, username, PROFILE_FOR_SESSION);
-    return { session: session && toSession(session), profile: profile && toProfile(profile) };
+    return { session: session && toSession(session), profile: profile && publicUserOf(profile) };
   }
 
   /**
@@ -173,8 +128,8 @@ export class SessionRepository {
    * another rotation won the race; nothing is written then.
    */
   async advance(read: StoredSession, next: Pick<StoredSession, 'live' | 'used' | 'lastUsedAt' | 'graceSpent'>): Promise<boolean> {
-    try {
-      await this.client.send(
+    return writeIf(
+      this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { sid: read.sid },
@@ -182,12 +137,8 @@ export class SessionRepository {
           ConditionExpression: 'rev = :rev',
           ExpressionAttributeValues: { ':live': next.live, ':used': next.used, ':lastUsedAt': next.lastUsedAt, ':graceSpent': next.graceSpent, ':rev': read.rev, ':next': read.rev + 1 },
         }),
-      );
-      return true;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return false;
-      throw error;
-    }
+      ),
+    );
   }
 
   /** Ends a session (refresh-token reuse): its item goes, and with it every JWT naming it. */

@@ -13,7 +13,7 @@
  *
  * `<hash>` is HMAC-SHA256 of the token under a server key. A user's key is `usernameKey(username)`,
  * so usernames are unique regardless of case; the item's `displayUsername` keeps the username as
- * created (see docs/username-case.md for tables written before). Why this shape:
+ * created (see docs/deploy.md, "Usernames regardless of case" for tables written before). Why this shape:
  * - three tables, so IAM can say what each function may touch: login reads users and writes only
  *   throttle counters; the auth-header functions write only auth headers and merely read/check users;
  * - a token is found with one strongly consistent GetItem on `TOKEN#<hash>` (the API-key hot path);

@@ -5,12 +5,11 @@
  * `UserRecord.username` holds (login's `Username`, the JWT's `username` claim). Reads are strongly
  * consistent so a password change or a deletion takes effect on the very next request.
  */
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { ConflictError, UsernameTakenError, UserNotFoundError } from '../errors';
-import { authHeaderKeys, usernameKey } from './table';
-
-type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
+import { projection, scanAll, type TransactItem, writeIf } from './dynamo';
+import { usernameKey } from './table';
 
 export interface UserRecord {
   id: string;
@@ -29,6 +28,7 @@ export interface UserRecord {
   sessionEpoch: number;
 }
 
+/** A user as anyone but the password check sees them: never the hash. */
 export type PublicUser = Omit<UserRecord, 'passwordHash'>;
 
 const USER_FIELDS = ['id', 'username', 'email', 'firstname', 'lastname', 'created', 'passwordHash', 'passwordVersion', 'passwordExpiration', 'sessionEpoch'] as const;
@@ -44,22 +44,20 @@ export type UserIdentity = Pick<UserRecord, (typeof IDENTITY_ATTRIBUTES)[number]
 export const PUBLIC_PROFILE_ATTRIBUTES = ['id', 'username', 'displayUsername', 'email', 'firstname', 'lastname', 'passwordExpiration'] as const;
 export type PublicProfile = Pick<UserRecord, 'id' | 'username' | 'email' | 'firstname' | 'lastname' | 'passwordExpiration'>;
 
-/** A projected GetItem's expression for exactly these attribute names. */
-function projection(names: readonly string[]) {
-  return {
-    ProjectionExpression: names.map((_, i) => `#a${i}`).join(', '),
-    ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#a${i}`, name])),
-  };
-}
-
 function toUser(item: Record<string, unknown>): UserRecord {
   const user = {} as Record<string, unknown>;
   for (const name of USER_FIELDS) user[name] = item[name];
-  // Items written before usernames were case-insensitive have no displayUsername (docs/username-case.md).
+  // Items written before usernames were case-insensitive have no displayUsername (docs/deploy.md, "Usernames regardless of case").
   if (typeof item.displayUsername === 'string') user.username = item.displayUsername;
   // Absent on profiles that never logged out everywhere.
   user.sessionEpoch = Number(item.sessionEpoch ?? 0);
   return user as unknown as UserRecord;
+}
+
+/** A stored user item (or a projection of it without the hash) as a PublicUser. */
+export function publicUserOf(item: Record<string, unknown>): PublicUser {
+  const { passwordHash: _hash, ...user } = toUser(item);
+  return user;
 }
 
 /** A new password for a user whose password version was `fromVersion` when it was checked. */
@@ -78,8 +76,6 @@ export class UserRepository {
   constructor(
     private readonly client: DynamoDBDocumentClient,
     private readonly tableName: string,
-    /** Needed only to delete a user's auth headers along with the user (admin CLI). */
-    private readonly authHeadersTableName?: string,
   ) {}
 
   async findByUsername(username: string): Promise<UserRecord | undefined> {
@@ -89,8 +85,7 @@ export class UserRepository {
         Key: { username: usernameKey(username) },
         ConsistentRead: true,
         // Named attributes only: the login role's IAM policy allows no others (dynamodb:Attributes).
-        ProjectionExpression: PROFILE_ATTRIBUTES.map((_, i) => `#a${i}`).join(', '),
-        ExpressionAttributeNames: Object.fromEntries(PROFILE_ATTRIBUTES.map((name, i) => [`#a${i}`, name])),
+        ...projection(PROFILE_ATTRIBUTES),
       }),
     );
     return Item ? toUser(Item) : undefined;
@@ -106,24 +101,14 @@ export class UserRepository {
   async findPublicProfile(username: string): Promise<PublicProfile | undefined> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { username: usernameKey(username) }, ConsistentRead: true, ...projection(PUBLIC_PROFILE_ATTRIBUTES) }));
     if (!Item) return undefined;
-    const { id, email, firstname, lastname, passwordExpiration } = toUser(Item);
-    return { id, username: toUser(Item).username, email, firstname, lastname, passwordExpiration };
+    const user = toUser(Item);
+    return { id: user.id, username: user.username, email: user.email, firstname: user.firstname, lastname: user.lastname, passwordExpiration: user.passwordExpiration };
   }
 
   /** Creates a user; a username taken in any case is a 409. */
   async create(user: UserRecord): Promise<void> {
-    try {
-      await this.client.send(
-        new PutCommand({
-          TableName: this.tableName,
-          Item: toItem(user),
-          ConditionExpression: 'attribute_not_exists(username)',
-        }),
-      );
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new UsernameTakenError(undefined, { cause: error });
-      throw error;
-    }
+    const created = await writeIf(this.client.send(new PutCommand({ TableName: this.tableName, Item: toItem(user), ConditionExpression: 'attribute_not_exists(username)' })));
+    if (!created) throw new UsernameTakenError();
   }
 
   /**
@@ -141,11 +126,13 @@ export class UserRepository {
       ExpressionAttributeValues: { ':hash': change.passwordHash, ':expiration': change.passwordExpiration, ':from': change.fromVersion, ':next': change.fromVersion + 1 },
     };
     const changedMeanwhile = (cause: unknown) => new ConflictError('the password was changed (or the user deleted) meanwhile; try again', { cause });
+    if (alsoWrite.length === 0) {
+      if (!(await writeIf(this.client.send(new UpdateCommand(update))))) throw changedMeanwhile(undefined);
+      return;
+    }
     try {
-      if (alsoWrite.length === 0) await this.client.send(new UpdateCommand(update));
-      else await this.client.send(new TransactWriteCommand({ TransactItems: [{ Update: update }, ...alsoWrite] }));
+      await this.client.send(new TransactWriteCommand({ TransactItems: [{ Update: update }, ...alsoWrite] }));
     } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw changedMeanwhile(error);
       if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') throw changedMeanwhile(error);
       throw error;
     }
@@ -153,77 +140,21 @@ export class UserRepository {
 
   /** All users, without their hashes (admin CLI; a full scan, not for request paths). */
   async list(): Promise<PublicUser[]> {
-    const users: PublicUser[] = [];
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new ScanCommand({ TableName: this.tableName, ExclusiveStartKey }),
-      );
-      for (const item of page.Items ?? []) {
-        const { passwordHash: _hash, ...user } = toUser(item);
-        users.push(user);
-      }
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    return users.sort((a, b) => a.username.localeCompare(b.username));
+    const items = await scanAll(this.client, { TableName: this.tableName });
+    return items.map(publicUserOf).sort((a, b) => a.username.localeCompare(b.username));
   }
 
   /**
-   * Deletes a user and every auth header they own. The profile goes first, so the user's sessions
-   * and listings stop at once, and no add can count a new header any more (adds are conditioned
-   * on the profile); then each header and its token item are removed together in transactions, and
-   * the header counter last. Should that be interrupted, the leftovers sit under the old user id,
-   * which no future user gets, and the authorizer refuses their keys (it checks the profile's id).
+   * Deletes a user's profile and answers their id. From then on their sessions and listings stop,
+   * no add can count a new header (adds are conditioned on the profile), and the authorizer refuses
+   * their keys (it checks the profile's id); AuthHeaderRepository.deleteAllOf removes the keys.
    */
-  async delete(username: string): Promise<{ removedHeaders: number }> {
-    let deleted: Record<string, unknown> | undefined;
-    try {
-      ({ Attributes: deleted } = await this.client.send(
-        new DeleteCommand({ TableName: this.tableName, Key: { username: usernameKey(username) }, ConditionExpression: 'attribute_exists(username)', ReturnValues: 'ALL_OLD' }),
-      ));
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) throw new UserNotFoundError(undefined, { cause: error });
-      throw error;
-    }
-    return this.deleteHeaders(String(deleted?.id));
-  }
-
-  private async deleteHeaders(userId: string): Promise<{ removedHeaders: number }> {
-    const tableName = this.authHeadersTableName;
-    if (!tableName) throw new Error('UserRepository needs the auth headers table to delete users');
-    let removedHeaders = 0;
-    let ExclusiveStartKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.client.send(
-        new QueryCommand({
-          TableName: tableName,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :header)',
-          ExpressionAttributeValues: { ':pk': authHeaderKeys.userPartition(userId), ':header': authHeaderKeys.headerPrefix },
-          ProjectionExpression: 'pk, sk',
-          ConsistentRead: true,
-          ExclusiveStartKey,
-        }),
-      );
-      const items = page.Items ?? [];
-      // 2 items per header, at most 100 items per transaction.
-      for (let i = 0; i < items.length; i += 50) {
-        const batch = items.slice(i, i + 50);
-        await this.client.send(
-          new TransactWriteCommand({
-            TransactItems: batch.flatMap((item) => {
-              const tokenHash = String(item.sk).slice(authHeaderKeys.headerPrefix.length);
-              return [
-                { Delete: { TableName: tableName, Key: { pk: item.pk, sk: item.sk } } },
-                { Delete: { TableName: tableName, Key: authHeaderKeys.token(tokenHash) } },
-              ];
-            }),
-          }),
-        );
-        removedHeaders += batch.length;
-      }
-      ExclusiveStartKey = page.LastEvaluatedKey;
-    } while (ExclusiveStartKey);
-    await this.client.send(new DeleteCommand({ TableName: tableName, Key: authHeaderKeys.counter(userId) }));
-    return { removedHeaders };
+  async delete(username: string): Promise<string> {
+    const { Attributes: deleted } = await this.client
+      .send(new DeleteCommand({ TableName: this.tableName, Key: { username: usernameKey(username) }, ConditionExpression: 'attribute_exists(username)', ReturnValues: 'ALL_OLD' }))
+      .catch((error: unknown) => {
+        throw error instanceof ConditionalCheckFailedException ? new UserNotFoundError(undefined, { cause: error }) : error;
+      });
+    return String(deleted?.id);
   }
 }

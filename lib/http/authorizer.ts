@@ -17,6 +17,7 @@ import { audit, type AuditContext } from '../audit';
 import { InvalidSessionError } from '../errors';
 import { log } from '../log';
 import { authenticate, type CallerIdentity } from '../services/authorizerService';
+import { authorizationOf } from './authorization';
 
 export type AuthorizerEvent = APIGatewayRequestAuthorizerEvent | APIGatewayTokenAuthorizerEvent | APIGatewayRequestAuthorizerEventV2;
 
@@ -27,26 +28,10 @@ export type AuthorizerResult = APIGatewayAuthorizerWithContextResult<AuthorizerC
 
 import { UNAUTHORIZED } from './errors';
 
-export { UNAUTHORIZED, UNAUTHORIZED_BODY } from './errors';
-
 const isHttpApi = (event: AuthorizerEvent): event is APIGatewayRequestAuthorizerEventV2 => 'version' in event && event.version === '2.0';
 
-/**
- * The one `Authorization` value, or undefined. Header names are case-insensitive; a request that
- * carries the header more than once is ambiguous and gets nothing.
- */
-export function authorizationOf(event: AuthorizerEvent): string | undefined {
-  if (event.type === 'TOKEN') return event.authorizationToken;
-  if (!isHttpApi(event)) {
-    const repeated = Object.entries(event.multiValueHeaders ?? {}).find(([name]) => name.toLowerCase() === 'authorization')?.[1];
-    if (repeated && repeated.length > 1) return undefined;
-  }
-  const values = Object.entries(event.headers ?? {}).filter(([name]) => name.toLowerCase() === 'authorization');
-  if (values.length !== 1) return undefined;
-  const value = values[0]?.[1];
-  // HTTP APIs join repeated headers with commas; no credential of ours contains one.
-  return value === undefined || (isHttpApi(event) && value.includes(',')) ? undefined : value;
-}
+/** The `Authorization` value of any authorizer event (TOKEN events carry only that). */
+const authorizationIn = (event: AuthorizerEvent): string | undefined => (event.type === 'TOKEN' ? event.authorizationToken : authorizationOf(event));
 
 /**
  * `arn:aws:execute-api:<region>:<account>:<apiId>/<stage>/*\/*` from the method ARN: the policy
@@ -74,7 +59,7 @@ export async function handleAuthorizerEvent(event: AuthorizerEvent): Promise<Aut
   let identity: CallerIdentity;
   const context = auditContextOf(event);
   try {
-    identity = await authenticate(authorizationOf(event));
+    identity = await authenticate(authorizationIn(event));
   } catch (error) {
     if (error instanceof InvalidSessionError) {
       log.info('authorizer refused', { reason: error.message });

@@ -26,7 +26,12 @@ export const INVALID_SESSION_MESSAGE = 'Missing, invalid or expired token';
 export const INCORRECT_CREDENTIALS_MESSAGE = 'Incorrect username or password';
 export const INVALID_REFRESH_TOKEN_MESSAGE = 'Invalid, used, expired or ended refresh token';
 export const MALFORMED_JSON_MESSAGE = 'request body must be valid JSON';
-const UNAVAILABLE_MESSAGE = 'Service temporarily unavailable; try again later';
+/** A dependency failed: the Lambdas' 503, the gateway's when the authorizer fails, the local server's. */
+export const UNAVAILABLE_MESSAGE = 'Service temporarily unavailable; try again later';
+export const UNAVAILABLE_BODY = JSON.stringify({ message: UNAVAILABLE_MESSAGE });
+/** Anything unmapped: the Lambdas' 500, the gateway's default 5xx, the local server's. */
+export const INTERNAL_ERROR_MESSAGE = 'Internal server error';
+export const INTERNAL_ERROR_BODY = JSON.stringify({ message: INTERNAL_ERROR_MESSAGE });
 
 /** The error message API Gateway answers 401 for when an authorizer throws it; anything else it answers 500. */
 export const UNAUTHORIZED = 'Unauthorized';

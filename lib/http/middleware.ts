@@ -19,23 +19,26 @@ import { InvalidTokenError, verifySessionToken, type SessionClaims } from '../au
 import { config } from '../config';
 import { DatabaseUnavailableError, DependencyUnavailableError, DomainError, InvalidInputError, InvalidSessionError } from '../errors';
 import type { CallerIdentity } from '../services/authorizerService';
-import { JSON_BODY_PARSER_PACKAGE, middyCause, payloadTooLarge, toHttpError, unsupportedMediaType } from './errors';
+import { credentialOf } from './authorization';
+import { INTERNAL_ERROR_BODY, JSON_BODY_PARSER_PACKAGE, middyCause, payloadTooLarge, toHttpError, unsupportedMediaType } from './errors';
 import { describeError, jsonErrorPosition, log } from '../log';
 import { count, METRICS, metricsMiddleware } from '../metrics';
+import type { RouteAuth } from '../routes';
 import { type ObjectSchema, schemaViolation } from './schemas';
 
 /** API Gateway REST (v1) or HTTP API (v2) proxy event. */
 export type ApiEvent = APIGatewayProxyEvent | APIGatewayProxyEventV2;
 
 /**
- * What handlers see after the middleware: the parsed body and, on JWT routes, the session; on
- * routes behind the authorizer, the caller it established.
+ * What handlers see after the middleware: the parsed body and, by the route's auth mode
+ * (lib/routes.ts), the verified session (`jwt`, jwtAuth) or the caller the authorizer established
+ * (`authorizer`, authorizerIdentity); a public route sees neither.
  */
-export type ApiRequest<TBody = unknown> = Omit<ApiEvent, 'body'> & {
-  body: TBody;
-  session: SessionClaims;
-  caller: CallerIdentity;
-};
+export type ApiRequest<TBody = unknown, TAuth extends RouteAuth = 'none'> = Omit<ApiEvent, 'body'> & { body: TBody } & (TAuth extends 'jwt'
+    ? { session: SessionClaims }
+    : TAuth extends 'authorizer'
+      ? { caller: CallerIdentity }
+      : unknown);
 
 export type ApiResult = APIGatewayProxyResult;
 type MiddyRequest = Request<ApiEvent & { session?: SessionClaims; caller?: CallerIdentity }, ApiResult>;
@@ -169,7 +172,7 @@ export function httpApi(): MiddlewareObj[] {
     // A JSON API serves no documents: the default CSP and friends cost nothing and forbid framing.
     httpSecurityHeaders(),
     responseDefaults() as MiddlewareObj,
-    httpErrorHandler({ logger: false, fallbackMessage: JSON.stringify({ message: 'Internal server error' }) }),
+    httpErrorHandler({ logger: false, fallbackMessage: INTERNAL_ERROR_BODY }),
     jsonErrorBody(),
   );
   return middlewares;
@@ -187,28 +190,16 @@ export function jsonBody(schema: ObjectSchema): MiddlewareObj[] {
   ] as MiddlewareObj[];
 }
 
-const BEARER = /^Bearer\s+(\S+)$/i;
-const BARE_JWT = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$/;
-
-/** The JWT from `Authorization: Bearer <jwt>` or a bare `<jwt>`; never from the query string. */
-export function bearerToken(authorization: string | undefined): string | undefined {
-  const value = authorization?.trim();
-  if (!value) return undefined;
-  const bearer = BEARER.exec(value);
-  if (bearer) return bearer[1];
-  return BARE_JWT.test(value) ? value : undefined;
-}
-
 /** Verifies the session JWT and puts its claims on `event.session`. */
 export function jwtAuth(): MiddlewareObj {
   return {
     name: 'jwtAuth',
     before: async (request) => {
       const { event } = request as MiddyRequest;
-      const token = bearerToken(event.headers?.authorization);
-      if (!token) throw new InvalidTokenError('no bearer token');
+      const credential = credentialOf(event);
+      if (credential?.kind !== 'jwt') throw new InvalidTokenError('no bearer token');
       try {
-        event.session = await verifySessionToken(token);
+        event.session = await verifySessionToken(credential.token);
       } catch (error) {
         // Every failure of the token answers the same 401 (the reason is logged). A key store
         // outage says nothing about the token: it answers 503, or clients would discard a good token.
@@ -249,10 +240,10 @@ export function authorizerIdentity(): MiddlewareObj {
 }
 
 /**
- * Types a route's function with what the middleware established (parsed and validated body,
- * verified session), while the exported handler still takes the API Gateway event.
+ * Types a route's function with what the middleware established (parsed and validated body; the
+ * session or the caller, by auth mode), while the exported handler still takes the API Gateway event.
  */
-export function route<TBody = unknown>(fn: (request: ApiRequest<TBody>) => Promise<ApiResult>): (event: ApiEvent) => Promise<ApiResult> {
+export function route<TBody = unknown, TAuth extends RouteAuth = 'none'>(fn: (request: ApiRequest<TBody, TAuth>) => Promise<ApiResult>): (event: ApiEvent) => Promise<ApiResult> {
   return fn as unknown as (event: ApiEvent) => Promise<ApiResult>;
 }
 

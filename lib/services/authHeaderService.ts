@@ -13,6 +13,7 @@ import { log } from '../log';
 import { sessionRefOf } from './sessionService';
 import { getTokenEncryptionKey, getTokenHmacKey } from '../auth/keys';
 import { decryptToken, encryptToken, generateToken, hashToken } from '../auth/tokens';
+import { epochSeconds, parseRfc3339, utcTimestamp } from '../time';
 
 /**
  * The contract's auth header (lowercase field names, as in the reference); `expiresAt` and
@@ -27,30 +28,19 @@ export interface AuthHeaderView {
   lastUsed?: string;
 }
 
-const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
 const MAX_LIFETIME_YEARS = 10;
-
-/** Epoch ms of an RFC 3339 date-time, or NaN; Date.parse alone would roll "02-30" over into March. */
-function parseRfc3339(value: string): number {
-  const match = RFC3339.exec(value);
-  if (!match) return Number.NaN;
-  const [year, month, day, hour, minute, second] = match.slice(1, 7).map(Number) as [number, number, number, number, number, number];
-  const calendar = new Date(Date.UTC(year, month - 1, day, hour, minute, second));
-  const exists = calendar.getUTCFullYear() === year && calendar.getUTCMonth() === month - 1 && calendar.getUTCDate() === day && hour < 24 && minute < 60 && second < 60;
-  return exists ? Date.parse(value) : Number.NaN;
-}
 
 /** The optional expiry of a new key: an RFC 3339 date-time in the future, at most 10 years ahead; stored in UTC to the second. */
 function expiryOf(expiresAt: string | undefined, now: Date): string | undefined {
   if (expiresAt === undefined) return undefined;
-  const ms = parseRfc3339(expiresAt);
-  if (Number.isNaN(ms)) throw new InvalidInputError('"expiresAt" must be an RFC 3339 date-time, e.g. 2030-01-31T00:00:00Z');
-  const seconds = new Date(Math.floor(ms / 1000) * 1000);
+  const date = parseRfc3339(expiresAt);
+  if (!date) throw new InvalidInputError('"expiresAt" must be an RFC 3339 date-time, e.g. 2030-01-31T00:00:00Z');
+  const seconds = new Date(epochSeconds(date) * 1000);
   if (seconds.getTime() <= now.getTime()) throw new InvalidInputError('"expiresAt" must be in the future');
   const latest = new Date(now);
   latest.setUTCFullYear(latest.getUTCFullYear() + MAX_LIFETIME_YEARS);
   if (seconds.getTime() > latest.getTime()) throw new InvalidInputError(`"expiresAt" must be at most ${MAX_LIFETIME_YEARS} years ahead`);
-  return seconds.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  return utcTimestamp(seconds);
 }
 
 const ownerOf = (session: SessionClaims): Owner => sessionRefOf(session);
@@ -63,7 +53,7 @@ export async function addAuthHeader(session: SessionClaims, name: string, expire
   const [hmacKey, encryptionKey] = await Promise.all([getTokenHmacKey(), getTokenEncryptionKey()]);
   const id = randomUUID();
   const token = generateToken();
-  const created = now.toISOString();
+  const created = utcTimestamp(now);
   await authHeaders.add(
     ownerOf(session),
     {

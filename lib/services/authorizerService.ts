@@ -20,6 +20,7 @@ import { authHeaders, sessions, users } from '../data/repositories';
 import { DependencyUnavailableError, InvalidSessionError } from '../errors';
 import { log } from '../log';
 import { sessionRefOf } from './sessionService';
+import { utcTimestamp } from '../time';
 
 export type AuthMethod = 'jwt' | 'authheader';
 
@@ -87,8 +88,6 @@ const LAST_USED_INTERVAL_MS = 5 * 60_000;
 const LAST_USED_WAIT_MS = 50;
 const recordedAt = new Map<string, number>();
 
-const utc = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-
 /**
  * Records the key's use unless this function did within the interval (the conditional update also
  * refuses if any other instance did). Never rejects: a failure is logged and forgotten.
@@ -98,7 +97,7 @@ function recordUse(userId: string, headerId: string, tokenHash: string, nowMs: n
   if (last !== undefined && nowMs - last < LAST_USED_INTERVAL_MS) return undefined;
   if (recordedAt.size >= 10_000) recordedAt.delete(recordedAt.keys().next().value as string);
   recordedAt.set(tokenHash, nowMs);
-  return authHeaders.recordUse(userId, tokenHash, utc(nowMs), utc(nowMs - LAST_USED_INTERVAL_MS)).then(
+  return authHeaders.recordUse(userId, tokenHash, utcTimestamp(new Date(nowMs)), utcTimestamp(new Date(nowMs - LAST_USED_INTERVAL_MS))).then(
     () => undefined,
     (error: unknown) => {
       recordedAt.delete(tokenHash);

@@ -9,7 +9,8 @@ import { InvalidRefreshTokenError, InvalidSessionError, PasswordExpiredError } f
 import { issueSessionToken, type SessionClaims } from '../auth/jwt';
 import { getRefreshTokenHmacKey } from '../auth/keys';
 import { generateRefreshToken, hashRefreshToken, newSessionId, parseRefreshToken } from '../auth/refreshTokens';
-import { profileMatches, USED_KEPT, type SessionProfile, type SessionRef, type StoredSession } from '../data/sessionRepository';
+import { profileMatches, USED_KEPT, type SessionRef, type StoredSession } from '../data/sessionRepository';
+import type { PublicUser } from '../data/userRepository';
 import { sessions } from '../data/repositories';
 import { utcTimestamp } from '../time';
 
@@ -40,7 +41,7 @@ const REFUSED = {
   race: 'refresh token: a concurrent rotation won',
 };
 
-type ProfileForSession = Pick<SessionProfile, 'id' | 'username' | 'email' | 'firstname' | 'lastname' | 'created' | 'passwordVersion' | 'sessionEpoch' | 'passwordExpiration'>;
+type ProfileForSession = Pick<PublicUser, 'id' | 'username' | 'email' | 'firstname' | 'lastname' | 'created' | 'passwordVersion' | 'sessionEpoch' | 'passwordExpiration'>;
 
 export const sessionRefOf = (claims: SessionClaims): SessionRef => ({
   sid: claims.sid,
@@ -50,7 +51,7 @@ export const sessionRefOf = (claims: SessionClaims): SessionRef => ({
   sessionEpoch: claims.sep,
 });
 
-export function isPasswordExpired(profile: Pick<SessionProfile, 'passwordExpiration'>, now: Date): boolean {
+export function isPasswordExpired(profile: Pick<PublicUser, 'passwordExpiration'>, now: Date): boolean {
   return Date.parse(profile.passwordExpiration) <= now.getTime();
 }
 
@@ -97,19 +98,6 @@ export async function startSession(profile: ProfileForSession, now: Date = new D
   const { item, response } = await prepareSession(profile, now);
   await sessions.start(item);
   return response;
-}
-
-/**
- * The one session check for a verified JWT outside a route's own transaction (the authorizer, GET
- * /user/me): profile and session in one round trip. Answers the profile (without the hash); throws
- * InvalidSessionError when the session has ended or expired, belongs to a password or session epoch
- * the user has moved past, or the user is gone. (GET /authheader/list makes the same check with a
- * leaner projection, in parallel with its Query; writes make it as two ConditionChecks.)
- */
-export async function assertSessionActive(claims: SessionClaims, now: Date = new Date()): Promise<SessionProfile> {
-  const profile = await sessions.activeProfile(sessionRefOf(claims), now);
-  if (!profile) throw new InvalidSessionError('the session has ended');
-  return profile;
 }
 
 /**

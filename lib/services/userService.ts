@@ -5,11 +5,12 @@
  */
 import { randomUUID } from 'node:crypto';
 import { config } from '../config';
+import type { AuthHeaderRepository } from '../data/authHeaderRepository';
 import type { UserRecord, UserRepository } from '../data/userRepository';
 import { InvalidInputError, UserNotFoundError } from '../errors';
 import { hashPassword, verifyPassword } from '../auth/passwords';
 import { passwordPolicyViolation, SAME_AS_CURRENT, type PasswordContext } from '../auth/passwordPolicy';
-import { utcTimestamp } from '../time';
+import { parseRfc3339, utcTimestamp } from '../time';
 
 export interface NewUser {
   username: string;
@@ -24,16 +25,14 @@ export interface NewUser {
 const USERNAME = /^[A-Za-z0-9._@+-]{1,128}$/;
 // Pragmatic address check (one @, a dot in the domain, no spaces), not full RFC 5322.
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
 
 const DAY_MS = 24 * 3600 * 1000;
 
 function passwordExpiration(explicit: string | undefined, now: Date): string {
   if (explicit === undefined) return utcTimestamp(new Date(now.getTime() + config.passwordMaxAgeDays * DAY_MS));
-  if (!RFC3339.test(explicit) || Number.isNaN(Date.parse(explicit))) {
-    throw new InvalidInputError('password expiration must be an RFC 3339 date-time (e.g. 2030-01-31T00:00:00Z)');
-  }
-  return utcTimestamp(new Date(explicit));
+  const date = parseRfc3339(explicit);
+  if (!date) throw new InvalidInputError('password expiration must be an RFC 3339 date-time (e.g. 2030-01-31T00:00:00Z)');
+  return utcTimestamp(date);
 }
 
 function checkPassword(password: string, context?: PasswordContext): void {
@@ -97,4 +96,10 @@ export async function setUserPassword(repository: UserRepository, username: stri
   const user = await repository.findByUsername(username);
   if (!user) throw new UserNotFoundError(`no user "${username}"`);
   await applyNewPassword(repository, user, password, { passwordExpires, now });
+}
+
+/** Admin CLI: deletes a user (their sessions and keys stop at once), then every auth header they own. */
+export async function deleteUser(users: UserRepository, authHeaders: AuthHeaderRepository, username: string): Promise<{ removedHeaders: number }> {
+  const userId = await users.delete(username);
+  return { removedHeaders: await authHeaders.deleteAllOf(userId) };
 }

@@ -36,7 +36,7 @@ test('creates john.doe in a fresh embedded database; after it is deleted, a rest
       const endpoint = /DynamoDB: (http:\/\/\S+) \(embedded/.exec(first.output())?.[1] as string;
       const { tables } = loadConfig({ ...process.env, TABLE_PREFIX: 'demo-user' });
       const client = createDocumentClient({ endpoint });
-      await new UserRepository(client, tables.users, tables.authHeaders).delete('john.doe');
+      await new UserRepository(client, tables.users).delete('john.doe');
       client.destroy();
     } finally {
       first.child.kill('SIGTERM');

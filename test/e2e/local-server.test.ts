@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Server } from 'node:http';
+import { request as httpRequest, type Server } from 'node:http';
 import { config } from '../../lib/config';
 import { freePort } from '../../lib/tools/local/dynamodb';
 import { apiClient } from '../helpers/api-client';
@@ -110,7 +110,7 @@ describe('local HTTP server', () => {
     const login = async () => (await post('/user/login', { username: user.username, password: 'Lantern-Orbit-Falcon-3' })).json as { Token: string; RefreshToken: string };
     // The attempts above (one of them failed) are still in flight for the login throttle for a
     // moment; three more right away would meet the per-username-and-address limit (by design:
-    // docs/security-throttling.md). Let them age out first.
+    // docs/security.md). Let them age out first.
     await sleep((LOGIN_THROTTLE_POLICIES.inflightSeconds + 0.2) * 1000);
     const [a, b, c] = [await login(), await login(), await login()];
     expect((await call('POST', '/user/logout', { jwt: a.Token })).json).toEqual({ message: 'Success' });
@@ -123,6 +123,27 @@ describe('local HTTP server', () => {
     // Auth headers survived all of it.
     const last = await login();
     expect((await call('GET', '/authheader/list', { jwt: last.Token })).json).toEqual([expect.objectContaining({ name: 'survivor', token: header.token })]);
+  });
+
+  test('refuses a request that carries Authorization twice, on JWT and authorizer routes alike', async () => {
+    const user = await givenUser();
+    const login = await call('POST', '/user/login', { body: JSON.stringify({ username: user.username, password: user.password }) });
+    const good = `Bearer ${(login.json as { Token: string }).Token}`;
+    // fetch would join the copies into one header; node:http sends each as written.
+    const status = (path: string, values: string[]) =>
+      new Promise<number>((resolve, reject) => {
+        const request = httpRequest(`${local.url}${path}`, { headers: { Authorization: values } }, (response) => {
+          response.resume();
+          resolve(response.statusCode ?? 0);
+        });
+        request.on('error', reject).end();
+      });
+
+    for (const path of ['/authheader/list', '/user/me']) {
+      expect(await status(path, [good])).toBe(200);
+      expect(await status(path, ['Bearer a.b.c', good])).toBe(401);
+      expect(await status(path, [good, good])).toBe(401);
+    }
   });
 
   test('sends JSON, no-store and nosniff on success and on error', async () => {

@@ -453,7 +453,7 @@ export interface components {
             content: {
                 /**
                  * @example {
-                 *       "message": "Service temporarily unavailable"
+                 *       "message": "Service temporarily unavailable; try again later"
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];

@@ -2,6 +2,7 @@
  * The authorizer as API Gateway calls it, in-process: REST REQUEST and HTTP API 2.0 events, the
  * outcome (an answer, or the error API Gateway turns into 401 / 500), and a route behind it.
  */
+import { expect } from '@jest/globals';
 import type { APIGatewayRequestAuthorizerEvent, APIGatewayRequestAuthorizerEventV2 } from 'aws-lambda';
 import { handler as authorizerHandler } from '../../functions/authorizer';
 import type { AuthorizerResult } from '../../lib/http/authorizer';
@@ -71,6 +72,16 @@ export async function authorize(event: APIGatewayRequestAuthorizerEvent | APIGat
 }
 
 export const bearer = (credential: string) => `Bearer ${credential}`;
+
+/**
+ * The authorizer allowed the caller as exactly this user and credential: the principal is the user's
+ * id, and the context the API behind it receives names the user and how they authenticated.
+ */
+export function expectAllowedAs(outcome: Outcome, user: { id: string; username: string }, credential: { authMethod: 'jwt' } | { authMethod: 'authheader'; authHeaderId: string }): void {
+  expect(outcome.error).toBeUndefined();
+  expect(outcome.allowed).toMatchObject({ principalId: user.id, context: { userId: user.id, username: user.username, ...credential } });
+  expect(Object.keys(outcome.allowed?.context ?? {}).sort()).toEqual(['userId', 'username', ...Object.keys(credential)].sort());
+}
 
 /**
  * A route behind the authorizer as API Gateway runs it: the authorizer first (refused → the 401

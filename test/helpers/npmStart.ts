@@ -39,7 +39,7 @@ export async function givenDemoUser(endpoint: string, tablePrefix: string): Prom
   const client = createDocumentClient({ endpoint });
   try {
     await ensureTables(client, tables);
-    await createUser(new UserRepository(client, tables.users, tables.authHeaders), DEMO_USER);
+    await createUser(new UserRepository(client, tables.users), DEMO_USER);
   } finally {
     client.destroy();
   }

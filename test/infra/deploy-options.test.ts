@@ -3,7 +3,7 @@
  * account-wide CloudWatch setting only when asked, a custom domain from context, named outputs.
  */
 import { describe, expect, test } from '@jest/globals';
-import { synthesize } from './synth';
+import { synthesize } from '../helpers/synth';
 import { referencedId, resourcesOf } from './template';
 
 const CERTIFICATE = 'arn:aws:acm:eu-west-1:123456789012:certificate/0a1b2c3d-4e5f-6789-abcd-ef0123456789';

@@ -23,12 +23,12 @@ import { decide, StackPolicies, type PolicyDocument } from '../helpers/iam/polic
 import { as, installRecorder, recordedCalls } from '../helpers/iam/recorder';
 import { iamRequestsOf, type IamRequest } from '../helpers/iam/requests';
 import { changePassword, logout, ok, refresh } from '../routes/session-helpers';
-import { synthesize } from './synth';
+import { synthesizedTemplate } from '../helpers/synth';
 
 useTestTables();
 
 // One synthesis, without bundles: the grants do not depend on the code's bundle.
-const policies = new StackPolicies(synthesize({ bundle: false }).template);
+const policies = new StackPolicies(synthesizedTemplate({ bundle: false }).template);
 const KEY_NAMES: KeyName[] = ['jwt', 'tokenHmac', 'tokenEncryption'];
 installRecorder(
   Object.fromEntries(KEY_NAMES.map((name) => [name, policies.secretArnOf(name)])) as Record<KeyName, string>,

@@ -7,13 +7,13 @@
  */
 import { expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import { synthesize } from './synth';
+import { synthesizedTemplate } from '../helpers/synth';
 import { resourcesOf } from './template';
 
 const before = JSON.parse(readFileSync(new URL('./logical-ids.json', import.meta.url), 'utf8')) as Record<string, string>;
 
 test('every resource of the earlier template is still there, with the same logical id and type', () => {
-  const { template } = synthesize({ bundle: false });
+  const { template } = synthesizedTemplate({ bundle: false });
   const now = Object.fromEntries(
     Object.entries(resourcesOf(template)).map(([id, resource]) => [
       // The deployment's id carries a hash of the API's shape, which any API change renews.

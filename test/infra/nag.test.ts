@@ -7,7 +7,7 @@ import { Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { IConstruct } from 'constructs';
-import { synthesize } from './synth';
+import { synthesize } from '../helpers/synth';
 
 interface Acknowledgement {
   id: string;

@@ -24,7 +24,7 @@ import { documentClient } from '../../lib/data/client';
 import { users } from '../../lib/data/repositories';
 import { TABLES, type TableId } from '../../lib/data/table';
 import { REPO_ROOT } from '../../infra/paths';
-import { synthesize } from './synth';
+import { synthesizedTemplate } from '../helpers/synth';
 
 const run = promisify(execFile);
 const eventsDir = join(REPO_ROOT, 'events');
@@ -137,9 +137,9 @@ async function invokeBundle(logicalId: string, eventName: string, replacements: 
 
 beforeAll(async () => {
   // Prepare: the stack with real bundles, this file's tables, and the user the login event names.
-  const synthesized = synthesize();
+  const synthesized = synthesizedTemplate();
   outdir = synthesized.outdir;
-  const template = JSON.parse(readFileSync(join(outdir, `${synthesized.stack.stackName}.template.json`), 'utf8')) as { Resources: Record<string, LambdaResource> };
+  const template = JSON.parse(readFileSync(join(outdir, `${synthesized.stackName}.template.json`), 'utf8')) as { Resources: Record<string, LambdaResource> };
   functions = Object.fromEntries(Object.entries(template.Resources).filter(([, resource]) => resource.Type === 'AWS::Lambda::Function'));
   envOverrides = buildSamEnv(template, { endpoint: 'http://host.docker.internal:8000', tables: config.tables, keys: localKeys });
   for (const [id, definition] of Object.entries(TABLES) as [TableId, (typeof TABLES)[TableId]][]) {
@@ -147,7 +147,7 @@ beforeAll(async () => {
   }
   const login = JSON.parse(JSON.parse(readFileSync(join(eventsDir, 'login.json'), 'utf8')).body) as { username: string; password: string };
   await createUser(users, { ...login, email: 'john.doe@example.com', firstname: 'John', lastname: 'Doe' });
-}, 120_000);
+}, 240_000);
 
 describe('events/ and env.json fit the template', () => {
   test('env.json has an entry per function, and what it must override is declared in the template (SAM ignores the rest)', () => {
@@ -174,102 +174,117 @@ describe('events/ and env.json fit the template', () => {
 });
 
 describe('each bundle, as SAM would run it', () => {
-  let jwt: string;
-  let token: string;
-  let refreshToken: string;
+  // One scenario, in order: each step uses what the one before made (a JWT, a key, a refresh token).
+  test('login → add → list → delete → the authorizer (REST and HTTP API) → /user/me → refresh → logout → password change', async () => {
+    let jwt = '';
+    let token = '';
+    let refreshToken = '';
 
-  test('LoginFunction + events/login.json → 200 with a JWT and a refresh token', async () => {
-    const { statusCode, body } = await invokeBundle('LoginFunction', 'login');
-    expect(statusCode).toBe(200);
-    expect(body).toMatchObject({ Username: 'john.doe', Token: expect.stringMatching(/^ey/), RefreshToken: expect.stringMatching(/^rt_/) });
-    jwt = body.Token;
-    refreshToken = body.RefreshToken;
-  });
+    // LoginFunction + events/login.json → 200 with a JWT and a refresh token
+    {
+      const { statusCode, body } = await invokeBundle('LoginFunction', 'login');
+      expect(statusCode).toBe(200);
+      expect(body).toMatchObject({ Username: 'john.doe', Token: expect.stringMatching(/^ey/), RefreshToken: expect.stringMatching(/^rt_/) });
+      jwt = body.Token;
+      refreshToken = body.RefreshToken;
+    }
 
-  test('AuthHeaderAddFunction + events/authheader-add.json → 200 with a new token', async () => {
-    const { statusCode, body } = await invokeBundle('AuthHeaderAddFunction', 'authheader-add', { [JWT_PLACEHOLDER]: jwt });
-    expect(statusCode).toBe(200);
-    expect(body).toMatchObject({ name: 'production-api-key', token: expect.stringMatching(/^ahk_/) });
-    token = body.token;
-  });
+    // AuthHeaderAddFunction + events/authheader-add.json → 200 with a new token
+    {
+      const { statusCode, body } = await invokeBundle('AuthHeaderAddFunction', 'authheader-add', { [JWT_PLACEHOLDER]: jwt });
+      expect(statusCode).toBe(200);
+      expect(body).toMatchObject({ name: 'production-api-key', token: expect.stringMatching(/^ahk_/) });
+      token = body.token;
+    }
 
-  test('AuthHeaderListFunction + events/authheader-list.json → 200 listing it', async () => {
-    const { statusCode, body } = await invokeBundle('AuthHeaderListFunction', 'authheader-list', { [JWT_PLACEHOLDER]: jwt });
-    expect(statusCode).toBe(200);
-    expect(body).toEqual([expect.objectContaining({ name: 'production-api-key', token })]);
-  });
+    // AuthHeaderListFunction + events/authheader-list.json → 200 listing it
+    {
+      const { statusCode, body } = await invokeBundle('AuthHeaderListFunction', 'authheader-list', { [JWT_PLACEHOLDER]: jwt });
+      expect(statusCode).toBe(200);
+      expect(body).toEqual([expect.objectContaining({ name: 'production-api-key', token })]);
+    }
 
-  test('AuthHeaderDeleteFunction + events/authheader-delete.json → 200, then 404 for the same token', async () => {
-    const replacements = { [JWT_PLACEHOLDER]: jwt, [TOKEN_PLACEHOLDER]: token };
-    const first = await invokeBundle('AuthHeaderDeleteFunction', 'authheader-delete', replacements);
-    expect(first).toEqual({ statusCode: 200, body: { message: 'Success' } });
-    const again = await invokeBundle('AuthHeaderDeleteFunction', 'authheader-delete', replacements);
-    expect(again.statusCode).toBe(404);
-    expect(again.body).toEqual({ message: expect.any(String) });
-  });
+    // AuthHeaderDeleteFunction + events/authheader-delete.json → 200, then 404 for the same token
+    {
+      const replacements = { [JWT_PLACEHOLDER]: jwt, [TOKEN_PLACEHOLDER]: token };
+      const first = await invokeBundle('AuthHeaderDeleteFunction', 'authheader-delete', replacements);
+      expect(first).toEqual({ statusCode: 200, body: { message: 'Success' } });
+      const again = await invokeBundle('AuthHeaderDeleteFunction', 'authheader-delete', replacements);
+      expect(again.statusCode).toBe(404);
+      expect(again.body).toEqual({ message: expect.any(String) });
+    }
 
-  test('AuthorizerFunction + events/authorizer.json (REST) → an Allow policy for the whole API with the JWT and with a key', async () => {
-    const added = await invokeBundle('AuthHeaderAddFunction', 'authheader-add', { [JWT_PLACEHOLDER]: jwt });
-    token = added.body.token;
-    const byJwt = await runBundle('AuthorizerFunction', 'authorizer', { [CREDENTIAL_PLACEHOLDER]: jwt });
-    expect(byJwt.result).toMatchObject({
-      principalId: expect.any(String),
-      policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: 'arn:aws:execute-api:us-east-1:123456789012:abcdef1234/v1/*/*' }] },
-      context: { username: 'john.doe', authMethod: 'jwt' },
-    });
-    const byKey = await runBundle('AuthorizerFunction', 'authorizer', { [CREDENTIAL_PLACEHOLDER]: token });
-    expect(byKey.result?.context).toEqual({ userId: byJwt.result.principalId, username: 'john.doe', authMethod: 'authheader', authHeaderId: added.body.id });
-  });
+    // AuthorizerFunction + events/authorizer.json (REST) → an Allow policy for the whole API with the JWT and with a key
+    {
+      const added = await invokeBundle('AuthHeaderAddFunction', 'authheader-add', { [JWT_PLACEHOLDER]: jwt });
+      token = added.body.token;
+      const byJwt = await runBundle('AuthorizerFunction', 'authorizer', { [CREDENTIAL_PLACEHOLDER]: jwt });
+      expect(byJwt.result).toMatchObject({
+        principalId: expect.any(String),
+        policyDocument: { Version: '2012-10-17', Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: 'arn:aws:execute-api:us-east-1:123456789012:abcdef1234/v1/*/*' }] },
+        context: { username: 'john.doe', authMethod: 'jwt' },
+      });
+      const byKey = await runBundle('AuthorizerFunction', 'authorizer', { [CREDENTIAL_PLACEHOLDER]: token });
+      expect(byKey.result?.context).toEqual({ userId: byJwt.result.principalId, username: 'john.doe', authMethod: 'authheader', authHeaderId: added.body.id });
+    }
 
-  test('AuthorizerFunction + events/authorizer-http-api.json → a simple response; the placeholder itself → "Unauthorized"', async () => {
-    const allowed = await runBundle('AuthorizerFunction', 'authorizer-http-api', { [CREDENTIAL_PLACEHOLDER]: token });
-    expect(allowed.result).toMatchObject({ isAuthorized: true, context: { authMethod: 'authheader' } });
-    expect(await runBundle('AuthorizerFunction', 'authorizer')).toEqual({ errorMessage: 'Unauthorized' });
-  });
+    // AuthorizerFunction + events/authorizer-http-api.json → a simple response; the placeholder itself → "Unauthorized"
+    {
+      const allowed = await runBundle('AuthorizerFunction', 'authorizer-http-api', { [CREDENTIAL_PLACEHOLDER]: token });
+      expect(allowed.result).toMatchObject({ isAuthorized: true, context: { authMethod: 'authheader' } });
+      expect(await runBundle('AuthorizerFunction', 'authorizer')).toEqual({ errorMessage: 'Unauthorized' });
+    }
 
-  test('UserMeFunction + events/user-me.json (the authorizer context API Gateway adds) → 200 with the profile', async () => {
-    const { result } = await runBundle('AuthorizerFunction', 'authorizer', { [CREDENTIAL_PLACEHOLDER]: jwt });
-    const { statusCode, body } = await invokeBundle('UserMeFunction', 'user-me', { [USER_ID_PLACEHOLDER]: result.principalId });
-    expect(statusCode).toBe(200);
-    expect(body).toMatchObject({ Id: result.principalId, Username: 'john.doe', Email: 'john.doe@example.com', AuthMethod: 'jwt' });
-  });
+    // UserMeFunction + events/user-me.json (the authorizer context API Gateway adds) → 200 with the profile
+    {
+      const { result } = await runBundle('AuthorizerFunction', 'authorizer', { [CREDENTIAL_PLACEHOLDER]: jwt });
+      const { statusCode, body } = await invokeBundle('UserMeFunction', 'user-me', { [USER_ID_PLACEHOLDER]: result.principalId });
+      expect(statusCode).toBe(200);
+      expect(body).toMatchObject({ Id: result.principalId, Username: 'john.doe', Email: 'john.doe@example.com', AuthMethod: 'jwt' });
+    }
 
-  test("a JWT from the bundle's login is accepted by npm start's code, and an auth header added there is listed by the bundle", async () => {
-    const claims = await verifySessionToken(jwt);
-    expect(claims.username).toBe('john.doe');
-    const added = await addAuthHeader(claims, 'made-by-npm-start', undefined, { requestId: 'sam-bundles-test', sourceIp: '127.0.0.1' });
+    // a JWT from the bundle's login is accepted by npm start's code, and an auth header added there is listed by the bundle
+    {
+      const claims = await verifySessionToken(jwt);
+      expect(claims.username).toBe('john.doe');
+      const added = await addAuthHeader(claims, 'made-by-npm-start', undefined, { requestId: 'sam-bundles-test', sourceIp: '127.0.0.1' });
 
-    const { statusCode, body } = await invokeBundle('AuthHeaderListFunction', 'authheader-list', { [JWT_PLACEHOLDER]: jwt });
+      const { statusCode, body } = await invokeBundle('AuthHeaderListFunction', 'authheader-list', { [JWT_PLACEHOLDER]: jwt });
 
-    expect(statusCode).toBe(200);
-    expect(body).toContainEqual(added);
-  });
+      expect(statusCode).toBe(200);
+      expect(body).toContainEqual(added);
+    }
 
-  test('UserRefreshFunction + events/user-refresh.json → 200 with a new pair; the used token then 401', async () => {
-    const { statusCode, body } = await invokeBundle('UserRefreshFunction', 'user-refresh', { [REFRESH_PLACEHOLDER]: refreshToken });
-    expect(statusCode).toBe(200);
-    expect(body).toMatchObject({ Username: 'john.doe', Token: expect.stringMatching(/^ey/), RefreshToken: expect.stringMatching(/^rt_/) });
-    expect(body.RefreshToken).not.toBe(refreshToken);
-    jwt = body.Token;
-  });
+    // UserRefreshFunction + events/user-refresh.json → 200 with a new pair; the used token then 401
+    {
+      const { statusCode, body } = await invokeBundle('UserRefreshFunction', 'user-refresh', { [REFRESH_PLACEHOLDER]: refreshToken });
+      expect(statusCode).toBe(200);
+      expect(body).toMatchObject({ Username: 'john.doe', Token: expect.stringMatching(/^ey/), RefreshToken: expect.stringMatching(/^rt_/) });
+      expect(body.RefreshToken).not.toBe(refreshToken);
+      jwt = body.Token;
+    }
 
-  test('UserLogoutFunction + events/user-logout.json → 200; that JWT is then refused by the other bundles', async () => {
-    const { statusCode, body } = await invokeBundle('UserLogoutFunction', 'user-logout', { [JWT_PLACEHOLDER]: jwt });
-    expect({ statusCode, body }).toEqual({ statusCode: 200, body: { message: 'Success' } });
-    expect((await invokeBundle('AuthHeaderListFunction', 'authheader-list', { [JWT_PLACEHOLDER]: jwt })).statusCode).toBe(401);
-  });
+    // UserLogoutFunction + events/user-logout.json → 200; that JWT is then refused by the other bundles
+    {
+      const { statusCode, body } = await invokeBundle('UserLogoutFunction', 'user-logout', { [JWT_PLACEHOLDER]: jwt });
+      expect({ statusCode, body }).toEqual({ statusCode: 200, body: { message: 'Success' } });
+      expect((await invokeBundle('AuthHeaderListFunction', 'authheader-list', { [JWT_PLACEHOLDER]: jwt })).statusCode).toBe(401);
+    }
 
-  test('UserPasswordFunction refuses a common password with its rule: the list is inside the bundle', async () => {
-    const { statusCode, body } = await invokeBundle('UserPasswordFunction', 'user-password', { 'Another-Secure-Pass-456': 'qwertyuiop' });
-    expect(statusCode).toBe(400);
-    expect(body).toEqual({ message: 'password is too common; choose another' });
-  });
+    // UserPasswordFunction refuses a common password with its rule: the list is inside the bundle
+    {
+      const { statusCode, body } = await invokeBundle('UserPasswordFunction', 'user-password', { 'Another-Secure-Pass-456': 'qwertyuiop' });
+      expect(statusCode).toBe(400);
+      expect(body).toEqual({ message: 'password is too common; choose another' });
+    }
 
-  test('UserPasswordFunction + events/user-password.json → 200 with a new session', async () => {
-    const { statusCode, body } = await invokeBundle('UserPasswordFunction', 'user-password');
-    expect(statusCode).toBe(200);
-    expect(body).toMatchObject({ Username: 'john.doe', Token: expect.stringMatching(/^ey/), RefreshToken: expect.stringMatching(/^rt_/) });
-  });
+    // UserPasswordFunction + events/user-password.json → 200 with a new session
+    {
+      const { statusCode, body } = await invokeBundle('UserPasswordFunction', 'user-password');
+      expect(statusCode).toBe(200);
+      expect(body).toMatchObject({ Username: 'john.doe', Token: expect.stringMatching(/^ey/), RefreshToken: expect.stringMatching(/^rt_/) });
+    }
+  }, 300_000);
 
   test('only the password-change bundle carries the common-password list', () => {
     const carriesList = (logicalId: string) => {

@@ -10,17 +10,18 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { mockClient } from 'aws-sdk-client-mock';
 import { UserRepository } from '../../lib/data/userRepository';
 import { TABLES, type TableId } from '../../lib/data/table';
+import { INTERNAL_ERROR_BODY, UNAVAILABLE_BODY } from '../../lib/http/errors';
 import { addAuthHeaderBodySchema, changePasswordBodySchema, deleteAuthHeaderBodySchema, loginBodySchema, PLAIN_TEXT_PATTERN, refreshBodySchema } from '../../lib/http/schemas';
 import { routes } from '../../lib/routes';
 import { buildOpenApiDocument } from '../../lib/tools/openapi/document';
 import { DEFAULT_SETTINGS, settingsFromContext } from '../../infra/settings';
-import { synthesize } from './synth';
+import { synthesize, synthesizedTemplate } from '../helpers/synth';
 import { type Grant, grantsOf, logicalIdOf, referencedId, referencedIds, resourcePath, resourcesOf } from './template';
 
 let template: Template;
 
 beforeAll(() => {
-  ({ template } = synthesize());
+  ({ template } = synthesizedTemplate());
 });
 
 const functionId = (routeId: string) => `${routeId}Function`;
@@ -412,14 +413,15 @@ describe('API', () => {
 
   test.each([
     ['DEFAULT_4XX', undefined, '{"message":$context.error.messageString}'],
-    ['DEFAULT_5XX', undefined, '{"message":"Internal server error"}'],
+    ['DEFAULT_5XX', undefined, INTERNAL_ERROR_BODY],
     ['MISSING_AUTHENTICATION_TOKEN', '404', '{"message":"Not found"}'],
     ['BAD_REQUEST_BODY', '400', '{"message":"request body does not match the expected schema"}'],
     ['THROTTLED', '429', '{"message":"Too many requests"}'],
     ['UNAUTHORIZED', '401', '{"message":"Unauthorized"}'],
     ['ACCESS_DENIED', '403', '{"message":$context.error.messageString}'],
-    ['AUTHORIZER_FAILURE', '503', '{"message":"Service unavailable"}'],
-    ['AUTHORIZER_CONFIGURATION_ERROR', '503', '{"message":"Service unavailable"}'],
+    // The Lambdas' own 503 and 500 texts: a client sees one message per condition, whoever answers.
+    ['AUTHORIZER_FAILURE', '503', UNAVAILABLE_BODY],
+    ['AUTHORIZER_CONFIGURATION_ERROR', '503', UNAVAILABLE_BODY],
   ])("API Gateway's own %s answers in the contract's JSON shape", (type, status, body) => {
     const responses = Object.values(resourcesOf(template, 'AWS::ApiGateway::GatewayResponse')).filter((response) => response.Properties.ResponseType === type);
     expect(responses).toHaveLength(1);

@@ -117,7 +117,7 @@ describe('usernames regardless of case', () => {
   });
 
   test('still reads a user stored before usernames were case-insensitive (no displayUsername)', async () => {
-    // Prepare: an all-lower-case legacy item, which needs no migration (docs/username-case.md).
+    // Prepare: an all-lower-case legacy item, which needs no migration (docs/deploy.md, "Usernames regardless of case").
     const user = await givenUser({ username: `legacy.${mixedCaseName().toLowerCase()}` });
     const { documentClient } = await import('../../lib/data/client');
     const { UpdateCommand } = await import('@aws-sdk/lib-dynamodb');

@@ -1,11 +1,11 @@
 /**
- * openapi.json is generated from the code (lib/routes.ts, lib/http/schemas.ts, lib/http/responses.ts)
+ * openapi.json is generated from the code (lib/routes.ts, lib/http/schemas.ts, lib/tools/openapi/responses.ts)
  * and committed: these tests keep the committed file, the code and the responses checker honest.
  */
 import { describe, expect, test } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import { schemaViolation } from '../../lib/http/schemas';
-import { type RouteDoc, routeDocs } from '../../lib/http/responses';
+import { type RouteDoc, routeDocs } from '../../lib/tools/openapi/responses';
 import { type Route, routes } from '../../lib/routes';
 import { buildOpenApiDocument, renderOpenApiDocument } from '../../lib/tools/openapi/document';
 import { CLIENT_TYPES_FILE, DOCUMENT_FILE, renderClientTypes } from '../../lib/tools/openapi/generate';

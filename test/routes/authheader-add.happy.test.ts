@@ -3,6 +3,7 @@ import { describe, expect, test } from '@jest/globals';
 import { getTokenHmacKey } from '../../lib/auth/keys';
 import { hashToken } from '../../lib/auth/tokens';
 import { authHeaders, users } from '../../lib/data/repositories';
+import { deleteUser } from '../../lib/services/userService';
 import { addHeader, loggedInUser, type AuthHeader } from '../helpers/api';
 import { scanTable, useTestTables } from '../helpers/db';
 
@@ -19,7 +20,8 @@ describe('POST /authheader/add', () => {
     const header = response.body as AuthHeader;
     expect(header.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(header.token).toMatch(/^ahk_[A-Za-z0-9_-]{43}$/);
-    expect(Number.isNaN(Date.parse(header.created))).toBe(false);
+    // UTC to the second, like every other date-time of the contract (no milliseconds).
+    expect(header.created).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
   });
 
   test('makes the token findable by its hash with one read (the API-key check path)', async () => {
@@ -39,7 +41,7 @@ describe('POST /authheader/add', () => {
     const ownItems = async () => (await scanTable('authHeaders')).filter((item) => hashes.some((hash) => String(item.pk).includes(hash) || String(item.sk).includes(hash)));
     expect(await ownItems()).toHaveLength(6);
 
-    const result = await users.delete(user.username);
+    const result = await deleteUser(users, authHeaders, user.username);
 
     expect(result).toEqual({ removedHeaders: 3 });
     expect(await ownItems()).toEqual([]);

@@ -3,14 +3,15 @@
  * in listings, the per-user cap under concurrency, the naming rule, and the counter going with the
  * user. Real DynamoDB Local throughout.
  */
-import { describe, expect, test } from '@jest/globals';
+import { describe, expect, jest, test } from '@jest/globals';
 import { config } from '../../lib/config';
-import { users } from '../../lib/data/repositories';
+import { authHeaders, users } from '../../lib/data/repositories';
+import { deleteUser } from '../../lib/services/userService';
 import { givenUser, scanTable, useTestTables } from '../helpers/db';
 import { invoke } from '../helpers/invoke';
 import { addHeader, deleteHeader, listHeaders, loginAs } from '../helpers/api';
 import { handler as addHandler } from '../../functions/authheader-add';
-import { authorize, bearer, restAuthorizerEvent } from '../helpers/authorizer';
+import { authorize, bearer, expectAllowedAs, restAuthorizerEvent } from '../helpers/authorizer';
 
 useTestTables();
 
@@ -71,13 +72,18 @@ describe('expiresAt', () => {
   test('a key past its expiry is refused by the authorizer, still listed with its expiresAt', async () => {
     const user = await givenUser();
     const jwt = await loginAs(user);
-    const key = (await add(jwt, { name: 'soon', expiresAt: isoIn(1500) })).body as { token: string };
-    expect((await authorize(restAuthorizerEvent(bearer(key.token)))).allowed).toBeDefined();
+    const expiresAt = isoIn(60_000);
+    const key = (await add(jwt, { name: 'soon', expiresAt })).body as { id: string; token: string };
+    expectAllowedAs(await authorize(restAuthorizerEvent(bearer(key.token))), user, { authMethod: 'authheader', authHeaderId: key.id });
 
-    await new Promise((resolve) => setTimeout(resolve, 1600));
-
-    expect((await authorize(restAuthorizerEvent(bearer(key.token)))).error?.message).toBe('Unauthorized');
-    expect(((await listHeaders(jwt)).body as { expiresAt?: string }[])[0]?.expiresAt).toBeDefined();
+    // The clock (Date only) moves past the expiry instead of the test sleeping until it.
+    jest.useFakeTimers({ now: Date.parse(expiresAt) + 1000, doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'setInterval', 'queueMicrotask', 'hrtime', 'performance'] });
+    try {
+      expect((await authorize(restAuthorizerEvent(bearer(key.token)))).error?.message).toBe('Unauthorized');
+    } finally {
+      jest.useRealTimers();
+    }
+    expect(((await listHeaders(jwt)).body as { expiresAt?: string }[])[0]?.expiresAt).toBe(expiresAt);
   });
 });
 
@@ -173,7 +179,7 @@ describe('deleting a user', () => {
     await addHeader(jwt, 'b');
     expect((await storedFor(user.id)).counter?.headerCount).toBe(2);
 
-    await users.delete(user.username);
+    expect(await deleteUser(users, authHeaders, user.username)).toEqual({ removedHeaders: 2 });
 
     expect(await storedFor(user.id)).toEqual({ headers: [], lookups: [], counter: undefined });
   });

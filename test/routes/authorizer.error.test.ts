@@ -12,7 +12,7 @@ import { hashToken } from '../../lib/auth/tokens';
 import { getTokenHmacKey } from '../../lib/auth/keys';
 import { setUserPassword } from '../../lib/services/userService';
 import { givenUser, useTestTables } from '../helpers/db';
-import { authorize, bearer, httpApiAuthorizerEvent, restAuthorizerEvent } from '../helpers/authorizer';
+import { authorize, bearer, expectAllowedAs, httpApiAuthorizerEvent, restAuthorizerEvent } from '../helpers/authorizer';
 import { addHeader, deleteHeader, loginAs, userWithKey } from '../helpers/api';
 
 useTestTables();
@@ -52,12 +52,12 @@ describe('authorizer: refused with 401', () => {
   test("another user's deleted key, while that user's other keys and other users' keys still work", async () => {
     const alice = await userWithKey();
     const bob = await userWithKey();
-    const aliceSecond = (await addHeader(alice.jwt, 'second')).body as { token: string };
+    const aliceSecond = (await addHeader(alice.jwt, 'second')).body as { id: string; token: string };
     await deleteHeader(alice.jwt, alice.key.token);
 
     await expectRefused(bearer(alice.key.token));
-    expect((await authorize(restAuthorizerEvent(bearer(aliceSecond.token)))).allowed).toBeDefined();
-    expect((await authorize(restAuthorizerEvent(bearer(bob.key.token)))).allowed).toBeDefined();
+    expectAllowedAs(await authorize(restAuthorizerEvent(bearer(aliceSecond.token))), alice.user, { authMethod: 'authheader', authHeaderId: aliceSecond.id });
+    expectAllowedAs(await authorize(restAuthorizerEvent(bearer(bob.key.token))), bob.user, { authMethod: 'authheader', authHeaderId: bob.key.id });
   });
 
   test('an expired key (its expiresAt has passed)', async () => {
@@ -146,20 +146,20 @@ describe('authorizer: failures that are not the caller’s', () => {
   });
 
   test('a failing lastUsed write neither fails nor delays the verification', async () => {
-    const { key } = await userWithKey();
+    const { user, key } = await userWithKey();
     jest.spyOn(authHeaders, 'recordUse').mockRejectedValue(new Error('throttled') as never);
 
     expect((await authorize(restAuthorizerEvent(bearer(key.token)))).allowed?.context.authHeaderId).toBe(key.id);
   });
 
   test('a hanging lastUsed write does not hold the answer back', async () => {
-    const { key } = await userWithKey();
+    const { user, key } = await userWithKey();
     jest.spyOn(authHeaders, 'recordUse').mockReturnValue(new Promise<boolean>((resolve) => setTimeout(() => resolve(true), 5000).unref()));
 
     const started = Date.now();
     const outcome = await authorize(restAuthorizerEvent(bearer(key.token)));
 
-    expect(outcome.allowed).toBeDefined();
+    expectAllowedAs(outcome, user, { authMethod: 'authheader', authHeaderId: key.id });
     // Far below the write's 5 s: the wait for it is bounded (the speed itself is for npm run bench).
     expect(Date.now() - started).toBeLessThan(2500);
   });

@@ -3,9 +3,9 @@ import { handler as passwordHandler } from '../../functions/user-password';
 import { handler as refreshHandler } from '../../functions/user-refresh';
 import { handler as logoutHandler } from '../../functions/user-logout';
 import { invoke, type InvokeResult } from '../helpers/invoke';
-import { callLogin, freshIp, listHeaders } from '../helpers/api';
+import { callLogin, freshIp, INVALID_SESSION_BODY, listHeaders } from '../helpers/api';
 
-export { freshIp, listHeaders };
+export { freshIp, INVALID_SESSION_BODY, listHeaders };
 
 export interface LoginBody {
   Id: string;
@@ -16,7 +16,6 @@ export interface LoginBody {
 }
 
 export const INVALID_REFRESH_BODY = { message: 'Invalid, used, expired or ended refresh token' };
-export const INVALID_SESSION_BODY = { message: 'Missing, invalid or expired token' };
 
 export function changePassword(body: Record<string, unknown>, sourceIp = freshIp()): Promise<InvokeResult> {
   return invoke(passwordHandler, { method: 'POST', path: '/user/password', body, sourceIp });

@@ -12,10 +12,12 @@ import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { createUser, setUserPassword } from '../../services/userService';
+import { createUser, deleteUser, setUserPassword } from '../../services/userService';
 import { config } from '../../config';
 import { createDocumentClient } from '../../data/client';
+import { AuthHeaderRepository } from '../../data/authHeaderRepository';
 import { LoginThrottleRepository } from '../../data/loginThrottleRepository';
+import { SessionRepository } from '../../data/sessionRepository';
 import { LOGIN_THROTTLE_POLICIES } from '../../data/repositories';
 import { UserRepository, type PublicUser } from '../../data/userRepository';
 import type { TableId } from '../../data/table';
@@ -232,14 +234,16 @@ function warnIfPast(expires: string | undefined, err: (line: string) => void): v
 
 export interface Target {
   users: UserRepository;
+  authHeaders: AuthHeaderRepository;
   loginThrottle: LoginThrottleRepository;
   description: string;
   close(): void;
 }
 
-function repositories(client: ReturnType<typeof createDocumentClient>, tables: Record<TableId, string>): Pick<Target, 'users' | 'loginThrottle'> {
+function repositories(client: ReturnType<typeof createDocumentClient>, tables: Record<TableId, string>): Pick<Target, 'users' | 'authHeaders' | 'loginThrottle'> {
   return {
-    users: new UserRepository(client, tables.users, tables.authHeaders),
+    users: new UserRepository(client, tables.users),
+    authHeaders: new AuthHeaderRepository(client, tables.authHeaders, new SessionRepository(client, tables.sessions, tables.users)),
     loginThrottle: new LoginThrottleRepository(client, tables.loginThrottle, LOGIN_THROTTLE_POLICIES),
   };
 }
@@ -390,7 +394,7 @@ export async function runAdmin(
       case 'delete': {
         if (!(await target.users.findByUsername(username))) throw new UserNotFoundError();
         await confirmDelete(username, target, options, input, err);
-        const { removedHeaders } = await target.users.delete(username);
+        const { removedHeaders } = await deleteUser(target.users, target.authHeaders, username);
         out(`deleted user ${username} and ${removedHeaders} auth header(s)`);
         break;
       }

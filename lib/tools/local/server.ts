@@ -9,6 +9,7 @@ import { routes, type Route } from '../../routes';
 import { docsHandler } from './docs';
 import { HOST_NOT_ALLOWED, isAllowedHost } from './hostGuard';
 import type { AuthorizerResult } from '../../http/authorizer';
+import { INTERNAL_ERROR_MESSAGE, UNAUTHORIZED, UNAUTHORIZED_BODY, UNAVAILABLE_MESSAGE } from '../../http/errors';
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 type AuthorizerHandler = (event: APIGatewayRequestAuthorizerEvent, context: Context) => Promise<AuthorizerResult>;
@@ -129,7 +130,6 @@ export function toAuthorizerEvent(event: APIGatewayProxyEvent): APIGatewayReques
  * AUTHORIZER_CACHE_SECONDS) is the only one.
  */
 async function applyAuthorizer(event: APIGatewayProxyEvent, res: ServerResponse, requestId: string): Promise<APIGatewayProxyEvent | undefined> {
-  const { UNAUTHORIZED, UNAUTHORIZED_BODY } = await import('../../http/authorizer');
   const refuse = () => {
     res.writeHead(401, { 'Content-Type': 'application/json', 'WWW-Authenticate': 'Bearer' });
     res.end(UNAUTHORIZED_BODY);
@@ -143,7 +143,7 @@ async function applyAuthorizer(event: APIGatewayProxyEvent, res: ServerResponse,
     result = await authorize(toAuthorizerEvent(event), lambdaContext(AUTHORIZER_ROUTE, requestId));
   } catch (error) {
     if (error instanceof Error && error.message === UNAUTHORIZED) return refuse();
-    sendJson(res, 503, { message: 'Service unavailable' }, { 'Retry-After': '1' });
+    sendJson(res, 503, { message: UNAVAILABLE_MESSAGE }, { 'Retry-After': '1' });
     return undefined;
   }
   if (!('principalId' in result)) throw new Error('the authorizer gave a REST event an HTTP API answer');
@@ -220,7 +220,7 @@ export function createLocalServer(options: { host?: string } = {}): Server {
     } catch (error) {
       // Handlers map their own errors; reaching here is a bug in this server.
       console.error(JSON.stringify({ level: 'ERROR', message: 'local server error', error: String(error) }));
-      if (!res.headersSent) sendJson(res, 500, { message: 'Internal server error' });
+      if (!res.headersSent) sendJson(res, 500, { message: INTERNAL_ERROR_MESSAGE });
       else res.destroy();
     }
   });

@@ -1,7 +1,7 @@
 /**
  * Builds the OpenAPI 3.1 document from the code's own definitions: the routes (lib/routes.ts), their
  * request schemas (lib/http/schemas.ts, the ones the functions validate with) and what each answers
- * (lib/http/responses.ts). A build and test tool: `npm run openapi` writes openapi.json with it, the
+ * (lib/tools/openapi/responses.ts). A build and test tool: `npm run openapi` writes openapi.json with it, the
  * local server serves it, the stack publishes it; no Lambda imports it.
  */
 import { readFileSync } from 'node:fs';
@@ -14,7 +14,7 @@ import {
   responseSchemas,
   type RouteDoc,
   routeDocs,
-} from '../../http/responses';
+} from './responses';
 import { type Route, routes as serviceRoutes } from '../../routes';
 
 export type OpenApiDocument = {
@@ -112,16 +112,16 @@ const headerName = (name: keyof typeof responseHeaders) => ({ RetryAfter: 'Retry
 function operation(route: Route, doc: RouteDoc, requestSchemas: Record<string, JsonSchema>): OpenApiOperation {
   let requestBody: Record<string, unknown> | undefined;
   if (route.body) {
-    if (!doc.request) throw new Error(`route "${route.id}" takes a body but lib/http/responses.ts gives it no request description`);
+    if (!doc.request) throw new Error(`route "${route.id}" takes a body but lib/tools/openapi/responses.ts gives it no request description`);
     requestSchemas[route.body.title] = requestSchema(route.body);
   }
   if (doc.request) {
-    const schema = route.body ? { $ref: `#/components/schemas/${route.body.title}` } : doc.request.schema;
-    if (!schema) throw new Error(`route "${route.id}": its request is described but it has no body schema in lib/routes.ts and none in lib/http/responses.ts`);
-    requestBody = { description: doc.request.description, required: route.body ? !route.body.optional : (doc.request.required ?? true), content: { 'application/json': { schema, example: doc.request.example } } };
+    if (!route.body) throw new Error(`route "${route.id}": its request is described but it has no body schema in lib/routes.ts`);
+    const schema = { $ref: `#/components/schemas/${route.body.title}` };
+    requestBody = { description: doc.request.description, required: !route.body.optional, content: { 'application/json': { schema, example: doc.request.example } } };
   }
   const statuses = Object.keys(doc.responses).sort();
-  if (!statuses.some((status) => status.startsWith('2'))) throw new Error(`route "${route.id}" has no success response in lib/http/responses.ts`);
+  if (!statuses.some((status) => status.startsWith('2'))) throw new Error(`route "${route.id}" has no success response in lib/tools/openapi/responses.ts`);
   const responses: OpenApiOperation['responses'] = {};
   for (const status of statuses) {
     const answer = doc.responses[Number(status)] as ResponseDoc | keyof typeof errorResponses;
@@ -161,12 +161,12 @@ function usedComponents(paths: OpenApiDocument['paths'], all: Components): Compo
 }
 
 /**
- * The document for `routes` (default: lib/routes.ts) described by `docs` (default: lib/http/responses.ts).
+ * The document for `routes` (default: lib/routes.ts) described by `docs` (default: lib/tools/openapi/responses.ts).
  * Throws when a route has no description: a route is never silently left out.
  */
 export function buildOpenApiDocument(routes: readonly Route[] = serviceRoutes, docs: Readonly<Record<string, RouteDoc>> = routeDocs): OpenApiDocument {
   const undescribed = routes.filter((route) => !Object.hasOwn(docs, route.id)).map((route) => route.id);
-  if (undescribed.length > 0) throw new Error(`routes without a response description in lib/http/responses.ts (routeDocs): ${undescribed.join(', ')}`);
+  if (undescribed.length > 0) throw new Error(`routes without a response description in lib/tools/openapi/responses.ts (routeDocs): ${undescribed.join(', ')}`);
 
   const requestSchemas: Record<string, JsonSchema> = {};
   const paths: OpenApiDocument['paths'] = {};

@@ -15,7 +15,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { createUser } from '../../services/userService';
+import { createUser, deleteUser } from '../../services/userService';
 import { localTarget, stackTarget, type Target } from '../admin/cli';
 
 export const USAGE = `Usage: npm run smoke -- --url <base URL> [--stack <StackName> [--region <region>]]
@@ -138,7 +138,7 @@ export async function runSmoke(argv: string[], output: SmokeOutput = { out: cons
     if (target && created) {
       const cleanupTarget = target;
       await step(`delete throwaway user ${username} and its auth headers`, async () => {
-        const { removedHeaders } = await cleanupTarget.users.delete(username);
+        const { removedHeaders } = await deleteUser(cleanupTarget.users, cleanupTarget.authHeaders, username);
         await cleanupTarget.loginThrottle.clearUser(username);
         return removedHeaders;
       });

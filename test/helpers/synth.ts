@@ -1,7 +1,13 @@
-/** Synthesizes the stack for the infra tests (real esbuild bundles, into a temp dir). */
+/**
+ * Synthesizes the stack for the tests (real esbuild bundles, into a temp dir). `synthesize` builds
+ * a fresh App (for a test that needs the construct tree or its own context); `synthesizedTemplate`
+ * is the one synth every test file in a jest worker shares: the first call writes the template and
+ * the bundles, later ones (in any file of that worker) read them back.
+ */
+import { createHash } from 'node:crypto';
 import { App } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO_ROOT } from '../../infra/paths';
@@ -43,6 +49,27 @@ export function synthesize({ context = {}, stackName = 'AuthService', bundle = t
     return { stack: built, template: Template.fromStack(built) };
   });
   return { app, stack, template, outdir };
+}
+
+/**
+ * The template (and the cloud assembly's folder, with the bundles) for these options, synthesized
+ * once per jest worker: jest gives each test file its own module registry, so the memo is on disk,
+ * under the worker's own process id (and its parent's: one jest run).
+ */
+export function synthesizedTemplate(options: SynthOptions = {}): Pick<Synthesized, 'template' | 'outdir'> & { stackName: string } {
+  const stackName = options.stackName ?? 'AuthService';
+  const key = createHash('sha256').update(JSON.stringify({ ...options, stackName })).digest('hex').slice(0, 16);
+  const memo = join(tmpdir(), `auth-service-synth-${process.ppid}-${process.pid}`);
+  const pointer = join(memo, `${key}.outdir`);
+  if (existsSync(pointer)) {
+    const outdir = readFileSync(pointer, 'utf8');
+    return { outdir, stackName, template: Template.fromJSON(JSON.parse(readFileSync(join(outdir, `${stackName}.template.json`), 'utf8')) as Record<string, unknown>) };
+  }
+  const { app, template, outdir } = synthesize(options);
+  app.synth();
+  mkdirSync(memo, { recursive: true });
+  writeFileSync(pointer, outdir);
+  return { outdir, stackName, template };
 }
 
 /**

@@ -1,5 +1,5 @@
 /**
- * The README's configuration table and the code agree: every environment variable lib/ and
+ * The configuration table (docs/configuration.md) and the code agree: every environment variable lib/ and
  * functions/ read has a row, and every row is a variable something reads.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -34,30 +34,28 @@ function variablesReadByCode(): Map<string, string[]> {
   return found;
 }
 
-/** Every `NAME` in the first column of the table under "## Configuration". */
-function variablesInReadme(): Set<string> {
-  const readme = readFileSync(join(REPO_ROOT, 'README.md'), 'utf8');
-  const section = /^## Configuration\n([\s\S]*?)(?=^## )/m.exec(readme)?.[1];
-  if (!section) throw new Error('README.md has no "## Configuration" section');
+/** Every `NAME` in the first column of docs/configuration.md's table. */
+function variablesInTable(): Set<string> {
+  const page = readFileSync(join(REPO_ROOT, 'docs/configuration.md'), 'utf8');
   const names = new Set<string>();
-  for (const line of section.split('\n')) {
+  for (const line of page.split('\n')) {
     const firstCell = /^\|([^|]*)\|/.exec(line)?.[1] ?? '';
     for (const match of firstCell.matchAll(/`([A-Z][A-Z0-9_]*)`/g)) names.add(match[1] as string);
   }
   return names;
 }
 
-describe("README's configuration table", () => {
+describe('the configuration table (docs/configuration.md)', () => {
   const code = variablesReadByCode();
-  const readme = variablesInReadme();
+  const table = variablesInTable();
 
   test('has a row for every variable the code reads', () => {
-    const missing = [...code.keys()].filter((name) => !PLATFORM.has(name) && !readme.has(name)).map((name) => `${name} (read in ${[...new Set(code.get(name))].join(', ')})`);
+    const missing = [...code.keys()].filter((name) => !PLATFORM.has(name) && !table.has(name)).map((name) => `${name} (read in ${[...new Set(code.get(name))].join(', ')})`);
     expect(missing).toEqual([]);
   });
 
   test('has no row for a variable nothing reads', () => {
-    expect([...readme].filter((name) => !code.has(name))).toEqual([]);
+    expect([...table].filter((name) => !code.has(name))).toEqual([]);
   });
 
   test('finds the variables it is meant to find (the scan itself works)', () => {

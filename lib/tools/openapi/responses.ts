@@ -7,6 +7,7 @@
  * Data only, read by tools and tests: no Lambda imports it, so none carries a schema validator.
  * Field names, casing and statuses follow the contract (API.md); examples are the reference's.
  */
+import { INTERNAL_ERROR_MESSAGE, UNAVAILABLE_MESSAGE } from '../../http/errors';
 
 /** A JSON Schema (2020-12) object, written as a literal. */
 export type JsonSchema = { readonly [keyword: string]: unknown };
@@ -120,8 +121,8 @@ export const errorResponses = {
   PayloadTooLarge: error('The request body is over the size limit.', 'request body must be at most 16384 bytes'),
   UnsupportedMediaType: error('The body is declared as something other than JSON (`Content-Type: text/plain`, a form...). A body without Content-Type is read as JSON.', 'Content-Type must be application/json'),
   TooManyRequests: error('Throttled: too many failed logins for this username or address, or too many requests.', 'Too many failed login attempts; try again later', ['RetryAfter']),
-  InternalError: error('Unexpected failure; details are only in the service logs.', 'Internal server error'),
-  ServiceUnavailable: error('A dependency (database, key store) is unavailable. Nothing changed.', 'Service temporarily unavailable', ['RetryAfter']),
+  InternalError: error('Unexpected failure; details are only in the service logs.', INTERNAL_ERROR_MESSAGE),
+  ServiceUnavailable: error('A dependency (database, key store) is unavailable. Nothing changed.', UNAVAILABLE_MESSAGE, ['RetryAfter']),
 } as const satisfies Record<string, ResponseDoc>;
 
 export type ErrorResponseName = keyof typeof errorResponses;
@@ -129,17 +130,13 @@ export type ErrorResponseName = keyof typeof errorResponses;
 export interface RequestDoc {
   readonly description: string;
   readonly example: Readonly<Record<string, unknown>>;
-  /** Only for a route whose entry in lib/routes.ts declares no `body` (then this schema is documented). */
-  readonly schema?: JsonSchema;
-  /** Default true; false for an optional body. */
-  readonly required?: boolean;
 }
 
 export interface RouteDoc {
   readonly summary: string;
   readonly description: string;
   readonly tag: 'User' | 'Auth headers';
-  /** Required when the route takes a body. */
+  /** Required exactly when the route declares a `body` in lib/routes.ts (its schema is the one documented). */
   readonly request?: RequestDoc;
   /** Every status the route can answer: a body description, or a shared error answer by name. */
   readonly responses: Readonly<Record<number, ResponseDoc | ErrorResponseName>>;
@@ -224,9 +221,7 @@ export const routeDocs = {
   },
 
   // ---------------------------------------------------------------------------------------------
-  // Additions beyond the reference (API.md), described ahead of their routes: each appears in the
-  // document once its id is listed in lib/routes.ts. The `schema` of a request is documented only
-  // while the route declares no `body`; once it does, the validator's schema is the one documented.
+  // Additions beyond the reference (API.md).
   // ---------------------------------------------------------------------------------------------
 
   UserMe: {
@@ -252,11 +247,6 @@ export const routeDocs = {
     request: {
       description: 'The credentials and the new password.',
       example: { username: 'john.doe', password: 'SecurePass123!', newPassword: 'Correct-Horse-Battery-9' },
-      schema: {
-        type: 'object',
-        required: ['username', 'password', 'newPassword'],
-        properties: { username: { type: 'string', minLength: 1 }, password: { type: 'string', minLength: 1 }, newPassword: { type: 'string', minLength: 1 } },
-      },
     },
     responses: {
       200: { description: 'Password changed: the login answer, with a new session.', schema: 'LoginResponse', example: { ...loginExample, RefreshToken: 'rt_Zm9vYmFyYmF6cXV4' } },
@@ -273,7 +263,6 @@ export const routeDocs = {
     request: {
       description: 'The refresh token from the last login, password change or refresh.',
       example: { refreshToken: 'rt_Zm9vYmFyYmF6cXV4' },
-      schema: { type: 'object', required: ['refreshToken'], properties: { refreshToken: { type: 'string', minLength: 1 } } },
     },
     responses: {
       200: { description: 'A new JWT and refresh token: the login answer.', schema: 'LoginResponse', example: { ...loginExample, RefreshToken: 'rt_YmF6cXV4Zm9vYmFy' } },
@@ -289,9 +278,7 @@ export const routeDocs = {
     description: 'Ends the current session (its JWT and refresh token), or every session of the user with `all: true`. Auth headers are not affected.',
     request: {
       description: 'Optional: `{ "all": true }` ends every session of the user.',
-      required: false,
       example: { all: true },
-      schema: { type: 'object', properties: { all: { type: 'boolean' } } },
     },
     responses: {
       200: { description: 'Logged out', schema: 'Success', example: { message: 'Success' } },
