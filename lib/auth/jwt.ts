@@ -62,13 +62,14 @@ export interface SessionBinding {
 
 /** Signs a session token; it never outlives the password it was obtained with, nor its session. */
 export async function issueSessionToken(
-  user: { id: string; username: string; passwordExpiration: string },
+  user: { id: string; username: string; passwordExpiration?: string },
   session: SessionBinding,
   now: Date = new Date(),
 ): Promise<IssuedToken> {
   const { current } = await getJwtKeys();
   const iat = Math.floor(now.getTime() / 1000);
-  const passwordExpiry = Math.floor(Date.parse(user.passwordExpiration) / 1000);
+  // A password that never expires bounds nothing: the token lives TOKEN_TTL_SECONDS (or to the session's end).
+  const passwordExpiry = user.passwordExpiration === undefined ? Infinity : Math.floor(Date.parse(user.passwordExpiration) / 1000);
   const exp = Math.min(iat + config.tokenTtlSeconds, passwordExpiry, session.expiresAt);
   const token = await new SignJWT({ username: user.username, pwv: session.passwordVersion, sid: session.sid, sep: session.sessionEpoch })
     .setProtectedHeader({ alg: JWT_ALGORITHM, typ: 'JWT', kid: current.kid })

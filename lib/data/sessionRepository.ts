@@ -5,16 +5,17 @@
  * everywhere" ends every session with one write to the profile, and ending one session is one
  * DeleteItem.
  *
- * The item also holds the refresh-token family: `live` (HMACs of the tokens that may be used — one,
- * or two right after a retried rotation), `used` (HMACs of the last USED_KEPT tokens already used,
- * newest last), `lastUsedAt` (ms, for the grace) and `rev`, which every rotation advances under a
- * condition, so two rotations of one read can never both commit.
+ * The item also holds the refresh-token family: `live` (the HMAC of the one token that may be used),
+ * `used` (HMACs of the last USED_KEPT tokens already used, newest last), `lastUsedAt` (ms of the
+ * last activity: the idle timeout and the grace count from it) and `rev`, which every rotation
+ * advances under a condition, so two rotations of one read can never both commit.
  */
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DeleteCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { BatchGetCommand, DeleteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InvalidSessionError } from '../errors';
 import { usernameKey } from './table';
+import { Transaction, type TransactionPart } from './transaction';
 
 /** What a verified JWT says about its session (its claims, by name). */
 export interface SessionRef {
@@ -37,10 +38,11 @@ export interface StoredSession {
   expiresAt: number;
   live: string[];
   used: string[];
-  /** Epoch ms of the last rotation; absent before the first. */
+  /**
+   * Epoch ms of the session's last activity: its start, then each rotation (the idle timeout and
+   * the grace count from it). Absent on sessions stored before the idle timeout existed.
+   */
   lastUsedAt?: number;
-  /** The grace retry of the last used token has been spent. */
-  graceSpent: boolean;
   rev: number;
 }
 
@@ -54,7 +56,8 @@ export interface SessionProfile {
   created: string;
   passwordVersion: number;
   sessionEpoch: number;
-  passwordExpiration: string;
+  /** Absent when the password never expires. */
+  passwordExpiration?: string;
 }
 
 /** Used tokens remembered for reuse detection; an older one is merely unknown (401, session kept). */
@@ -66,7 +69,7 @@ const SESSION_FOR_CHECK = ['userId', 'expiresAt'] as const;
 /** What the session check reads of each table (a function that only checks sessions may read only these). */
 export const SESSION_CHECK_ATTRIBUTES = { profile: PROFILE_FOR_CHECK, session: SESSION_FOR_CHECK } as const;
 
-type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
+const sessionEnded = () => new InvalidSessionError('the session has ended or does not match the stored user', { refusal: 'session_ended' });
 
 const projection = (names: readonly string[]) => ({
   ProjectionExpression: names.map((_, i) => `#p${i}`).join(', '),
@@ -92,7 +95,7 @@ function toProfile(item: Record<string, unknown>): SessionProfile {
     passwordVersion: Number(item.passwordVersion),
     // Absent on profiles that never logged out everywhere.
     sessionEpoch: Number(item.sessionEpoch ?? 0),
-    passwordExpiration: String(item.passwordExpiration),
+    passwordExpiration: item.passwordExpiration === undefined ? undefined : String(item.passwordExpiration),
   };
 }
 
@@ -108,7 +111,6 @@ function toSession(item: Record<string, unknown>): StoredSession {
     live: Array.isArray(item.live) ? item.live.map(String) : [],
     used: Array.isArray(item.used) ? item.used.map(String) : [],
     lastUsedAt: item.lastUsedAt === undefined ? undefined : Number(item.lastUsedAt),
-    graceSpent: item.graceSpent === true,
     rev: Number(item.rev ?? 0),
   };
 }
@@ -120,14 +122,13 @@ export class SessionRepository {
     private readonly usersTableName: string,
   ) {}
 
-  /** The Put that starts a session (alone, or inside a password change's transaction). */
-  startItem(session: StoredSession): TransactItem {
-    return { Put: { TableName: this.tableName, Item: { ...session }, ConditionExpression: 'attribute_not_exists(sid)' } };
-  }
-
-  async start(session: StoredSession): Promise<void> {
-    const { Put } = this.startItem(session);
-    await this.client.send(new PutCommand(Put as ConstructorParameters<typeof PutCommand>[0]));
+  /** The Put that starts a session: a part of the success write (lib/services/successWrite.ts). */
+  startPart(session: StoredSession): TransactionPart {
+    return {
+      name: 'session',
+      item: { Put: { TableName: this.tableName, Item: { ...session }, ConditionExpression: 'attribute_not_exists(sid)' } },
+      onConditionFailed: () => new Error('session id collision'),
+    };
   }
 
   /**
@@ -151,13 +152,13 @@ export class SessionRepository {
   }
 
   /**
-   * The same check as two ConditionChecks, for a route's own transaction (no extra round trip).
-   * They are the first two items: `isGuardFailure` reads a cancellation with that in mind.
+   * The same check as two ConditionChecks, for a route's own transaction (no extra round trip):
+   * either failing means the session is not alive (InvalidSessionError).
    */
-  activeConditions(ref: SessionRef, now: Date = new Date()): [TransactItem, TransactItem] {
+  activeConditions(ref: SessionRef, now: Date = new Date()): TransactionPart[] {
     return [
-      { ConditionCheck: { TableName: this.usersTableName, Key: { username: usernameKey(ref.username) }, ...this.profileCondition(ref) } },
-      { ConditionCheck: { TableName: this.tableName, Key: { sid: ref.sid }, ...this.sessionCondition(ref, now) } },
+      { name: 'session.profile', item: { ConditionCheck: { TableName: this.usersTableName, Key: { username: usernameKey(ref.username) }, ...this.profileCondition(ref) } }, onConditionFailed: sessionEnded },
+      { name: 'session.item', item: { ConditionCheck: { TableName: this.tableName, Key: { sid: ref.sid }, ...this.sessionCondition(ref, now) } }, onConditionFailed: sessionEnded },
     ];
   }
 
@@ -168,18 +169,20 @@ export class SessionRepository {
   }
 
   /**
-   * Writes the family's next state if nobody else rotated since `read` (its `rev`). False when
-   * another rotation won the race; nothing is written then.
+   * Writes the family's next state if nobody else rotated since `read` (its `rev`) and the session
+   * was active after `idleCutoffMs` (the idle timeout, enforced by this condition: no extra round
+   * trip). False when either does not hold; nothing is written then.
    */
-  async advance(read: StoredSession, next: Pick<StoredSession, 'live' | 'used' | 'lastUsedAt' | 'graceSpent'>): Promise<boolean> {
+  async advance(read: StoredSession, next: Pick<StoredSession, 'live' | 'used'> & { lastUsedAt: number }, idleCutoffMs: number): Promise<boolean> {
     try {
       await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { sid: read.sid },
-          UpdateExpression: 'SET live = :live, used = :used, lastUsedAt = :lastUsedAt, graceSpent = :graceSpent, rev = :next',
-          ConditionExpression: 'rev = :rev',
-          ExpressionAttributeValues: { ':live': next.live, ':used': next.used, ':lastUsedAt': next.lastUsedAt, ':graceSpent': next.graceSpent, ':rev': read.rev, ':next': read.rev + 1 },
+          UpdateExpression: 'SET live = :live, used = :used, lastUsedAt = :lastUsedAt, rev = :next REMOVE graceSpent',
+          // Sessions stored before the idle timeout have no lastUsedAt: their absolute end still applies.
+          ConditionExpression: 'rev = :rev AND (lastUsedAt > :idleCutoff OR attribute_not_exists(lastUsedAt))',
+          ExpressionAttributeValues: { ':live': next.live, ':used': next.used, ':lastUsedAt': next.lastUsedAt, ':rev': read.rev, ':next': read.rev + 1, ':idleCutoff': idleCutoffMs },
         }),
       );
       return true;
@@ -200,7 +203,7 @@ export class SessionRepository {
    */
   async logout(ref: SessionRef, all: boolean, now: Date = new Date()): Promise<void> {
     const profile = { TableName: this.usersTableName, Key: { username: usernameKey(ref.username) }, ...this.profileCondition(ref) };
-    const first: TransactItem = all
+    const guard = all
       ? {
           Update: {
             ...profile,
@@ -209,33 +212,12 @@ export class SessionRepository {
           },
         }
       : { ConditionCheck: profile };
-    await this.transact([first, { Delete: { TableName: this.tableName, Key: { sid: ref.sid }, ...this.sessionCondition(ref, now) } }]);
-  }
-
-  /**
-   * Runs a transaction whose first two items are the session guard (activeConditions or logout's):
-   * if either fails, the session is not alive (InvalidSessionError). Conflicts with a concurrent
-   * transaction are retried with jittered back-off.
-   */
-  async transact(items: TransactItem[], onOtherConditionFailed: (failedIndex: number) => Error = () => new Error('transaction condition failed')): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.client.send(new TransactWriteCommand({ TransactItems: items }));
-        return;
-      } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code);
-        if (codes[0] === 'ConditionalCheckFailed' || codes[1] === 'ConditionalCheckFailed') {
-          throw new InvalidSessionError('the session has ended or does not match the stored user', { cause: error, refusal: 'session_ended' });
-        }
-        if (codes.includes('ConditionalCheckFailed')) throw onOtherConditionFailed(codes.indexOf('ConditionalCheckFailed'));
-        if (codes.includes('TransactionConflict') && attempt < MAX_CONFLICT_RETRIES) {
-          await sleep(Math.random() * 20 * 2 ** attempt);
-          continue;
-        }
-        throw error;
-      }
-    }
+    await new Transaction(this.client)
+      .add(
+        { name: 'session.profile', item: guard, onConditionFailed: sessionEnded },
+        { name: 'session.item', item: { Delete: { TableName: this.tableName, Key: { sid: ref.sid }, ...this.sessionCondition(ref, now) } }, onConditionFailed: sessionEnded },
+      )
+      .commit();
   }
 
   private sessionCondition(ref: Pick<SessionRef, 'userId'>, now: Date) {

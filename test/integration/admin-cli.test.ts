@@ -6,7 +6,6 @@ import { PassThrough, Readable } from 'node:stream';
 import { handler as loginHandler } from '../../functions/login';
 import { runAdmin, type AdminInput } from '../../lib/tools/admin/cli';
 import { loginThrottle, users } from '../../lib/data/repositories';
-import { throttleKeys } from '../../lib/data/loginThrottleRepository';
 import { config } from '../../lib/config';
 import { documentClient } from '../../lib/data/client';
 import { useTestTables } from '../helpers/db';
@@ -182,9 +181,9 @@ describe('npm run admin -- user ...', () => {
 
     // The username across addresses, and the username with each of the two addresses.
     expect(result).toMatchObject({ code: 0, out: 'cleared 3 failed-login counter(s) and lock-outs of LOCKED' });
-    expect(await loginThrottle.read('user', throttleKeys.user('locked'))).toBeUndefined();
+    expect(await loginThrottle.read('user', (await loginThrottle.keys('locked', attackers[0] as string)).user)).toBeUndefined();
     for (const sourceIp of attackers) {
-      expect(await loginThrottle.read('pair', throttleKeys.pair('locked', sourceIp))).toBeUndefined();
+      expect(await loginThrottle.read('pair', (await loginThrottle.keys('locked', sourceIp)).pair)).toBeUndefined();
       expect((await login('locked', PASSWORD, sourceIp)).statusCode).toBe(200);
       // Nobody else's counters were touched.
       expect((await login('bystander', PASSWORD, sourceIp)).statusCode).toBe(429);

@@ -9,7 +9,10 @@ import bcrypt from 'bcryptjs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { config } from '../../lib/config';
 import { documentClient } from '../../lib/data/client';
-import { addressBucket, LoginThrottledError, LoginThrottleRepository, lockoutSeconds, throttleKeys, type ThrottlePolicies } from '../../lib/data/loginThrottleRepository';
+import { addressBucket, lockoutSeconds, type ThrottlePolicies } from '../../lib/auth/loginThrottle';
+import { getThrottleKeyHmacKey } from '../../lib/auth/keys';
+import { LoginThrottleRepository } from '../../lib/data/loginThrottleRepository';
+import { LoginThrottledError } from '../../lib/errors';
 import { loginThrottle } from '../../lib/data/repositories';
 import { givenUser, scanTable, useTestTables } from '../helpers/db';
 import { callLogin, freshIp } from '../helpers/api';
@@ -27,10 +30,11 @@ async function failTimes(username: string, times: number, sourceIp = freshIp()) 
 
 /** Every counter one attempt of (username, address) is charged to, as it stands. */
 async function countersOf(username: string, sourceIp: string) {
+  const keys = await loginThrottle.keys(username, sourceIp);
   return {
-    pair: await loginThrottle.read('pair', throttleKeys.pair(username, sourceIp)),
-    user: await loginThrottle.read('user', throttleKeys.user(username)),
-    ip: await loginThrottle.read('ip', throttleKeys.ip(sourceIp)),
+    pair: await loginThrottle.read('pair', keys.pair),
+    user: await loginThrottle.read('user', keys.user),
+    ip: await loginThrottle.read('ip', keys.ip),
   };
 }
 
@@ -82,7 +86,7 @@ describe('login throttling per username and address together', () => {
     // Assess
     expect(statuses).toEqual([401, 401, 401, 401, 401]);
     expect(sixth.statusCode).toBe(429);
-    expect(throttleKeys.pair(user.username.toUpperCase(), attacker)).toBe(throttleKeys.pair(user.username, attacker));
+    expect((await loginThrottle.keys(user.username.toUpperCase(), attacker)).pair).toBe((await loginThrottle.keys(user.username, attacker)).pair);
   });
 
   test('looks the same for an unknown username as for a known one (no enumeration)', async () => {
@@ -185,8 +189,9 @@ describe('login throttling per username and address together', () => {
     const dump = JSON.stringify(items, (_, value: unknown) => (value instanceof Set ? [...value] : value));
     expect(dump).not.toContain(user.username);
     expect(dump).not.toContain('192.0.2.77');
-    expect(items.find((item) => item.key === throttleKeys.pair(user.username, '192.0.2.77'))).toMatchObject({ room: 3 });
-    expect(items.find((item) => item.key === throttleKeys.user(user.username))).toMatchObject({ room: config.loginMaxFailuresPerUserAllIps - 2 });
+    const keys = await loginThrottle.keys(user.username, '192.0.2.77');
+    expect(items.find((item) => item.key === keys.pair)).toMatchObject({ room: 3 });
+    expect(items.find((item) => item.key === keys.user)).toMatchObject({ room: config.loginMaxFailuresPerUserAllIps - 2 });
     for (const item of items) expect(item.expiresAt).toEqual(expect.any(Number));
   });
 });
@@ -226,8 +231,7 @@ describe('a 429 answer charges no counter', () => {
     // Assess
     expect(answers.map((answer) => answer.statusCode)).toEqual([429, 429, 429, 429, 429]);
     expect(answers[0]?.body).toEqual(TOO_MANY);
-    expect(await loginThrottle.read('ip', throttleKeys.ip(home))).toBeUndefined();
-    expect(await loginThrottle.read('pair', throttleKeys.pair(owner.username, home))).toBeUndefined();
+    expect(await countersOf(owner.username, home)).toMatchObject({ ip: undefined, pair: undefined });
   });
 });
 
@@ -323,7 +327,7 @@ describe('login throttling per source IP', () => {
     for (const user of users) expect((await callLogin(user.username, user.password, office)).statusCode).toBe(200);
 
     // Assess
-    expect(await loginThrottle.read('ip', throttleKeys.ip(office))).toMatchObject({ failures: 0 });
+    expect((await countersOf('anyone', office)).ip).toMatchObject({ failures: 0, inflight: 0 });
   });
 
   test('stops a throttled address from adding to its victims\' counters', async () => {
@@ -338,7 +342,7 @@ describe('login throttling per source IP', () => {
 
     // Assess
     expect(responses.every((response) => response.statusCode === 429)).toBe(true);
-    expect(await loginThrottle.read('user', throttleKeys.user(victim.username))).toBeUndefined();
+    expect((await countersOf(victim.username, sprayer)).user).toBeUndefined();
     expect((await callLogin(victim.username, victim.password, freshIp())).statusCode).toBe(200);
   });
 });
@@ -372,7 +376,7 @@ describe('the success path', () => {
 
   test('charges an attempt that stops counting within seconds, with no write to undo it', async () => {
     // Prepare: a repository of its own, on a simulated clock, with the service's policies.
-    const repository = new LoginThrottleRepository(documentClient, config.tables.loginThrottle, policies());
+    const repository = new LoginThrottleRepository(documentClient, config.tables.loginThrottle, policies(), getThrottleKeyHmacKey);
     const username = `inflight-${Date.now()}`;
     const start = Date.parse('2031-01-01T00:00:00Z');
 
@@ -384,7 +388,7 @@ describe('the success path', () => {
     // Assess
     expect(sixth).toBeInstanceOf(LoginThrottledError);
     expect((sixth as LoginThrottledError).retryAfterSeconds).toBeLessThanOrEqual(2);
-    expect(later.keys.pair).toBe(throttleKeys.pair(username, '10.1.1.1'));
+    expect(later.keys.pair).toBe((await repository.keys(username, '10.1.1.1')).pair);
     expect(await repository.read('pair', later.keys.pair, new Date(start + 3000))).toMatchObject({ failures: 0, inflight: 1 });
   });
 });
@@ -400,7 +404,7 @@ describe('ASVS V2.2.1: at most 100 failed attempts per hour per account', () => 
    * (every guess fails). Returns the worst hour, the last hour and the day's total.
    */
   async function greedyAttacker(addressOf: (guess: number) => string) {
-    const repository = new LoginThrottleRepository(documentClient, config.tables.loginThrottle, policies());
+    const repository = new LoginThrottleRepository(documentClient, config.tables.loginThrottle, policies(), getThrottleKeyHmacKey);
     const username = `simulated-${Date.now()}-${Math.random().toString(36).slice(2)}`;
     const start = Date.parse('2030-01-01T00:00:00Z');
     const failures: number[] = [];
