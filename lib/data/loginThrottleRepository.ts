@@ -82,6 +82,8 @@ export class LoginThrottleRepository {
       const failed = await transact(
         this.client,
         COUNTER_KINDS.map((kind, i) => ({ name: kind, item: { Update: withNames((steps[i] as { update: UpdateInput }).update) } })),
+        // A conflict with a concurrent attempt: read the counters and decide again (bounded by MAX_RACES).
+        { conflicts: 'report' },
       );
       if (failed.length === 0) return attempt;
       // Look at the counters that said no (as they stood); the others keep their plain charge.

@@ -26,9 +26,11 @@ const MAX_CONFLICT_RETRIES = 6;
 
 /**
  * Runs the parts as one TransactWriteItems. Returns the names of the parts whose condition failed
- * (nothing was written then), or none when everything committed.
+ * (nothing was written then), or none when everything committed. A cancellation by conflicts alone
+ * is retried; with `conflicts: 'report'` it is answered at once as if every part had failed (for a
+ * caller that re-reads and decides anew, like the login throttle under a burst).
  */
-export async function transact(client: DynamoDBDocumentClient, parts: readonly TransactionPart[]): Promise<string[]> {
+export async function transact(client: DynamoDBDocumentClient, parts: readonly TransactionPart[], options: { conflicts?: 'retry' | 'report' } = {}): Promise<string[]> {
   if (parts.length > MAX_TRANSACTION_ITEMS) throw new Error(`a transaction holds at most ${MAX_TRANSACTION_ITEMS} items, got ${parts.length}`);
   for (let attempt = 0; ; attempt++) {
     try {
@@ -39,6 +41,7 @@ export async function transact(client: DynamoDBDocumentClient, parts: readonly T
       const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code);
       const failed = parts.filter((_, i) => codes[i] === 'ConditionalCheckFailed').map((part) => part.name);
       if (failed.length > 0) return failed;
+      if (options.conflicts === 'report') return parts.map((part) => part.name);
       if (codes.includes('TransactionConflict') && attempt < MAX_CONFLICT_RETRIES) {
         await sleep(Math.random() * 20 * 2 ** attempt);
         continue;

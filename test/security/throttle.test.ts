@@ -6,6 +6,7 @@
  */
 import { describe, expect, test, jest } from '@jest/globals';
 import bcrypt from 'bcryptjs';
+import { createHash, createHmac } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { config } from '../../lib/config';
 import { documentClient } from '../../lib/data/client';
@@ -16,6 +17,7 @@ import { LoginThrottledError } from '../../lib/errors';
 import { loginThrottle } from '../../lib/data/repositories';
 import { givenUser, scanTable, useTestTables } from '../helpers/db';
 import { callLogin, freshIp } from '../helpers/api';
+import { changePassword } from '../routes/session-helpers';
 
 useTestTables();
 
@@ -347,15 +349,94 @@ describe('login throttling per source IP', () => {
   });
 });
 
+describe('a right password clears its pair: failures count consecutively (NIST SP 800-63B)', () => {
+  test('never answers 429 to 40 sequential right-password logins of one user from one address', async () => {
+    const user = await givenUser();
+    const home = freshIp();
+
+    const statuses: number[] = [];
+    for (let i = 0; i < 40; i++) statuses.push((await callLogin(user.username, user.password, home)).statusCode);
+
+    expect(statuses).toEqual(Array(40).fill(200));
+    expect(await countersOf(user.username, home)).toMatchObject({ pair: { failures: 0, inflight: 0 }, user: { failures: 0, inflight: 0 }, ip: { failures: 0, inflight: 0 } });
+  }, 120_000);
+
+  test('never answers 429 to sequential password changes from one address', async () => {
+    const user = await givenUser();
+    const home = freshIp();
+    const passwords = [user.password, ...Array.from({ length: 8 }, (_, i) => `Fresh-Passphrase-${i}-${Date.now()}`)];
+
+    const statuses: number[] = [];
+    for (let i = 1; i < passwords.length; i++) {
+      statuses.push((await changePassword({ username: user.username, password: passwords[i - 1], newPassword: passwords[i] }, home)).statusCode);
+    }
+    statuses.push((await callLogin(user.username, passwords.at(-1) as string, home)).statusCode);
+
+    expect(statuses).toEqual(Array(passwords.length).fill(200));
+  }, 120_000);
+
+  test('4 failures, a success, 4 more failures: no 429, and the pair counts only the last 4', async () => {
+    const user = await givenUser();
+    const home = freshIp();
+
+    const before = await failTimes(user.username, 4, home);
+    const success = await callLogin(user.username, user.password, home);
+    const after = await failTimes(user.username, 4, home);
+    const typo = await callLogin(user.username, user.password, home);
+
+    expect([...before, success.statusCode, ...after, typo.statusCode]).toEqual([401, 401, 401, 401, 200, 401, 401, 401, 401, 200]);
+    // Decision (docs/security.md): a success resets only its own pair; the username's all-address
+    // count keeps all 8, so an owner's logins never hand a distributed guesser a fresh budget.
+    const counters = await countersOf(user.username, home);
+    expect(counters.pair).toMatchObject({ failures: 0, inflight: 0 });
+    expect(counters.user).toMatchObject({ failures: 8, inflight: 0 });
+    expect(counters.ip).toMatchObject({ failures: 8, inflight: 0 });
+  });
+
+  test('a success after a back-off clears the back-off of its pair too', async () => {
+    const user = await givenUser();
+    const home = freshIp();
+    await failTimes(user.username, 5, home);
+    const locked = await callLogin(user.username, user.password, home);
+    expect(locked.statusCode).toBe(429);
+
+    await sleep(Number(locked.headers['Retry-After']) * 1000 + 100);
+    const success = await callLogin(user.username, user.password, home);
+    const next = await failTimes(user.username, 4, home);
+
+    expect(success.statusCode).toBe(200);
+    expect(next).toEqual([401, 401, 401, 401]);
+    expect((await countersOf(user.username, home)).pair).toMatchObject({ failures: 4 });
+    expect((await countersOf(user.username, home)).pair?.lockedUntil).toBeUndefined();
+  });
+
+  test('keys its counters by a keyed HMAC: a table dump holds no plain SHA-256 of what was typed', async () => {
+    const typed = `Typed-Password-In-Username-${Date.now()}`;
+    const address = freshIp();
+    await callLogin(typed, 'whatever-password', address);
+
+    const dump = JSON.stringify(await scanTable('loginThrottle'));
+    const sha256 = (value: string) => createHash('sha256').update(value, 'utf8').digest('base64url');
+
+    // Before issue 20 the keys were user#sha256(username): recoverable offline by guessing.
+    expect(dump).not.toContain(sha256(typed.toLowerCase()));
+    expect(dump).not.toContain(sha256(address));
+    const mac = createHmac('sha256', await getThrottleKeyHmacKey()).update(`user\0${typed.toLowerCase()}`, 'utf8').digest('base64url');
+    expect(dump).toContain(`user#${mac}`);
+  });
+});
+
 describe('the success path', () => {
-  test('makes one DynamoDB round trip before bcrypt besides the profile read; after it only the new session is stored, nothing for the throttle', async () => {
+  test('makes one DynamoDB round trip before bcrypt besides the profile read, and one after it: the success write', async () => {
     // Prepare
     const user = await givenUser();
     const events: string[] = [];
     const realSend = documentClient.send.bind(documentClient);
     const realCompare = bcrypt.compare.bind(bcrypt);
     const send = jest.spyOn(documentClient, 'send').mockImplementation(((command: { constructor: { name: string }; input?: { TableName?: string } }) => {
-      events.push(command.constructor.name === 'PutCommand' ? `PutCommand ${command.input?.TableName}` : command.constructor.name);
+      const items = (command.input as { TransactItems?: { Put?: { TableName: string }; Update?: { TableName: string } }[] } | undefined)?.TransactItems;
+      const parts = items?.map((item) => (item.Put ? `Put ${item.Put.TableName}` : `Update ${item.Update?.TableName}`));
+      events.push(events.includes('bcrypt') && parts ? `${command.constructor.name} [${parts.join(', ')}]` : command.constructor.name);
       return realSend(command as never);
     }) as never);
     const compare = jest.spyOn(bcrypt, 'compare').mockImplementation((async (password: string, hash: string) => {
@@ -371,7 +452,8 @@ describe('the success path', () => {
     // Assess
     expect(response.statusCode).toBe(200);
     expect(events.slice(0, 2).sort()).toEqual(['GetCommand', 'TransactWriteCommand']);
-    expect(events.slice(2)).toEqual(['bcrypt', `PutCommand ${config.tables.sessions}`]);
+    const throttle = `Update ${config.tables.loginThrottle}`;
+    expect(events.slice(2)).toEqual(['bcrypt', `TransactWriteCommand [${throttle}, ${throttle}, ${throttle}, Put ${config.tables.sessions}]`]);
   });
 
   test('charges an attempt that stops counting within seconds, with no write to undo it', async () => {
