@@ -56,6 +56,13 @@ const projectedRead = (attributes: readonly string[]): GrantConditions => ({
 /** Login reads the profile with its hash (UserRepository.findByUsername). */
 const LOGIN_USER_READ = projectedRead(PROFILE_ATTRIBUTES);
 
+/** Login's success write may rehash a password (rehashChange): the key and `passwordHash` only, returning nothing. */
+const LOGIN_REHASH = {
+  Null: { 'dynamodb:Attributes': 'false' },
+  'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['username', 'passwordHash'] },
+  StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' },
+} satisfies GrantConditions;
+
 /** Items of the auth-headers table whose partition key starts so (`TOKEN#` lookups, `USER#` owners' items). */
 const partitionPrefix = (prefix: 'TOKEN#' | 'USER#'): GrantConditions => ({
   Null: { 'dynamodb:LeadingKeys': 'false' },
@@ -160,9 +167,11 @@ export class AuthServiceStack extends Stack {
     // The endpoints.
 
     // POST /user/login — public: reads named profile attributes, keeps throttle counters, starts a
-    // session (JWT + refresh token, stored as its HMAC).
+    // session (JWT + refresh token, stored as its HMAC) in one success write that also settles the
+    // throttle and may rehash the password at the configured bcrypt cost.
     this.endpoint('Login', settings.login)
       .allow(users, ['GetItem'], LOGIN_USER_READ)
+      .allow(users, ['UpdateItem'], LOGIN_REHASH)
       .allow(loginThrottle, ['GetItem', 'UpdateItem'])
       .allow(sessions, ['PutItem'])
       .useSecrets(jwt, tokenHmac);

@@ -110,7 +110,7 @@ describe('local HTTP server', () => {
     const login = async () => (await post('/user/login', { username: user.username, password: 'Lantern-Orbit-Falcon-3' })).json as { Token: string; RefreshToken: string };
     // The attempts above (one of them failed) are still in flight for the login throttle for a
     // moment; three more right away would meet the per-username-and-address limit (by design:
-    // docs/security-throttling.md). Let them age out first.
+    // docs/security.md). Let them age out first.
     await sleep((LOGIN_THROTTLE_POLICIES.inflightSeconds + 0.2) * 1000);
     const [a, b, c] = [await login(), await login(), await login()];
     expect((await call('POST', '/user/logout', { jwt: a.Token })).json).toEqual({ message: 'Success' });
