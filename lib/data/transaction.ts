@@ -21,7 +21,7 @@ export interface TransactionPart {
 }
 
 /** DynamoDB's limit on the items of one transaction. */
-export const MAX_TRANSACTION_ITEMS = 100;
+const MAX_TRANSACTION_ITEMS = 100;
 const MAX_CONFLICT_RETRIES = 6;
 
 /**
@@ -63,11 +63,6 @@ export class Transaction {
   add(...parts: readonly TransactionPart[]): this {
     this.parts.push(...parts);
     return this;
-  }
-
-  /** The parts' names, in order (tests and logs). */
-  get names(): string[] {
-    return this.parts.map((part) => part.name);
   }
 
   async commit(): Promise<void> {

@@ -57,7 +57,7 @@ export class SuccessWrite {
   }
 
   /** Every part, the user's item's changes merged into one. */
-  allParts(): TransactionPart[] {
+  private allParts(): TransactionPart[] {
     return this.userChanges.length > 0 ? [...this.parts, users.changePart(this.username, this.userChanges)] : [...this.parts];
   }
 
@@ -69,11 +69,6 @@ export class SuccessWrite {
   /** Every part but the user's item (for a caller that writes that item itself). */
   otherParts(): TransactionPart[] {
     return [...this.parts];
-  }
-
-  /** Every part's name, in order (tests, logs). */
-  get names(): string[] {
-    return this.allParts().map((part) => part.name);
   }
 
   async commit(): Promise<void> {
