@@ -67,7 +67,7 @@ export async function benchLogin(fixtures: Fixtures, user: BenchUser, options: B
   return {
     rows: [
       ratioRow('1 login', `POST /user/login (bcrypt cost ${config.bcryptCost})`, route, floor, 1.1, `floor = (throttle TransactWriteItems ‖ GetItem) + bcrypt.compare + session PutItem; one user, one address, back to back, all ${logins} answers 200: ${sequentialLoginsPerSecond.toFixed(1)} logins/s`),
-      ratioRow('1 login', 'login handler in-process (no HTTP)', handler, floor, undefined, 'attribution only: handler - floor = JWT + middleware (+ the occasional sweep of old in-flight charges)'),
+      ratioRow('1 login', 'login handler in-process (no HTTP)', handler, floor, undefined, 'attribution only: handler - floor = JWT + middleware + the success write (its three throttle parts beside the session Put)'),
     ],
     details: { bcryptCost: config.bcryptCost, route, floor, handler, addedMsAtP50: route.p50 - floor.p50, httpMsAtP50: route.p50 - handler.p50, sequentialLogins: logins, sequentialLoginsPerSecond },
   };
