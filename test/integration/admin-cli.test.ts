@@ -39,6 +39,18 @@ describe('npm run admin -- user ...', () => {
     expect(response.body).toMatchObject({ Username: 'grace', Email: 'grace@example.com', Firstname: 'Grace', Lastname: 'Hopper' });
   });
 
+  test('--password-expires never: a password that does not expire, whatever PASSWORD_MAX_AGE_DAYS says', async () => {
+    const result = await create('never.expires', ['--password-expires', 'never']);
+    const shown = await admin(['user', 'show', '--username', 'never.expires']);
+
+    expect(result).toMatchObject({ code: 0, err: '' });
+    expect(result.out).toMatch(/password expires never$/);
+    expect(shown.out).toMatch(/password expires\s+never/);
+    const response = await login('never.expires', PASSWORD);
+    expect(response.statusCode).toBe(200);
+    expect(response.body).not.toHaveProperty('PasswordExpiration');
+  });
+
   test('honours --password-expires', async () => {
     const result = await create('expired.user', ['--password-expires', '2021-06-01T12:00:00Z']);
 
