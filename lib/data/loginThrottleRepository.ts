@@ -122,13 +122,16 @@ export class LoginThrottleRepository {
    * counts stay: an owner's login must not hand a distributed guesser or a sprayer a fresh budget
    * (docs/security.md). No conditions: on a counter that vanished meanwhile (TTL, unlock) each
    * write leaves a fresh counter with its TTL, so the session write can never fail because of them.
+   *
+   * `resetPair: false` only frees the charge (for an attempt that proved the password but did not
+   * complete the login, e.g. MFA's "code required": it neither counts as a failure nor clears any).
    */
-  successParts(attempt: LoginAttempt, now: Date = new Date()): TransactionPart[] {
+  successParts(attempt: LoginAttempt, now: Date = new Date(), { resetPair = true }: { resetPair?: boolean } = {}): TransactionPart[] {
     const nowS = Math.floor(now.getTime() / 1000);
     return COUNTER_KINDS.map((kind) => {
       const policy = this.policies[kind];
       const update =
-        kind === 'pair'
+        kind === 'pair' && resetPair
           ? 'SET #room = :limit, #expiresAt = :expiresAt REMOVE #lockedUntil ADD #v :one DELETE #inflight :element'
           : 'SET #room = if_not_exists(#room, :limit), #expiresAt = if_not_exists(#expiresAt, :expiresAt) ADD #v :one DELETE #inflight :element';
       return {
