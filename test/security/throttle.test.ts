@@ -14,7 +14,7 @@ import { addressBucket, lockoutSeconds, type ThrottlePolicies } from '../../lib/
 import { getThrottleKeyHmacKey } from '../../lib/auth/keys';
 import { LoginThrottleRepository } from '../../lib/data/loginThrottleRepository';
 import { LoginThrottledError } from '../../lib/errors';
-import { loginThrottle } from '../../lib/data/repositories';
+import { loginThrottle, newTransaction } from '../../lib/data/repositories';
 import { givenUser, scanTable, useTestTables } from '../helpers/db';
 import { callLogin, freshIp } from '../helpers/api';
 import { changePassword } from '../routes/session-helpers';
@@ -413,6 +413,17 @@ describe('a right password clears its pair: failures count consecutively (NIST S
     expect(next).toEqual([401, 401, 401, 401]);
     expect((await countersOf(user.username, home)).pair).toMatchObject({ failures: 4 });
     expect((await countersOf(user.username, home)).pair?.lockedUntil).toBeUndefined();
+  });
+
+  test('can free a charge without resetting the pair (a password proven, a login not completed)', async () => {
+    const username = `release-${Date.now()}`;
+    const address = freshIp();
+    for (let i = 0; i < 2; i++) await loginThrottle.recordFailure(await loginThrottle.beginAttempt(username, address));
+    const attempt = await loginThrottle.beginAttempt(username, address);
+
+    await newTransaction().add(...loginThrottle.successParts(attempt, new Date(), { resetPair: false })).commit();
+
+    expect((await countersOf(username, address)).pair).toMatchObject({ failures: 2, inflight: 0 });
   });
 
   test('keys its counters by a keyed HMAC: a table dump holds no plain SHA-256 of what was typed', async () => {
