@@ -98,6 +98,9 @@ const PASSWORD_ATTRIBUTES = ['passwordHash', 'passwordExpiration', 'passwordVers
 /** A refresh token's rotation (SessionRepository's conditional UpdateItem of the session). */
 const ROTATION_ATTRIBUTES = ['live', 'used', 'lastUsedAt', 'graceSpent', 'rev'];
 
+/** Login's success write may rehash a password (rehashChange), inside its transaction: `passwordHash` only. */
+const LOGIN_REHASH = itemWrite('users', ['passwordHash']);
+
 /** Items of the auth-headers table whose partition key starts so (`TOKEN#` lookups, `USER#` owners' items). */
 const partitionPrefix = (prefix: 'TOKEN#' | 'USER#'): GrantConditions => ({
   Null: { 'dynamodb:LeadingKeys': 'false' },
@@ -196,9 +199,11 @@ export class AuthServiceStack extends Stack {
     // The endpoints.
 
     // POST /user/login — public: reads named profile attributes, keeps throttle counters, starts a
-    // session (JWT + refresh token, stored as its HMAC).
+    // session (JWT + refresh token, stored as its HMAC) in one success write that also settles the
+    // throttle and may rehash the password at the configured bcrypt cost.
     this.endpoint('Login', settings.login)
       .allow(users, ['GetItem'], LOGIN_USER_READ)
+      .allow(users, ['UpdateItem'], LOGIN_REHASH)
       .allow(loginThrottle, ['GetItem'])
       .allow(loginThrottle, ['UpdateItem'], THROTTLE_UPDATE)
       .allow(sessions, ['PutItem'])

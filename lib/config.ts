@@ -14,8 +14,10 @@ export interface Config {
   tokenTtlSeconds: number;
   /** Absolute lifetime of a session (its refresh tokens), in seconds; rotation does not extend it. */
   refreshTokenTtlSeconds: number;
-  /** A password expires this many days after it was set (unless an explicit date is given). */
+  /** A password expires this many days after it was set (unless an explicit date is given); 0: never. */
   passwordMaxAgeDays: number;
+  /** A session whose refresh token has not been used (nor the session started) for this long ends, seconds. */
+  sessionIdleTimeoutSeconds: number;
   /** bcrypt cost factor for new password hashes (and for the dummy hash used on unknown users). */
   bcryptCost: number;
   /** JWT `iss` and `aud`. */
@@ -114,12 +116,16 @@ function nameFromEnv(env: Env, name: string, fallback: string): string {
 }
 
 export function loadConfig(env: Env = process.env): Config {
+  const refreshTokenTtlSeconds = intFromEnv(env, 'REFRESH_TOKEN_TTL_SECONDS', 30 * 24 * 3600, 300, 365 * 24 * 3600);
   return {
     tables: tableNames(env),
     dynamoDbEndpoint: env.DYNAMODB_ENDPOINT?.trim() || undefined,
     tokenTtlSeconds: intFromEnv(env, 'TOKEN_TTL_SECONDS', 3600, 60, 7 * 24 * 3600),
-    refreshTokenTtlSeconds: intFromEnv(env, 'REFRESH_TOKEN_TTL_SECONDS', 30 * 24 * 3600, 300, 365 * 24 * 3600),
-    passwordMaxAgeDays: intFromEnv(env, 'PASSWORD_MAX_AGE_DAYS', 90, 1, 3650),
+    refreshTokenTtlSeconds,
+    // The idle bound lies within the absolute one (a longer idle timeout could never apply).
+    sessionIdleTimeoutSeconds: intFromEnv(env, 'SESSION_IDLE_TIMEOUT_SECONDS', Math.min(7 * 24 * 3600, refreshTokenTtlSeconds), 60, refreshTokenTtlSeconds),
+    // 0: passwords never expire (NIST SP 800-63B-4 forbids forced periodic changes).
+    passwordMaxAgeDays: intFromEnv(env, 'PASSWORD_MAX_AGE_DAYS', 90, 0, 3650),
     // bcrypt below 10 is too cheap for stored passwords; above 15 a login takes seconds. The default
     // is the highest cost whose compare fits the login budget on one vCPU (docs/performance.md).
     bcryptCost: intFromEnv(env, 'BCRYPT_COST', 11, env.NODE_ENV === 'test' ? 4 : 10, 15),

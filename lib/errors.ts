@@ -84,6 +84,22 @@ export class ThrottledError extends DomainError {
   }
 }
 
+/** The three login-throttle counters (lib/auth/loginThrottle.ts). */
+export type ThrottleCounter = 'pair' | 'user' | 'ip';
+
+export const TOO_MANY_ATTEMPTS = 'Too many failed login attempts; try again later';
+
+/** Too many failures (or attempts in flight): no password check until `retryAfterSeconds` have passed. */
+export class LoginThrottledError extends ThrottledError {
+  constructor(
+    retryAfterSeconds: number,
+    /** Which counter refused (for the logs only; the client's answer is the same for all). */
+    readonly counter: ThrottleCounter,
+  ) {
+    super(TOO_MANY_ATTEMPTS, retryAfterSeconds);
+  }
+}
+
 /**
  * A dependency (database, key store) is unavailable or overloaded: 503 with `Retry-After`. The
  * message is for the log; every client is told lib/http/errors.ts's UNAVAILABLE_MESSAGE alone.

@@ -6,7 +6,8 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { config } from '../../lib/config';
-import { startSession } from '../../lib/services/sessionService';
+import { newTransaction, sessions } from '../../lib/data/repositories';
+import { prepareSession, type LoginResponse } from '../../lib/services/sessionService';
 import { ApiClient } from '../http';
 import type { BenchUser, Fixtures } from '../fixtures';
 import { logoutFloor, passwordChangeFloor, putFloorSession, refreshFloor } from '../floors';
@@ -14,6 +15,13 @@ import { ratioRow, type SectionResult } from '../report';
 import { summarize } from '../stats';
 import { interleaved } from '../timing';
 import type { BenchOptions } from './options';
+
+/** A stored session made in-process (the session Put alone), for the routes that use one up. */
+async function startSession(profile: Parameters<typeof prepareSession>[0]): Promise<LoginResponse> {
+  const { item, response } = await prepareSession(profile);
+  await newTransaction().add(sessions.startPart(item)).commit();
+  return response;
+}
 
 // The bench users' password (fixtures.ts) and a second one: each change swaps them.
 const password = (index: number) => (index % 2 === 0 ? 'Bench-Password-Strong-42' : 'Bench-Password-Other-43');

@@ -63,13 +63,14 @@ export interface SessionBinding {
 
 /** Signs a session token; it never outlives the password it was obtained with, nor its session. */
 export async function issueSessionToken(
-  user: { id: string; username: string; passwordExpiration: string },
+  user: { id: string; username: string; passwordExpiration?: string },
   session: SessionBinding,
   now: Date = new Date(),
 ): Promise<IssuedToken> {
   const { current } = await getJwtKeys();
   const iat = epochSeconds(now);
-  const passwordExpiry = epochSeconds(new Date(user.passwordExpiration));
+  // A password that never expires bounds nothing: the token lives TOKEN_TTL_SECONDS (or to the session's end).
+  const passwordExpiry = user.passwordExpiration === undefined ? Infinity : epochSeconds(new Date(user.passwordExpiration));
   const exp = Math.min(iat + config.tokenTtlSeconds, passwordExpiry, session.expiresAt);
   const token = await new SignJWT({ username: user.username, pwv: session.passwordVersion, sid: session.sid, sep: session.sessionEpoch })
     .setProtectedHeader({ alg: JWT_ALGORITHM, typ: 'JWT', kid: current.kid })

@@ -191,6 +191,15 @@ export async function getRefreshTokenHmacKey(): Promise<Uint8Array> {
   return deriveKey((await loadSecret('tokenHmac')).k, 'refresh-token-hmac');
 }
 
+/**
+ * The HMAC key for the login throttle's counter keys (lib/auth/loginThrottle.ts): the same secret
+ * again under its own purpose, so what someone typed as a username is never stored in a form that
+ * can be guessed offline without it.
+ */
+export async function getThrottleKeyHmacKey(): Promise<Uint8Array> {
+  return deriveKey((await loadSecret('tokenHmac')).k, 'login-throttle-key-hmac');
+}
+
 export async function getTokenEncryptionKey(): Promise<Uint8Array> {
   return deriveKey((await loadSecret('tokenEncryption')).k, 'token-encryption');
 }

@@ -5,10 +5,11 @@
  * this module, so only those bundles carry the list.
  */
 import COMMON_PASSWORDS from './data/common-passwords';
+import { asBcryptReadsIt, BCRYPT_MAX_BYTES } from './passwords';
 
 export const PASSWORD_MIN_CHARS = 8;
 // bcrypt only reads the first 72 bytes: anything longer would be silently truncated.
-export const PASSWORD_MAX_BYTES = 72;
+export const PASSWORD_MAX_BYTES = BCRYPT_MAX_BYTES;
 
 // Built on first use, not at import: the functions that load this module but never check a
 // password (none today) pay nothing, and the check itself pays once per warm instance.
@@ -36,6 +37,7 @@ export function passwordPolicyViolation(password: string, context: PasswordConte
   }
   if (isCommonPassword(password)) return 'password is too common; choose another';
   if (context.username !== undefined && password.toLowerCase() === context.username.toLowerCase()) return 'password must not be the username';
-  if (context.currentPassword !== undefined && password === context.currentPassword) return SAME_AS_CURRENT;
+  // Compared as bcrypt reads them: a "new" password bcrypt cannot tell from the current one is no change.
+  if (context.currentPassword !== undefined && asBcryptReadsIt(password).equals(asBcryptReadsIt(context.currentPassword))) return SAME_AS_CURRENT;
   return undefined;
 }

@@ -31,13 +31,36 @@ function getDummyHash(): Promise<string> {
   return dummyHash;
 }
 
-/** Compares a password with a stored hash; with no hash (unknown user) does the same work and fails. */
+/** bcrypt reads only the first 72 bytes of a password; the policy allows no longer ones. */
+export const BCRYPT_MAX_BYTES = 72;
+
+/** The password as bcrypt reads it (its first 72 bytes): two passwords bcrypt cannot tell apart are the same. */
+export function asBcryptReadsIt(password: string): Buffer {
+  return Buffer.from(password, 'utf8').subarray(0, BCRYPT_MAX_BYTES);
+}
+
+/**
+ * Compares a password with a stored hash; with no hash (unknown user) does the same work and fails.
+ * A password longer than bcrypt reads can never be right here (no such password can be set), so it
+ * fails too, after the same work: otherwise a 72-byte password would match itself plus anything.
+ */
 export async function verifyPassword(password: string, storedHash: string | undefined): Promise<boolean> {
-  if (storedHash === undefined) {
-    await bcrypt.compare(password, await getDummyHash());
+  const hash = storedHash ?? (await getDummyHash());
+  const matches = await bcrypt.compare(password, hash);
+  return storedHash !== undefined && matches && Buffer.byteLength(password, 'utf8') <= BCRYPT_MAX_BYTES;
+}
+
+/**
+ * Whether a stored hash should move to the configured cost: after BCRYPT_COST changes, a hash at the
+ * old cost makes a known user's check cost differently from an unknown user's (the dummy hash is at
+ * the configured cost), which tells the two apart by timing. Login rehashes on success.
+ */
+export function needsRehash(storedHash: string): boolean {
+  try {
+    return bcrypt.getRounds(storedHash) !== config.bcryptCost;
+  } catch {
     return false;
   }
-  return bcrypt.compare(password, storedHash);
 }
 
 /** Prepares the dummy hash at cold start (a no-op for the precomputed costs). */

@@ -45,3 +45,14 @@ export function parseRefreshToken(token: string): RefreshTokenParts | undefined 
 export function hashRefreshToken(token: string, hmacKey: Uint8Array): string {
   return createHmac('sha256', hmacKey).update(token, 'utf8').digest('base64url');
 }
+
+/**
+ * The token that follows `used` in its session: the same every time it is asked for, so a retry of
+ * a rotation (the answer to the first try was lost) gets the very token the first try issued, never
+ * a second chain. Its secret is an HMAC of the used token under the server key: only a holder of
+ * the used token can ask, and nobody without the key can compute it.
+ */
+export function successorToken(used: string, parts: RefreshTokenParts, hmacKey: Uint8Array): string {
+  const secret = createHmac('sha256', hmacKey).update(`successor\0${used}`, 'utf8').digest('base64url');
+  return `${REFRESH_TOKEN_PREFIX}${Buffer.from(parts.username, 'utf8').toString('base64url')}.${parts.sid}.${secret}`;
+}

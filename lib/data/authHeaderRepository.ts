@@ -13,6 +13,7 @@ import { AuthHeaderLimitError, AuthHeaderNotFoundError, StaleSessionError } from
 import type { SessionRef, SessionRepository } from './sessionRepository';
 import { queryAll, writeIf } from './dynamo';
 import { authHeaderKeys as keys } from './table';
+import { Transaction } from './transaction';
 
 /** Who is acting: the verified session (its user and session id). */
 export type Owner = SessionRef;
@@ -53,10 +54,11 @@ export class AuthHeaderRepository {
    */
   async add(owner: Owner, header: Omit<StoredAuthHeader, 'lastUsed'>, maxHeaders: number): Promise<void> {
     const { tokenHash, ...attributes } = header;
-    await this.sessions.transact(
-      [
-        ...this.sessions.activeConditions(owner),
-        {
+    const collision = () => new Error('token hash collision');
+    await new Transaction(this.client)
+      .add(...this.sessions.activeConditions(owner), {
+        name: 'headerCount',
+        item: {
           Update: {
             TableName: this.tableName,
             Key: keys.counter(owner.userId),
@@ -65,23 +67,27 @@ export class AuthHeaderRepository {
             ExpressionAttributeValues: { ':one': 1, ':max': maxHeaders },
           },
         },
+        onConditionFailed: () => new AuthHeaderLimitError(`at most ${maxHeaders} auth headers per user`),
+      })
+      .add(
         {
-          Put: {
-            TableName: this.tableName,
-            Item: { ...keys.header(owner.userId, tokenHash), ...attributes, userId: owner.userId },
-            ConditionExpression: 'attribute_not_exists(pk)',
-          },
+          name: 'header',
+          item: { Put: { TableName: this.tableName, Item: { ...keys.header(owner.userId, tokenHash), ...attributes, userId: owner.userId }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          onConditionFailed: collision,
         },
         {
-          Put: {
-            TableName: this.tableName,
-            Item: { ...keys.token(tokenHash), userId: owner.userId, username: owner.username, headerId: header.id, expiresAt: header.expiresAt },
-            ConditionExpression: 'attribute_not_exists(pk)',
+          name: 'tokenLookup',
+          item: {
+            Put: {
+              TableName: this.tableName,
+              Item: { ...keys.token(tokenHash), userId: owner.userId, username: owner.username, headerId: header.id, expiresAt: header.expiresAt },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
           },
+          onConditionFailed: collision,
         },
-      ],
-      (failed) => (failed === 2 ? new AuthHeaderLimitError(`at most ${maxHeaders} auth headers per user`) : new Error('token hash collision')),
-    );
+      )
+      .commit();
   }
 
   /**
@@ -139,31 +145,20 @@ export class AuthHeaderRepository {
 
   /** Deletes the owner's header with this token hash; someone else's or a missing one changes nothing. */
   async deleteByTokenHash(owner: Owner, tokenHash: string): Promise<void> {
-    await this.sessions.transact(
-      [
-        ...this.sessions.activeConditions(owner),
+    const notFound = () => new AuthHeaderNotFoundError();
+    await new Transaction(this.client)
+      .add(...this.sessions.activeConditions(owner))
+      .add(
         {
-          Delete: {
-            TableName: this.tableName,
-            Key: keys.token(tokenHash),
-            ConditionExpression: 'userId = :userId',
-            ExpressionAttributeValues: { ':userId': owner.userId },
-          },
+          name: 'tokenLookup',
+          item: { Delete: { TableName: this.tableName, Key: keys.token(tokenHash), ConditionExpression: 'userId = :userId', ExpressionAttributeValues: { ':userId': owner.userId } } },
+          onConditionFailed: notFound,
         },
-        {
-          Delete: {
-            TableName: this.tableName,
-            Key: keys.header(owner.userId, tokenHash),
-            ConditionExpression: 'attribute_exists(pk)',
-          },
-        },
-        {
-          // Unconditional: the two deletes above already prove there was a header to uncount.
-          Update: { TableName: this.tableName, Key: keys.counter(owner.userId), UpdateExpression: 'ADD headerCount :minusOne', ExpressionAttributeValues: { ':minusOne': -1 } },
-        },
-      ],
-      () => new AuthHeaderNotFoundError(),
-    );
+        { name: 'header', item: { Delete: { TableName: this.tableName, Key: keys.header(owner.userId, tokenHash), ConditionExpression: 'attribute_exists(pk)' } }, onConditionFailed: notFound },
+        // Unconditional: the two deletes above already prove there was a header to uncount.
+        { name: 'headerCount', item: { Update: { TableName: this.tableName, Key: keys.counter(owner.userId), UpdateExpression: 'ADD headerCount :minusOne', ExpressionAttributeValues: { ':minusOne': -1 } } } },
+      )
+      .commit();
   }
 
   /** Who owns a token: one strongly consistent GetItem (the API-key check hot path). */

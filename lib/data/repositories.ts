@@ -1,8 +1,10 @@
 /** The repositories request handlers use: one client per process, tables from the config. */
+import { getThrottleKeyHmacKey } from '../auth/keys';
 import { config } from '../config';
 import { AuthHeaderRepository } from './authHeaderRepository';
 import { documentClient } from './client';
 import { LoginThrottleRepository, type ThrottlePolicies } from './loginThrottleRepository';
+import { Transaction } from './transaction';
 import { SessionRepository } from './sessionRepository';
 import { UserRepository } from './userRepository';
 
@@ -18,8 +20,11 @@ export const LOGIN_THROTTLE_POLICIES: ThrottlePolicies = {
   pair: throttlePolicy(config.loginMaxFailuresPerUser),
   user: throttlePolicy(config.loginMaxFailuresPerUserAllIps),
   ip: throttlePolicy(config.loginMaxFailuresPerIp),
-  // Well beyond a password check at any allowed bcrypt cost, yet short enough that an owner's own
-  // successful logins (which write nothing) stop counting within seconds. See docs/security.md.
+  // Only for a charge nobody settles (an invocation that died mid-check): well beyond a password check
+  // at any allowed bcrypt cost. Failures and successes settle their charge at once (docs/security.md).
   inflightSeconds: 2,
 };
-export const loginThrottle = new LoginThrottleRepository(documentClient, config.tables.loginThrottle, LOGIN_THROTTLE_POLICIES);
+export const loginThrottle = new LoginThrottleRepository(documentClient, config.tables.loginThrottle, LOGIN_THROTTLE_POLICIES, getThrottleKeyHmacKey);
+
+/** A new transaction on this process's client (lib/data/transaction.ts), for writes that span repositories. */
+export const newTransaction = (): Transaction => new Transaction(documentClient);

@@ -5,19 +5,19 @@
  * everywhere" ends every session with one write to the profile, and ending one session is one
  * DeleteItem.
  *
- * The item also holds the refresh-token family: `live` (HMACs of the tokens that may be used — one,
- * or two right after a retried rotation), `used` (HMACs of the last USED_KEPT tokens already used,
- * newest last), `lastUsedAt` (ms, for the grace) and `rev`, which every rotation advances under a
- * condition, so two rotations of one read can never both commit.
+ * The item also holds the refresh-token family: `live` (the HMAC of the one token that may be used),
+ * `used` (HMACs of the last USED_KEPT tokens already used, newest last), `lastUsedAt` (ms of the
+ * last activity: the idle timeout and the grace count from it) and `rev`, which every rotation
+ * advances under a condition, so two rotations of one read can never both commit.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, DeleteCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, DeleteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InvalidSessionError } from '../errors';
 import { projection, type TransactItem, writeIf } from './dynamo';
 import { usernameKey } from './table';
 import { publicUserOf, type PublicUser } from './userRepository';
 import { epochSeconds } from '../time';
+import { Transaction, type TransactionPart } from './transaction';
 
 /** What a verified JWT says about its session (its claims, by name). */
 export interface SessionRef {
@@ -40,10 +40,11 @@ export interface StoredSession {
   expiresAt: number;
   live: string[];
   used: string[];
-  /** Epoch ms of the last rotation; absent before the first. */
+  /**
+   * Epoch ms of the session's last activity: its start, then each rotation (the idle timeout and
+   * the grace count from it). Absent on sessions stored before the idle timeout existed.
+   */
   lastUsedAt?: number;
-  /** The grace retry of the last used token has been spent. */
-  graceSpent: boolean;
   rev: number;
 }
 
@@ -57,6 +58,7 @@ const SESSION_FOR_CHECK = ['userId', 'expiresAt'] as const;
 /** What the session check reads of each table (a function that only checks sessions may read only these). */
 export const SESSION_CHECK_ATTRIBUTES = { profile: PROFILE_FOR_CHECK, session: SESSION_FOR_CHECK } as const;
 
+const sessionEnded = () => new InvalidSessionError('the session has ended or does not match the stored user', { refusal: 'session_ended' });
 
 /** True when the profile is the session's user with the versions the session began under. */
 export function profileMatches(profile: Pick<PublicUser, 'id' | 'passwordVersion' | 'sessionEpoch'> | undefined, ref: Omit<SessionRef, 'sid' | 'username'>): boolean {
@@ -75,7 +77,6 @@ function toSession(item: Record<string, unknown>): StoredSession {
     live: Array.isArray(item.live) ? item.live.map(String) : [],
     used: Array.isArray(item.used) ? item.used.map(String) : [],
     lastUsedAt: item.lastUsedAt === undefined ? undefined : Number(item.lastUsedAt),
-    graceSpent: item.graceSpent === true,
     rev: Number(item.rev ?? 0),
   };
 }
@@ -87,14 +88,13 @@ export class SessionRepository {
     private readonly usersTableName: string,
   ) {}
 
-  /** The Put that starts a session (alone, or inside a password change's transaction). */
-  startItem(session: StoredSession): TransactItem {
-    return { Put: { TableName: this.tableName, Item: { ...session }, ConditionExpression: 'attribute_not_exists(sid)' } };
-  }
-
-  async start(session: StoredSession): Promise<void> {
-    const { Put } = this.startItem(session);
-    await this.client.send(new PutCommand(Put as ConstructorParameters<typeof PutCommand>[0]));
+  /** The Put that starts a session: a part of the success write (lib/services/successWrite.ts). */
+  startPart(session: StoredSession): TransactionPart {
+    return {
+      name: 'session',
+      item: { Put: { TableName: this.tableName, Item: { ...session }, ConditionExpression: 'attribute_not_exists(sid)' } },
+      onConditionFailed: () => new Error('session id collision'),
+    };
   }
 
   /**
@@ -107,13 +107,13 @@ export class SessionRepository {
   }
 
   /**
-   * The same check as two ConditionChecks, for a route's own transaction (no extra round trip).
-   * They are the first two items: `isGuardFailure` reads a cancellation with that in mind.
+   * The same check as two ConditionChecks, for a route's own transaction (no extra round trip):
+   * either failing means the session is not alive (InvalidSessionError).
    */
-  activeConditions(ref: SessionRef, now: Date = new Date()): [TransactItem, TransactItem] {
+  activeConditions(ref: SessionRef, now: Date = new Date()): TransactionPart[] {
     return [
-      { ConditionCheck: { TableName: this.usersTableName, Key: { username: usernameKey(ref.username) }, ...this.profileCondition(ref) } },
-      { ConditionCheck: { TableName: this.tableName, Key: { sid: ref.sid }, ...this.sessionCondition(ref, now) } },
+      { name: 'session.profile', item: { ConditionCheck: { TableName: this.usersTableName, Key: { username: usernameKey(ref.username) }, ...this.profileCondition(ref) } }, onConditionFailed: sessionEnded },
+      { name: 'session.item', item: { ConditionCheck: { TableName: this.tableName, Key: { sid: ref.sid }, ...this.sessionCondition(ref, now) } }, onConditionFailed: sessionEnded },
     ];
   }
 
@@ -124,18 +124,20 @@ export class SessionRepository {
   }
 
   /**
-   * Writes the family's next state if nobody else rotated since `read` (its `rev`). False when
-   * another rotation won the race; nothing is written then.
+   * Writes the family's next state if nobody else rotated since `read` (its `rev`) and the session
+   * was active after `idleCutoffMs` (the idle timeout, enforced by this condition: no extra round
+   * trip). False when either does not hold; nothing is written then.
    */
-  async advance(read: StoredSession, next: Pick<StoredSession, 'live' | 'used' | 'lastUsedAt' | 'graceSpent'>): Promise<boolean> {
+  async advance(read: StoredSession, next: Pick<StoredSession, 'live' | 'used'> & { lastUsedAt: number }, idleCutoffMs: number): Promise<boolean> {
     return writeIf(
       this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: { sid: read.sid },
-          UpdateExpression: 'SET live = :live, used = :used, lastUsedAt = :lastUsedAt, graceSpent = :graceSpent, rev = :next',
-          ConditionExpression: 'rev = :rev',
-          ExpressionAttributeValues: { ':live': next.live, ':used': next.used, ':lastUsedAt': next.lastUsedAt, ':graceSpent': next.graceSpent, ':rev': read.rev, ':next': read.rev + 1 },
+          UpdateExpression: 'SET live = :live, used = :used, lastUsedAt = :lastUsedAt, rev = :next REMOVE graceSpent',
+          // Sessions stored before the idle timeout have no lastUsedAt: their absolute end still applies.
+          ConditionExpression: 'rev = :rev AND (lastUsedAt > :idleCutoff OR attribute_not_exists(lastUsedAt))',
+          ExpressionAttributeValues: { ':live': next.live, ':used': next.used, ':lastUsedAt': next.lastUsedAt, ':rev': read.rev, ':next': read.rev + 1, ':idleCutoff': idleCutoffMs },
         }),
       ),
     );
@@ -152,7 +154,7 @@ export class SessionRepository {
    */
   async logout(ref: SessionRef, all: boolean, now: Date = new Date()): Promise<void> {
     const profile = { TableName: this.usersTableName, Key: { username: usernameKey(ref.username) }, ...this.profileCondition(ref) };
-    const first: TransactItem = all
+    const guard = all
       ? {
           Update: {
             ...profile,
@@ -161,33 +163,12 @@ export class SessionRepository {
           },
         }
       : { ConditionCheck: profile };
-    await this.transact([first, { Delete: { TableName: this.tableName, Key: { sid: ref.sid }, ...this.sessionCondition(ref, now) } }]);
-  }
-
-  /**
-   * Runs a transaction whose first two items are the session guard (activeConditions or logout's):
-   * if either fails, the session is not alive (InvalidSessionError). Conflicts with a concurrent
-   * transaction are retried with jittered back-off.
-   */
-  async transact(items: TransactItem[], onOtherConditionFailed: (failedIndex: number) => Error = () => new Error('transaction condition failed')): Promise<void> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.client.send(new TransactWriteCommand({ TransactItems: items }));
-        return;
-      } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code);
-        if (codes[0] === 'ConditionalCheckFailed' || codes[1] === 'ConditionalCheckFailed') {
-          throw new InvalidSessionError('the session has ended or does not match the stored user', { cause: error, refusal: 'session_ended' });
-        }
-        if (codes.includes('ConditionalCheckFailed')) throw onOtherConditionFailed(codes.indexOf('ConditionalCheckFailed'));
-        if (codes.includes('TransactionConflict') && attempt < MAX_CONFLICT_RETRIES) {
-          await sleep(Math.random() * 20 * 2 ** attempt);
-          continue;
-        }
-        throw error;
-      }
-    }
+    await new Transaction(this.client)
+      .add(
+        { name: 'session.profile', item: guard, onConditionFailed: sessionEnded },
+        { name: 'session.item', item: { Delete: { TableName: this.tableName, Key: { sid: ref.sid }, ...this.sessionCondition(ref, now) } }, onConditionFailed: sessionEnded },
+      )
+      .commit();
   }
 
   private sessionCondition(ref: Pick<SessionRef, 'userId'>, now: Date) {

@@ -6,10 +6,11 @@
  * consistent so a password change or a deletion takes effect on the very next request.
  */
 import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { ConflictError, UsernameTakenError, UserNotFoundError } from '../errors';
-import { projection, scanAll, type TransactItem, writeIf } from './dynamo';
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { ConflictError, InvalidCredentialsError, UsernameTakenError, UserNotFoundError } from '../errors';
+import { projection, scanAll, writeIf } from './dynamo';
 import { usernameKey } from './table';
+import { Transaction, type TransactionPart } from './transaction';
 
 export interface UserRecord {
   id: string;
@@ -22,8 +23,8 @@ export interface UserRecord {
   passwordHash: string;
   /** Incremented on every password change; session JWTs carry the version they were issued under. */
   passwordVersion: number;
-  /** RFC 3339 UTC. */
-  passwordExpiration: string;
+  /** RFC 3339 UTC; absent when the password never expires (PASSWORD_MAX_AGE_DAYS=0, or set so by an administrator). */
+  passwordExpiration?: string;
   /** Moved on by "log out everywhere"; sessions record the epoch they began in (absent = 0). */
   sessionEpoch: number;
 }
@@ -63,8 +64,35 @@ export function publicUserOf(item: Record<string, unknown>): PublicUser {
 /** A new password for a user whose password version was `fromVersion` when it was checked. */
 export interface PasswordChange {
   passwordHash: string;
-  passwordExpiration: string;
+  /** Absent: the new password never expires. */
+  passwordExpiration?: string;
   fromVersion: number;
+}
+
+/** One change to a user's profile item (see UserRepository.changePart); placeholders must be unique across changes. */
+export interface UserChange {
+  readonly name: string;
+  /** SET clauses, without the keyword. */
+  readonly set: string;
+  readonly condition?: string;
+  readonly values: Record<string, unknown>;
+  readonly onConditionFailed: () => Error;
+}
+
+/**
+ * The bcrypt rehash of a password just proven right: the hash moves to the configured cost, on
+ * condition that it is still the one checked. The password is unchanged, so the version (and every
+ * session) stays. Should the hash have changed meanwhile, the login answers as a wrong password
+ * would: the one proven is no longer the user's.
+ */
+export function rehashChange(checkedHash: string, newHash: string): UserChange {
+  return {
+    name: 'rehash',
+    set: 'passwordHash = :rehashNew',
+    condition: 'passwordHash = :rehashChecked',
+    values: { ':rehashNew': newHash, ':rehashChecked': checkedHash },
+    onConditionFailed: () => new InvalidCredentialsError(),
+  };
 }
 
 /** The stored item of a user: the key in its case-insensitive form, the username as created beside it. */
@@ -114,28 +142,52 @@ export class UserRepository {
   /**
    * Sets a new password hash and expiration and bumps the version, which ends every session of the
    * user (JWTs and refresh tokens). Conditioned on the version read before: a concurrent change or
-   * deletion makes this one fail instead of silently winning. `alsoWrite` (the session the change
-   * starts) commits in the same transaction or not at all.
+   * deletion makes this one fail instead of silently winning. `alsoWrite` (the success write's other
+   * parts: the session the change starts, the throttle's settling) commits in the same transaction or
+   * not at all.
    */
-  async setPassword(username: string, change: PasswordChange, alsoWrite: TransactItem[] = []): Promise<void> {
+  async setPassword(username: string, change: PasswordChange, alsoWrite: { parts?: readonly TransactionPart[]; userChanges?: readonly UserChange[] } = {}): Promise<void> {
+    const expires = change.passwordExpiration !== undefined;
+    const userChanges = alsoWrite.userChanges ?? [];
+    const conditions = ['passwordVersion = :from', ...userChanges.flatMap((extra) => (extra.condition ? [`(${extra.condition})`] : []))];
     const update = {
       TableName: this.tableName,
       Key: { username: usernameKey(username) },
-      UpdateExpression: 'SET passwordHash = :hash, passwordExpiration = :expiration, passwordVersion = :next',
-      ConditionExpression: 'passwordVersion = :from',
-      ExpressionAttributeValues: { ':hash': change.passwordHash, ':expiration': change.passwordExpiration, ':from': change.fromVersion, ':next': change.fromVersion + 1 },
+      UpdateExpression: `SET ${['passwordHash = :hash', 'passwordVersion = :next', ...(expires ? ['passwordExpiration = :expiration'] : []), ...userChanges.map((extra) => extra.set)].join(', ')}${expires ? '' : ' REMOVE passwordExpiration'}`,
+      ConditionExpression: conditions.join(' AND '),
+      ExpressionAttributeValues: Object.assign(
+        { ':hash': change.passwordHash, ':from': change.fromVersion, ':next': change.fromVersion + 1, ...(expires ? { ':expiration': change.passwordExpiration } : {}) },
+        ...userChanges.map((extra) => extra.values),
+      ),
     };
-    const changedMeanwhile = (cause: unknown) => new ConflictError('the password was changed (or the user deleted) meanwhile; try again', { cause });
-    if (alsoWrite.length === 0) {
-      if (!(await writeIf(this.client.send(new UpdateCommand(update))))) throw changedMeanwhile(undefined);
+    const changedMeanwhile = (cause?: unknown) => new ConflictError('the password was changed (or the user deleted) meanwhile; try again', { cause });
+    if ((alsoWrite.parts ?? []).length > 0 || userChanges.length > 0) {
+      await new Transaction(this.client).add({ name: 'password', item: { Update: update }, onConditionFailed: changedMeanwhile }, ...(alsoWrite.parts ?? [])).commit();
       return;
     }
-    try {
-      await this.client.send(new TransactWriteCommand({ TransactItems: [{ Update: update }, ...alsoWrite] }));
-    } catch (error) {
-      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') throw changedMeanwhile(error);
-      throw error;
-    }
+    if (!(await writeIf(this.client.send(new UpdateCommand(update))))) throw changedMeanwhile();
+  }
+
+  /**
+   * The user's profile item as one transaction part, from changes that may come from different
+   * places (DynamoDB allows one operation per item in a transaction): SET clauses joined,
+   * conditions ANDed. A failed condition is the first change's error.
+   */
+  changePart(username: string, changes: readonly UserChange[]): TransactionPart {
+    const conditions = changes.flatMap((change) => (change.condition ? [`(${change.condition})`] : []));
+    return {
+      name: changes.map((change) => change.name).join('+'),
+      item: {
+        Update: {
+          TableName: this.tableName,
+          Key: { username: usernameKey(username) },
+          UpdateExpression: `SET ${changes.map((change) => change.set).join(', ')}`,
+          ...(conditions.length > 0 ? { ConditionExpression: conditions.join(' AND ') } : {}),
+          ExpressionAttributeValues: Object.assign({}, ...changes.map((change) => change.values)),
+        },
+      },
+      onConditionFailed: (changes[0] as UserChange).onConditionFailed,
+    };
   }
 
   /** All users, without their hashes (admin CLI; a full scan, not for request paths). */

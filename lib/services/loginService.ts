@@ -1,16 +1,18 @@
 /**
  * POST /user/login: the throttle, the credential check, the password-expiry rule, and a new
- * session (JWT + refresh token). `checkCredentials` is shared with POST /user/password, which must
- * answer wrong credentials exactly as login does.
+ * session (JWT + refresh token) stored by the one success write (successWrite.ts), which also
+ * settles the throttle and rehashes a password stored at another bcrypt cost. `checkCredentials` is
+ * shared with POST /user/password, which must answer wrong credentials exactly as login does.
  */
 import { audit, type AuditContext } from '../audit';
 import { count, METRICS } from '../metrics';
-import { LoginThrottledError, type LoginAttempt } from '../data/loginThrottleRepository';
-import { loginThrottle, users } from '../data/repositories';
+import type { LoginAttempt } from '../data/loginThrottleRepository';
+import { loginThrottle, sessions, users } from '../data/repositories';
 import type { UserRecord } from '../data/userRepository';
-import { InvalidCredentialsError, PasswordExpiredError } from '../errors';
+import { InvalidCredentialsError, LoginThrottledError, PasswordExpiredError } from '../errors';
 import { prepareDummyHash, verifyPassword } from '../auth/passwords';
-import { isPasswordExpired, startSession, type LoginResponse } from './sessionService';
+import { isPasswordExpired, prepareSession, type LoginResponse } from './sessionService';
+import { rehashIfNeeded, SuccessWrite } from './successWrite';
 
 export type { LoginResponse } from './sessionService';
 
@@ -31,14 +33,21 @@ async function beginAttempt(username: string, context: AuditContext, now: Date):
   }
 }
 
+/** A password proven right: the user, and the throttle attempt the success write settles. */
+export interface ProvenCredentials {
+  user: UserRecord;
+  attempt: LoginAttempt;
+}
+
 /**
  * The throttle, then the password: the user when the password is right (expired or not: that is the
  * caller's rule), InvalidCredentialsError (401) otherwise. The user is read while the attempt is
  * charged to its counters (username with address, username, address): the read costs nothing if the
  * throttle refuses, and bcrypt runs only after the throttle has let the attempt through. A refusal
  * (LoginThrottledError, a 429) charges nothing and is the same whether or not the username exists.
+ * The caller settles the attempt with its success write.
  */
-export async function checkCredentials(username: string, password: string, context: AuditContext, now: Date): Promise<UserRecord> {
+export async function checkCredentials(username: string, password: string, context: AuditContext, now: Date): Promise<ProvenCredentials> {
   const [attempt, user] = await Promise.all([beginAttempt(username, context, now), users.findByUsername(username)]);
   // Unknown user and wrong password do the same bcrypt work, the same write and give the same answer.
   const passwordMatches = await verifyPassword(password, user?.passwordHash);
@@ -49,19 +58,23 @@ export async function checkCredentials(username: string, password: string, conte
     audit('login.failed', context, user ? { userId: user.id, username: user.username, reason: 'wrong_password' } : { reason: 'unknown_user' });
     throw new InvalidCredentialsError();
   }
-  // A right password writes nothing: its charge stops counting on its own within seconds.
-  return user;
+  return { user, attempt };
 }
 
 export async function login(username: string, password: string, context: AuditContext, now: Date = new Date()): Promise<LoginResponse> {
-  const user = await checkCredentials(username, password, context, now);
+  const { user, attempt } = await checkCredentials(username, password, context, now);
   const known = { userId: user.id, username: user.username };
-  // Only after the password is proven correct may the caller learn that it has expired.
+  const write = new SuccessWrite(user.username, attempt, now);
+  // Only after the password is proven correct may the caller learn that it has expired. The
+  // password was right all the same: its throttle charge is settled, nothing else is written.
   if (isPasswordExpired(user, now)) {
+    await write.commit();
     audit('login.password_expired', context, { ...known, reason: 'password_expired' });
     throw new PasswordExpiredError();
   }
-  const response = await startSession(user, now);
+  const [{ item, response }] = await Promise.all([prepareSession(user, now), rehashIfNeeded(write, user, password)]);
+  // Issue 22 (MFA) adds its TOTP step here: write.changeUser(...) — see successWrite.ts.
+  await write.add(sessions.startPart(item)).commit();
   audit('login.succeeded', context, known);
   return response;
 }

@@ -14,7 +14,8 @@ export interface MeResponse {
   Email: string;
   Firstname: string;
   Lastname: string;
-  PasswordExpiration: string;
+  /** Absent when the password never expires. */
+  PasswordExpiration?: string;
   AuthMethod: AuthMethod;
   AuthHeaderId?: string;
 }
@@ -28,7 +29,7 @@ export async function describeCaller(caller: CallerIdentity): Promise<MeResponse
     Email: profile.email,
     Firstname: profile.firstname,
     Lastname: profile.lastname,
-    PasswordExpiration: profile.passwordExpiration,
+    ...(profile.passwordExpiration !== undefined ? { PasswordExpiration: profile.passwordExpiration } : {}),
     AuthMethod: caller.authMethod,
     ...(caller.authMethod === 'authheader' && caller.authHeaderId ? { AuthHeaderId: caller.authHeaderId } : {}),
   };

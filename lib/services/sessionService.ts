@@ -8,7 +8,7 @@ import { config } from '../config';
 import { InvalidRefreshTokenError, InvalidSessionError, PasswordExpiredError } from '../errors';
 import { issueSessionToken, type SessionClaims } from '../auth/jwt';
 import { getRefreshTokenHmacKey } from '../auth/keys';
-import { generateRefreshToken, hashRefreshToken, newSessionId, parseRefreshToken } from '../auth/refreshTokens';
+import { generateRefreshToken, hashRefreshToken, newSessionId, parseRefreshToken, successorToken } from '../auth/refreshTokens';
 import { profileMatches, USED_KEPT, type SessionRef, type StoredSession } from '../data/sessionRepository';
 import type { PublicUser } from '../data/userRepository';
 import { sessions } from '../data/repositories';
@@ -23,7 +23,8 @@ export interface LoginResponse {
   Firstname: string;
   Lastname: string;
   Token: string;
-  PasswordExpiration: string;
+  /** Absent when the password never expires (PASSWORD_MAX_AGE_DAYS=0, or an administrator's `never`). */
+  PasswordExpiration?: string;
   RefreshToken: string;
 }
 
@@ -36,9 +37,10 @@ const REFUSED = {
   malformed: 'refresh token: not one of ours',
   ended: 'refresh token: session ended, expired, or its user changed password, logged out everywhere or was deleted',
   unknown: 'refresh token: unknown in its session',
+  idle: 'refresh token: session idle for longer than SESSION_IDLE_TIMEOUT_SECONDS',
   reused: 'refresh token: reused after its grace; session ended',
-  graceSpent: 'refresh token: grace retry already spent',
-  race: 'refresh token: a concurrent rotation won',
+  successorGone: 'refresh token: retried within the grace, but its successor is no longer live',
+  race: 'refresh token: a concurrent rotation won, or the session went idle',
 };
 
 type ProfileForSession = Pick<PublicUser, 'id' | 'username' | 'email' | 'firstname' | 'lastname' | 'created' | 'passwordVersion' | 'sessionEpoch' | 'passwordExpiration'>;
@@ -52,8 +54,11 @@ export const sessionRefOf = (claims: SessionClaims): SessionRef => ({
 });
 
 export function isPasswordExpired(profile: Pick<PublicUser, 'passwordExpiration'>, now: Date): boolean {
-  return Date.parse(profile.passwordExpiration) <= now.getTime();
+  return profile.passwordExpiration !== undefined && Date.parse(profile.passwordExpiration) <= now.getTime();
 }
+
+/** Epoch ms of a session's last activity (its start for sessions stored before lastUsedAt was kept at start). */
+const lastActiveMs = (session: StoredSession) => session.lastUsedAt ?? Date.parse(session.created);
 
 function loginResponse(profile: ProfileForSession, token: string, refreshToken: string): LoginResponse {
   return {
@@ -64,22 +69,23 @@ function loginResponse(profile: ProfileForSession, token: string, refreshToken: 
     Firstname: profile.firstname,
     Lastname: profile.lastname,
     Token: token,
-    PasswordExpiration: profile.passwordExpiration,
+    ...(profile.passwordExpiration !== undefined ? { PasswordExpiration: profile.passwordExpiration } : {}),
     RefreshToken: refreshToken,
   };
 }
 
-/** A JWT and a fresh refresh token for `session`, and the refresh token's hash to store. */
-async function mint(profile: ProfileForSession, session: Pick<StoredSession, 'sid' | 'passwordVersion' | 'sessionEpoch' | 'expiresAt'>, now: Date) {
-  const refreshToken = generateRefreshToken({ username: profile.username, sid: session.sid });
+/** A JWT and the refresh token (new, or the successor of `used`) for `session`, with the refresh token's hash to store. */
+async function mint(profile: ProfileForSession, session: Pick<StoredSession, 'sid' | 'passwordVersion' | 'sessionEpoch' | 'expiresAt'>, now: Date, used?: string) {
   const [{ token }, hmacKey] = await Promise.all([issueSessionToken(profile, session, now), getRefreshTokenHmacKey()]);
+  const parts = { username: profile.username, sid: session.sid };
+  const refreshToken = used === undefined ? generateRefreshToken(parts) : successorToken(used, parts, hmacKey);
   return { token, refreshToken, refreshTokenHash: hashRefreshToken(refreshToken, hmacKey) };
 }
 
 /**
  * A new session for a user whose password was just proven (and is not expired): the item to store
- * and the login body to answer once it is stored. The caller writes the item — alone (login) or
- * inside its own transaction (password change).
+ * and the login body to answer once it is stored. The caller stores the item with its success write
+ * (lib/services/successWrite.ts: SessionRepository.startPart).
  */
 export async function prepareSession(profile: ProfileForSession, now: Date = new Date()): Promise<{ item: StoredSession; response: LoginResponse }> {
   const binding = {
@@ -89,24 +95,19 @@ export async function prepareSession(profile: ProfileForSession, now: Date = new
     expiresAt: Math.floor(now.getTime() / 1000) + config.refreshTokenTtlSeconds,
   };
   const { token, refreshToken, refreshTokenHash } = await mint(profile, binding, now);
-  const item: StoredSession = { ...binding, userId: profile.id, username: profile.username, created: utcTimestamp(now), live: [refreshTokenHash], used: [], graceSpent: false, rev: 0 };
+  const item: StoredSession = { ...binding, userId: profile.id, username: profile.username, created: utcTimestamp(now), live: [refreshTokenHash], used: [], lastUsedAt: now.getTime(), rev: 0 };
   return { item, response: loginResponse(profile, token, refreshToken) };
-}
-
-/** Starts and stores a new session (login): the login body to answer. */
-export async function startSession(profile: ProfileForSession, now: Date = new Date()): Promise<LoginResponse> {
-  const { item, response } = await prepareSession(profile, now);
-  await sessions.start(item);
-  return response;
 }
 
 /**
  * POST /user/refresh. One strongly consistent read (session + profile) and one conditional write.
- * - A live token rotates: a new pair, the token used up.
- * - The token used last, retried within REFRESH_GRACE_MS, gets one more pair (the answer to the
- *   first try may have been lost); both new tokens stay live until one of them is used.
+ * - A live token rotates: its successor is answered, the token used up. The write is conditioned
+ *   on the read's `rev` and on the session having been active within SESSION_IDLE_TIMEOUT_SECONDS.
+ * - The token used last, retried within REFRESH_GRACE_MS, gets the *same* successor again (the
+ *   answer to the first try may have been lost) and writes nothing: one chain, whoever retries, so
+ *   reuse detection later ends it for the thief and the victim alike.
  * - A used token outside that grace ends the whole session (reuse: someone else has it).
- * - Anything else (unknown, forged, of an ended or expired session, a lost race) is a 401 that
+ * - Anything else (unknown, forged, of an ended, expired or idle session, a lost race) is a 401 that
  *   changes nothing. A valid token of a user whose password has expired is a 403.
  */
 export async function refreshSession(refreshToken: string, context: AuditContext, now: Date = new Date()): Promise<LoginResponse> {
@@ -119,10 +120,11 @@ export async function refreshSession(refreshToken: string, context: AuditContext
     session.expiresAt > now.getTime() / 1000 &&
     profileMatches(profile, { userId: session.userId, passwordVersion: session.passwordVersion, sessionEpoch: session.sessionEpoch });
   if (!alive || !profile) throw new InvalidRefreshTokenError(REFUSED.ended);
+  const idleCutoffMs = now.getTime() - config.sessionIdleTimeoutSeconds * 1000;
+  if (lastActiveMs(session) <= idleCutoffMs) throw new InvalidRefreshTokenError(REFUSED.idle);
 
   const hash = hashRefreshToken(refreshToken, hmacKey);
-  const lastUsed = session.used.at(-1);
-  const withinGrace = hash === lastUsed && session.lastUsedAt !== undefined && now.getTime() - session.lastUsedAt <= REFRESH_GRACE_MS;
+  const withinGrace = hash === session.used.at(-1) && session.lastUsedAt !== undefined && now.getTime() - session.lastUsedAt <= REFRESH_GRACE_MS;
   const isLive = session.live.includes(hash);
 
   if (!isLive && !withinGrace) {
@@ -133,14 +135,16 @@ export async function refreshSession(refreshToken: string, context: AuditContext
   }
   // Only a holder of a valid token learns that the password has expired; nothing is used up.
   if (isPasswordExpired(profile, now)) throw new PasswordExpiredError(PASSWORD_EXPIRED);
-  if (!isLive && session.graceSpent) throw new InvalidRefreshTokenError(REFUSED.graceSpent);
 
-  const { token, refreshToken: next, refreshTokenHash } = await mint(profile, session, now);
-  const advanced = isLive
-    ? { live: [refreshTokenHash], used: [...session.used, hash].slice(-USED_KEPT), lastUsedAt: now.getTime(), graceSpent: false }
-    : { live: [...session.live, refreshTokenHash], used: session.used, lastUsedAt: session.lastUsedAt, graceSpent: true };
-  // A concurrent rotation of the same read won: this one is the loser of the race, 401, no change.
-  if (!(await sessions.advance(session, advanced))) throw new InvalidRefreshTokenError(REFUSED.race);
+  const { token, refreshToken: next, refreshTokenHash } = await mint(profile, session, now, refreshToken);
+  if (isLive) {
+    const advanced = { live: [refreshTokenHash], used: [...session.used, hash].slice(-USED_KEPT), lastUsedAt: now.getTime() };
+    // A concurrent rotation of the same read won (or the session just went idle): 401, no change.
+    if (!(await sessions.advance(session, advanced, idleCutoffMs))) throw new InvalidRefreshTokenError(REFUSED.race);
+  } else if (!session.live.includes(refreshTokenHash)) {
+    // The successor was itself rotated already: its holder is past this token.
+    throw new InvalidRefreshTokenError(REFUSED.successorGone);
+  }
   audit('session.refreshed', context, { userId: profile.id, username: profile.username, sessionId: session.sid });
   return loginResponse(profile, token, next);
 }

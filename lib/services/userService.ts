@@ -18,7 +18,7 @@ export interface NewUser {
   email: string;
   firstname: string;
   lastname: string;
-  /** RFC 3339 date-time; default: now + PASSWORD_MAX_AGE_DAYS. */
+  /** RFC 3339 date-time, or `never`; default: now + PASSWORD_MAX_AGE_DAYS (never when 0). */
   passwordExpires?: string;
 }
 
@@ -28,10 +28,16 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 const DAY_MS = 24 * 3600 * 1000;
 
-function passwordExpiration(explicit: string | undefined, now: Date): string {
-  if (explicit === undefined) return utcTimestamp(new Date(now.getTime() + config.passwordMaxAgeDays * DAY_MS));
+/** An administrator's `--password-expires never`: this user's password does not expire. */
+export const NEVER_EXPIRES = 'never';
+
+/** When a password set now expires; undefined when it never does. */
+function passwordExpiration(explicit: string | undefined, now: Date): string | undefined {
+  if (explicit === NEVER_EXPIRES) return undefined;
+  // PASSWORD_MAX_AGE_DAYS=0: no forced periodic change (NIST SP 800-63B).
+  if (explicit === undefined) return config.passwordMaxAgeDays === 0 ? undefined : utcTimestamp(new Date(now.getTime() + config.passwordMaxAgeDays * DAY_MS));
   const date = parseRfc3339(explicit);
-  if (!date) throw new InvalidInputError('password expiration must be an RFC 3339 date-time (e.g. 2030-01-31T00:00:00Z)');
+  if (!date) throw new InvalidInputError('password expiration must be an RFC 3339 date-time (e.g. 2030-01-31T00:00:00Z) or "never"');
   return utcTimestamp(date);
 }
 
@@ -66,9 +72,9 @@ export async function createUser(repository: UserRepository, input: NewUser, now
 export interface NewPasswordOptions {
   /** The current password, when the caller has just proven it (saves a bcrypt compare). */
   currentPassword?: string;
-  /** RFC 3339 date-time; default: now + PASSWORD_MAX_AGE_DAYS. */
+  /** RFC 3339 date-time, or `never`; default: now + PASSWORD_MAX_AGE_DAYS (never when 0). */
   passwordExpires?: string;
-  /** Writes that commit together with the change (the session POST /user/password starts). */
+  /** Writes that commit together with the change (POST /user/password's success write). */
   alsoWrite?: (changed: UserRecord) => Promise<Parameters<UserRepository['setPassword']>[2]>;
   now?: Date;
 }

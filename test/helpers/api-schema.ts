@@ -227,10 +227,10 @@ export interface components {
             Token: string;
             /**
              * Format: date-time
-             * @description When the password expires; after it, login answers 403 (RFC 3339, UTC).
+             * @description When the password expires; after it, login answers 403 (RFC 3339, UTC). Absent when the password never expires (PASSWORD_MAX_AGE_DAYS=0).
              * @example 2024-06-15T18:30:00Z
              */
-            PasswordExpiration: string;
+            PasswordExpiration?: string;
             /** @description Addition: an opaque, single-use token for POST /user/refresh. Present once refresh tokens are in use. */
             RefreshToken?: string;
         };
@@ -277,7 +277,7 @@ export interface components {
             Firstname: string;
             Lastname: string;
             /** Format: date-time */
-            PasswordExpiration: string;
+            PasswordExpiration?: string;
             /** @enum {string} */
             AuthMethod: "jwt" | "authheader";
             /**

@@ -104,13 +104,19 @@ describe('tables', () => {
 });
 
 describe('least privilege', () => {
-  test('login: reads named user attributes, keeps throttle counters, starts sessions; nothing else', () => {
+  test('login: reads named user attributes, rehashes only passwordHash, keeps throttle counters, starts sessions; nothing else', () => {
     const grants = grantsTo('Login');
-    expect(onTable(grants, 'users')).toEqual(['dynamodb:GetItem']);
+    expect(onTable(grants, 'users')).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    // The success write's rehash (UserRepository rehashChange): the key and passwordHash, nothing returned.
+    expect(grants.find((grant) => grant.resource === tableId('users') && grant.action === 'dynamodb:UpdateItem')?.condition).toEqual({
+      Null: { 'dynamodb:Attributes': 'false' },
+      'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['username', 'passwordHash'] },
+      StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' },
+    });
     expect(onTable(grants, 'loginThrottle')).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
     expect(onTable(grants, 'sessions')).toEqual(['dynamodb:PutItem']);
     expect(onTable(grants, 'authHeaders')).toEqual([]);
-    const userRead = grants.find((grant) => grant.resource === tableId('users'));
+    const userRead = grants.find((grant) => grant.resource === tableId('users') && grant.action === 'dynamodb:GetItem');
     expect(userRead?.condition).toEqual({
       // The request must name its attributes: ForAllValues alone holds for a request naming none.
       Null: { 'dynamodb:Attributes': 'false' },
@@ -128,7 +134,7 @@ describe('least privilege', () => {
     await new UserRepository(client, 'users').findByUsername('john.doe');
     // Assess
     const projected = Object.values(mock.commandCalls(GetCommand)[0]?.args[0].input.ExpressionAttributeNames ?? {}).sort();
-    const condition = grantsTo('Login').find((grant) => grant.resource === tableId('users'))?.condition as Record<string, Record<string, string[]>>;
+    const condition = grantsTo('Login').find((grant) => grant.resource === tableId('users') && grant.action === 'dynamodb:GetItem')?.condition as Record<string, Record<string, string[]>>;
     expect(projected.length).toBeGreaterThan(0);
     expect([...(condition['ForAllValues:StringEquals']?.['dynamodb:Attributes'] ?? [])].sort()).toEqual(projected);
   });

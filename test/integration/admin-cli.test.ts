@@ -6,7 +6,6 @@ import { PassThrough, Readable } from 'node:stream';
 import { handler as loginHandler } from '../../functions/login';
 import { runAdmin, type AdminInput } from '../../lib/tools/admin/cli';
 import { loginThrottle, users } from '../../lib/data/repositories';
-import { throttleKeys } from '../../lib/data/loginThrottleRepository';
 import { config } from '../../lib/config';
 import { documentClient } from '../../lib/data/client';
 import { useTestTables } from '../helpers/db';
@@ -38,6 +37,18 @@ describe('npm run admin -- user ...', () => {
     const response = await login('grace', 'Tr0ub4dor-and-3');
     expect(response.statusCode).toBe(200);
     expect(response.body).toMatchObject({ Username: 'grace', Email: 'grace@example.com', Firstname: 'Grace', Lastname: 'Hopper' });
+  });
+
+  test('--password-expires never: a password that does not expire, whatever PASSWORD_MAX_AGE_DAYS says', async () => {
+    const result = await create('never.expires', ['--password-expires', 'never']);
+    const shown = await admin(['user', 'show', '--username', 'never.expires']);
+
+    expect(result).toMatchObject({ code: 0, err: '' });
+    expect(result.out).toMatch(/password expires never$/);
+    expect(shown.out).toMatch(/password expires\s+never/);
+    const response = await login('never.expires', PASSWORD);
+    expect(response.statusCode).toBe(200);
+    expect(response.body).not.toHaveProperty('PasswordExpiration');
   });
 
   test('honours --password-expires', async () => {
@@ -183,9 +194,9 @@ describe('npm run admin -- user ...', () => {
 
     // The username across addresses, and the username with each of the two addresses.
     expect(result).toMatchObject({ code: 0, out: 'cleared 3 failed-login counter(s) and lock-outs of LOCKED' });
-    expect(await loginThrottle.read('user', throttleKeys.user('locked'))).toBeUndefined();
+    expect(await loginThrottle.read('user', (await loginThrottle.keys('locked', attackers[0] as string)).user)).toBeUndefined();
     for (const sourceIp of attackers) {
-      expect(await loginThrottle.read('pair', throttleKeys.pair('locked', sourceIp))).toBeUndefined();
+      expect(await loginThrottle.read('pair', (await loginThrottle.keys('locked', sourceIp)).pair)).toBeUndefined();
       expect((await login('locked', PASSWORD, sourceIp)).statusCode).toBe(200);
       // Nobody else's counters were touched.
       expect((await login('bystander', PASSWORD, sourceIp)).statusCode).toBe(429);

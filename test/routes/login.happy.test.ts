@@ -72,7 +72,7 @@ describe('POST /user/login', () => {
   test('expires passwords PASSWORD_MAX_AGE_DAYS (90) after they were set by default', async () => {
     const before = Date.now();
     const user = await givenUser();
-    const days = (Date.parse(user.passwordExpiration) - before) / 86_400_000;
+    const days = (Date.parse(user.passwordExpiration as string) - before) / 86_400_000;
     expect(days).toBeGreaterThan(89.99);
     expect(days).toBeLessThan(90.01);
   });

@@ -1,12 +1,17 @@
 /** POST /user/refresh, the refusals: reuse, races, expiry, ended sessions, malformed input. */
 import { afterEach, describe, expect, test, jest } from '@jest/globals';
 import { config } from '../../lib/config';
-import { users } from '../../lib/data/repositories';
+import { decodeJwt } from 'jose';
+import { sessions, users } from '../../lib/data/repositories';
+import { InvalidRefreshTokenError } from '../../lib/errors';
+import { refreshSession } from '../../lib/services/sessionService';
 import { setUserPassword } from '../../lib/services/userService';
 import { givenUser, useTestTables } from '../helpers/db';
 import { INVALID_REFRESH_BODY, INVALID_SESSION_BODY, listHeaders, loggedIn, logout, ok, refresh } from './session-helpers';
 
 useTestTables();
+
+const CONTEXT = { requestId: 'refresh-test', sourceIp: '192.0.2.10' };
 
 /** Moves the clock (Date only: timers and DynamoDB's I/O run normally). */
 function clockAt(ms: number) {
@@ -38,24 +43,45 @@ describe('POST /user/refresh refuses', () => {
     expect((await listHeaders(other.Token)).statusCode).toBe(200);
   });
 
-  test('parallel refreshes of one token beyond one rotation and its one grace retry, and never leaves two live chains', async () => {
+  test('parallel refreshes of one token beyond its one successor, and never leaves two live chains', async () => {
     const user = await givenUser();
     const first = await loggedIn(user);
 
     const results = await Promise.all(Array.from({ length: 8 }, () => refresh(first.RefreshToken)));
 
-    // One rotation, plus at most the one grace retry (a request that reads after the rotation
-    // committed cannot be told from a client's retry); every other request is refused.
+    // One rotation; a request that reads after it committed is a grace retry and gets the same
+    // successor; one that lost the race to write is refused.
     const winners = results.filter((result) => result.statusCode === 200).map((result) => result.body as { Token: string; RefreshToken: string });
     expect(winners.length).toBeGreaterThanOrEqual(1);
-    expect(winners.length).toBeLessThanOrEqual(2);
+    expect(new Set(winners.map((winner) => winner.RefreshToken)).size).toBe(1);
     for (const loser of results.filter((result) => result.statusCode !== 200)) expect(loser).toMatchObject({ statusCode: 401, body: INVALID_REFRESH_BODY });
-    // One chain: using one winner's token retires the other's, and the session lives on.
-    const [kept, dropped] = winners;
-    const next = await ok(refresh(kept!.RefreshToken));
-    if (dropped) expect(await refresh(dropped.RefreshToken)).toMatchObject({ statusCode: 401, body: INVALID_REFRESH_BODY });
+    const next = await ok(refresh(winners[0]!.RefreshToken));
     expect((await listHeaders(next.Token)).statusCode).toBe(200);
     await ok(refresh(next.RefreshToken));
+  });
+
+  test('refused (401) once the session has been idle longer than SESSION_IDLE_TIMEOUT_SECONDS', async () => {
+    const user = await givenUser();
+    const first = await loggedIn(user);
+    const idle = config.sessionIdleTimeoutSeconds * 1000;
+
+    const stillActive = await refreshSession(first.RefreshToken, CONTEXT, new Date(Date.now() + idle - 5_000));
+    const afterIdle = await refreshSession(stillActive.RefreshToken, CONTEXT, new Date(Date.now() + 2 * idle)).catch((error: unknown) => error);
+
+    expect(stillActive.RefreshToken).toEqual(expect.any(String));
+    expect(afterIdle).toBeInstanceOf(InvalidRefreshTokenError);
+    expect(config.sessionIdleTimeoutSeconds).toBe(7 * 24 * 3600);
+  });
+
+  test('idle timeout is a condition of the rotation write: a session that went idle after the read is not rotated', async () => {
+    const user = await givenUser();
+    const first = await loggedIn(user);
+    const read = (await sessions.readWithProfile(decodeJwt(first.Token).sid as string, user.username)).session!;
+
+    const advanced = await sessions.advance(read, { live: ['x'], used: [], lastUsedAt: Date.now() }, (read.lastUsedAt as number) + 1);
+
+    expect(advanced).toBe(false);
+    expect((await sessions.readWithProfile(read.sid, user.username)).session).toMatchObject({ rev: read.rev, live: read.live });
   });
 
   test('with 403 once the password has expired, using nothing up', async () => {
@@ -102,9 +128,15 @@ describe('POST /user/refresh refuses', () => {
   test('with 401 once the absolute lifetime is over, however often it was rotated', async () => {
     const user = await givenUser({ passwordExpires: '2099-01-01T00:00:00Z' });
     const start = Date.now();
-    const first = await loggedIn(user);
+    let latest = (await loggedIn(user)).RefreshToken;
+    // Used often enough never to be idle (SESSION_IDLE_TIMEOUT_SECONDS), up to the last minute.
+    const step = (config.sessionIdleTimeoutSeconds - 60) * 1000;
+    for (let at = start + step; at < start + (config.refreshTokenTtlSeconds - 60) * 1000; at += step) {
+      clockAt(at);
+      latest = (await ok(refresh(latest))).RefreshToken;
+    }
     clockAt(start + (config.refreshTokenTtlSeconds - 60) * 1000);
-    const late = await ok(refresh(first.RefreshToken));
+    const late = await ok(refresh(latest));
 
     clockAt(start + (config.refreshTokenTtlSeconds + 1) * 1000);
     const response = await refresh(late.RefreshToken);

@@ -41,20 +41,39 @@ describe('POST /user/refresh', () => {
     expect(replay.body).toEqual(INVALID_REFRESH_BODY);
   });
 
-  test('gives a retry within the 10 s grace one more pair, and both new tokens stay usable until one is used', async () => {
+  test('answers a retry within the 10 s grace with the same successor, so there is only ever one chain', async () => {
     const user = await givenUser();
     const first = await loggedIn(user);
     const lost = await ok(refresh(first.RefreshToken));
 
     const retried = await ok(refresh(first.RefreshToken));
-    const again = await refresh(first.RefreshToken);
+    const again = await ok(refresh(first.RefreshToken));
 
-    expect(retried.RefreshToken).not.toBe(lost.RefreshToken);
-    // The grace retry is spent: a third try gets 401 but does not end the session.
-    expect(again.statusCode).toBe(401);
-    expect((await listHeaders(retried.Token)).statusCode).toBe(200);
+    // Before issue 20 the retry forked the session: a second, independent refresh token.
+    expect(retried.RefreshToken).toBe(lost.RefreshToken);
+    expect(again.RefreshToken).toBe(lost.RefreshToken);
+    expect(decodeJwt(retried.Token).sid).toBe(decodeJwt(lost.Token).sid);
     const next = await ok(refresh(retried.RefreshToken));
     expect((await listHeaders(next.Token)).statusCode).toBe(200);
+  });
+
+  test('ends the thief\'s chain with the victim\'s: a replay within the grace, then reuse of the shared successor', async () => {
+    const user = await givenUser();
+    const first = await loggedIn(user);
+    const victims = await ok(refresh(first.RefreshToken));
+    const thiefs = await ok(refresh(first.RefreshToken));
+
+    // The thief rotates first; the victim's next refresh is a reuse and ends the one session.
+    const thiefNext = await ok(refresh(thiefs.RefreshToken));
+    jest.useFakeTimers({ now: Date.now() + 11_000, doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'setInterval', 'queueMicrotask'] });
+    try {
+      expect((await refresh(victims.RefreshToken)).statusCode).toBe(401);
+    } finally {
+      jest.useRealTimers();
+    }
+
+    expect(await refresh(thiefNext.RefreshToken)).toMatchObject({ statusCode: 401, body: INVALID_REFRESH_BODY });
+    expect((await listHeaders(thiefNext.Token)).statusCode).toBe(401);
   });
 
   test('keeps auth headers through rotations', async () => {

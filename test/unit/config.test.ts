@@ -10,6 +10,7 @@ describe('config', () => {
       dynamoDbEndpoint: undefined,
       tokenTtlSeconds: 3600,
       refreshTokenTtlSeconds: 30 * 24 * 3600,
+      sessionIdleTimeoutSeconds: 7 * 24 * 3600,
       passwordMaxAgeDays: 90,
       bcryptCost: 11,
       loginMaxFailuresPerUser: 5,
@@ -19,6 +20,11 @@ describe('config', () => {
       logLevel: 'INFO',
       serviceName: 'auth-service',
     });
+  });
+
+  test('keeps the idle timeout within the absolute session lifetime by default', () => {
+    expect(loadConfig({ REFRESH_TOKEN_TTL_SECONDS: '3600' }).sessionIdleTimeoutSeconds).toBe(3600);
+    expect(loadConfig({ PASSWORD_MAX_AGE_DAYS: '0' }).passwordMaxAgeDays).toBe(0);
   });
 
   test('takes the log level from Lambda\'s log controls first, then LOG_LEVEL', () => {
@@ -43,7 +49,9 @@ describe('config', () => {
     [{ REFRESH_TOKEN_TTL_SECONDS: '30d' }, /REFRESH_TOKEN_TTL_SECONDS must be a whole number/],
     [{ BCRYPT_COST: '4' }, /BCRYPT_COST must be between 10 and 15/],
     [{ BCRYPT_COST: '31' }, /between 10 and 15/],
-    [{ PASSWORD_MAX_AGE_DAYS: '0' }, /PASSWORD_MAX_AGE_DAYS/],
+    [{ PASSWORD_MAX_AGE_DAYS: '3651' }, /PASSWORD_MAX_AGE_DAYS must be between 0 and 3650/],
+    [{ SESSION_IDLE_TIMEOUT_SECONDS: '59' }, /SESSION_IDLE_TIMEOUT_SECONDS must be between 60 and 2592000/],
+    [{ REFRESH_TOKEN_TTL_SECONDS: '3600', SESSION_IDLE_TIMEOUT_SECONDS: '3601' }, /SESSION_IDLE_TIMEOUT_SECONDS must be between 60 and 3600/],
     [{ LOG_LEVEL: 'verbose' }, /LOG_LEVEL must be one of TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, SILENT/],
     [{ LOGIN_MAX_FAILURES_PER_USER_ALL_IPS: '0' }, /LOGIN_MAX_FAILURES_PER_USER_ALL_IPS must be between 1 and 10000/],
     [{ LOGIN_MAX_FAILURES_PER_USER_ALL_IPS: 'many' }, /whole number/],

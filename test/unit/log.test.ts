@@ -1,7 +1,7 @@
 /** What the logs may say about an error: describeError keeps request text out. */
 import { describe, expect, test } from '@jest/globals';
 import { InvalidTokenError } from '../../lib/auth/jwt';
-import { LoginThrottledError } from '../../lib/data/loginThrottleRepository';
+import { LoginThrottledError } from '../../lib/errors';
 import { describeError, jsonErrorPosition } from '../../lib/log';
 
 const parseError = (text: string) => {

@@ -12,12 +12,13 @@ import { ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { createUser, deleteUser, setUserPassword } from '../../services/userService';
+import { createUser, deleteUser, NEVER_EXPIRES, setUserPassword } from '../../services/userService';
 import { config } from '../../config';
 import { createDocumentClient } from '../../data/client';
 import { AuthHeaderRepository } from '../../data/authHeaderRepository';
 import { LoginThrottleRepository } from '../../data/loginThrottleRepository';
 import { SessionRepository } from '../../data/sessionRepository';
+import { getThrottleKeyHmacKey, SECRET_ID_ENV } from '../../auth/keys';
 import { LOGIN_THROTTLE_POLICIES } from '../../data/repositories';
 import { UserRepository, type PublicUser } from '../../data/userRepository';
 import type { TableId } from '../../data/table';
@@ -30,7 +31,7 @@ const PASSWORD_SOURCES = '--password-stdin (or, in a terminal, no password optio
 
 const COMMANDS = {
   create: {
-    synopsis: 'user create --username U --email E --firstname F --lastname L [--password-stdin] [--password-expires <RFC 3339>]',
+    synopsis: 'user create --username U --email E --firstname F --lastname L [--password-stdin] [--password-expires <RFC 3339>|never]',
     about: 'Creates a user. The password is asked for (hidden) in a terminal, or read from stdin with --password-stdin.',
     required: ['username', 'email', 'firstname', 'lastname'],
     allowed: ['password', 'password-stdin', 'password-expires'],
@@ -48,7 +49,7 @@ const COMMANDS = {
     allowed: ['json'],
   },
   'set-password': {
-    synopsis: 'user set-password --username U [--password-stdin] [--password-expires <RFC 3339>]',
+    synopsis: 'user set-password --username U [--password-stdin] [--password-expires <RFC 3339>|never]',
     about: "Sets a user's password; restarts its expiry and ends the user's existing sessions.",
     required: ['username'],
     allowed: ['password', 'password-stdin', 'password-expires'],
@@ -227,7 +228,7 @@ async function confirmDelete(username: string, target: Target, options: Options,
 }
 
 function warnIfPast(expires: string | undefined, err: (line: string) => void): void {
-  if (expires !== undefined && Date.parse(expires) <= Date.now()) {
+  if (expires !== undefined && expires !== NEVER_EXPIRES && Date.parse(expires) <= Date.now()) {
     err(`warning: --password-expires ${expires} is in the past: this user's logins will answer 403 (password expired) until the password is set again`);
   }
 }
@@ -244,7 +245,7 @@ function repositories(client: ReturnType<typeof createDocumentClient>, tables: R
   return {
     users: new UserRepository(client, tables.users),
     authHeaders: new AuthHeaderRepository(client, tables.authHeaders, new SessionRepository(client, tables.sessions, tables.users)),
-    loginThrottle: new LoginThrottleRepository(client, tables.loginThrottle, LOGIN_THROTTLE_POLICIES),
+    loginThrottle: new LoginThrottleRepository(client, tables.loginThrottle, LOGIN_THROTTLE_POLICIES, getThrottleKeyHmacKey),
   };
 }
 
@@ -270,6 +271,10 @@ export async function stackTarget(stackName: string, region: string | undefined)
   return { ...repositories(client, tables), description: `stack ${stackName}`, close: () => client.destroy() };
 }
 
+/** When a password expires, for a person. */
+const expiryText = (passwordExpiration: string | undefined) =>
+  passwordExpiration === undefined ? 'never' : `${passwordExpiration}${Date.parse(passwordExpiration) <= Date.now() ? ' (expired)' : ''}`;
+
 function describeUser(user: PublicUser): string {
   return [
     `username            ${user.username}`,
@@ -277,7 +282,7 @@ function describeUser(user: PublicUser): string {
     `email               ${user.email}`,
     `name                ${user.firstname} ${user.lastname}`,
     `created             ${user.created}`,
-    `password expires    ${user.passwordExpiration}${Date.parse(user.passwordExpiration) <= Date.now() ? ' (expired)' : ''}`,
+    `password expires    ${expiryText(user.passwordExpiration)}`,
   ].join('\n');
 }
 
@@ -352,14 +357,14 @@ export async function runAdmin(
           lastname: options.lastname as string,
           passwordExpires: options['password-expires'],
         });
-        out(`created user ${user.username} (id ${user.id}), password expires ${user.passwordExpiration}`);
+        out(`created user ${user.username} (id ${user.id}), password expires ${expiryText(user.passwordExpiration)}`);
         break;
       }
       case 'list': {
         const users = await target.users.list();
         if (options.json) out(JSON.stringify(users, null, 2));
         else if (users.length === 0) out('no users');
-        else for (const user of users) out(`${user.username}\t${user.email}\t${user.firstname} ${user.lastname}\tcreated ${user.created}\tpassword expires ${user.passwordExpiration}\tid ${user.id}`);
+        else for (const user of users) out(`${user.username}\t${user.email}\t${user.firstname} ${user.lastname}\tcreated ${user.created}\tpassword expires ${expiryText(user.passwordExpiration)}\tid ${user.id}`);
         break;
       }
       case 'show': {
@@ -387,6 +392,11 @@ export async function runAdmin(
         break;
       }
       case 'unlock': {
+        // The counters' keys are HMACs under the deployed key: without its secret id the CLI would
+        // compute keys under the local key and silently clear nothing.
+        if (options.stack && !process.env[SECRET_ID_ENV.tokenHmac]) {
+          throw new UsageError(`unlock on a stack needs ${SECRET_ID_ENV.tokenHmac}=<the stack's TokenHmacKey secret ARN> in the environment (the throttle keys are HMACs under it)`);
+        }
         const cleared = await target.loginThrottle.clearUser(username);
         out(cleared > 0 ? `cleared ${cleared} failed-login counter(s) and lock-outs of ${username}` : `${username} had no failed-login count to clear`);
         break;

@@ -32,7 +32,7 @@ export const responseSchemas = {
   LoginResponse: {
     type: 'object',
     description: 'The user and a session JWT. PascalCase field names, as in the reference.',
-    required: ['Id', 'Created', 'Username', 'Email', 'Firstname', 'Lastname', 'Token', 'PasswordExpiration'],
+    required: ['Id', 'Created', 'Username', 'Email', 'Firstname', 'Lastname', 'Token'],
     additionalProperties: false,
     properties: {
       Id: { type: 'string', format: 'uuid', examples: ['12345678-1234-1234-1234-123456789abc'] },
@@ -46,7 +46,7 @@ export const responseSchemas = {
         description: 'Session JWT (HS256) for the `Authorization: Bearer` header; valid until its `exp`, never past PasswordExpiration.',
         examples: ['eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9...'],
       },
-      PasswordExpiration: dateTime('When the password expires; after it, login answers 403 (RFC 3339, UTC).', '2024-06-15T18:30:00Z'),
+      PasswordExpiration: dateTime('When the password expires; after it, login answers 403 (RFC 3339, UTC). Absent when the password never expires (PASSWORD_MAX_AGE_DAYS=0).', '2024-06-15T18:30:00Z'),
       RefreshToken: {
         type: 'string',
         description: 'Addition: an opaque, single-use token for POST /user/refresh. Present once refresh tokens are in use.',
@@ -75,7 +75,7 @@ export const responseSchemas = {
   MeResponse: {
     type: 'object',
     description: 'Addition: who the credential belongs to, and which kind of credential it is.',
-    required: ['Id', 'Username', 'Email', 'Firstname', 'Lastname', 'PasswordExpiration', 'AuthMethod'],
+    required: ['Id', 'Username', 'Email', 'Firstname', 'Lastname', 'AuthMethod'],
     additionalProperties: false,
     properties: {
       Id: { type: 'string', format: 'uuid' },
