@@ -30,7 +30,7 @@ import { METRICS } from '../lib/metricNames';
 import { SESSION_CHECK_ATTRIBUTES } from '../lib/data/sessionRepository';
 import { IDENTITY_ATTRIBUTES, PROFILE_ATTRIBUTES, PUBLIC_PROFILE_ATTRIBUTES } from '../lib/data/userRepository';
 import { UNAUTHORIZED_BODY } from '../lib/http/errors';
-import { type ObjectSchema, PLAIN_TEXT_PATTERN } from '../lib/http/schemas';
+import { type ObjectSchema, plainTextPattern } from '../lib/http/schemas';
 import { type Route, type RouteId, route, routes } from '../lib/routes';
 import { buildOpenApiDocument } from '../lib/tools/openapi/document';
 import { ApiFirewall } from './constructs/api-firewall';
@@ -88,7 +88,7 @@ export function toJsonSchema(schema: ObjectSchema): JsonSchema {
         name,
         field.type === 'boolean'
           ? { type: JsonSchemaType.BOOLEAN }
-          : { type: JsonSchemaType.STRING, minLength: field.minLength, maxLength: field.maxLength, ...(field.plainText ? { pattern: PLAIN_TEXT_PATTERN } : {}) },
+          : { type: JsonSchemaType.STRING, minLength: field.minLength, maxLength: field.maxLength, ...(field.plainText ? { pattern: plainTextPattern() } : {}) },
       ]),
     ),
   };
