@@ -184,12 +184,15 @@ export class AuthServiceStack extends Stack {
       .useSecrets(jwt, tokenEncryption);
 
     // POST /authheader/delete — JWT: removes a header and its lookup item and uncounts it,
-    // conditioned on the session.
+    // conditioned on the session; a text that cannot be a token (bad checksum) only has its
+    // session checked (the projected BatchGetItem), the auth-header table is not read.
     this.endpoint('AuthHeaderDelete', settings.authHeaders)
       .allow(authHeaders, ['DeleteItem'])
       .allow(authHeaders, ['UpdateItem'], ownerItemUpdate('headerCount'))
       .allow(users, ['ConditionCheckItem'])
       .allow(sessions, ['ConditionCheckItem'])
+      .allow(users, ['BatchGetItem'], projectedRead(['username', ...SESSION_CHECK_ATTRIBUTES.profile]))
+      .allow(sessions, ['BatchGetItem'], projectedRead(['sid', ...SESSION_CHECK_ATTRIBUTES.session]))
       .useSecrets(jwt, tokenHmac);
 
     // GET /user/me — behind the authorizer: reads the caller's public profile, nothing else.

@@ -5,14 +5,14 @@
 import { randomUUID } from 'node:crypto';
 import { audit, type AuditContext } from '../audit';
 import { config } from '../config';
-import { InvalidInputError } from '../errors';
+import { AuthHeaderNotFoundError, InvalidInputError, StaleSessionError } from '../errors';
 import type { Owner } from '../data/authHeaderRepository';
-import { authHeaders } from '../data/repositories';
+import { authHeaders, sessions } from '../data/repositories';
 import type { SessionClaims } from '../auth/jwt';
 import { log } from '../log';
 import { sessionRefOf } from './sessionService';
 import { getTokenEncryptionKey, getTokenHmacKey } from '../auth/keys';
-import { decryptToken, encryptToken, generateToken, hashToken } from '../auth/tokens';
+import { decryptToken, encryptToken, generateToken, hashToken, looksLikeToken } from '../auth/tokens';
 
 /**
  * The contract's auth header (lowercase field names, as in the reference); `expiresAt` and
@@ -104,8 +104,12 @@ export async function listAuthHeaders(session: SessionClaims): Promise<AuthHeade
  * read first would cost a round trip (and a GetItem grant) on every delete.
  */
 export async function deleteAuthHeader(session: SessionClaims, token: string, context: AuditContext): Promise<void> {
-  // Even a text that cannot be one of our tokens goes through the transaction: its session guard
-  // answers a stale session with 401 before anything can answer 404 (the delete then finds nothing).
+  if (!looksLikeToken(token)) {
+    // A mistyped or made-up token (wrong checksum, wrong shape) is not looked up: only the session
+    // is checked, so a stale session still gets 401 before anything can answer 404.
+    if (!(await sessions.isActive(ownerOf(session)))) throw new StaleSessionError('the session has ended or does not match the stored user');
+    throw new AuthHeaderNotFoundError();
+  }
   const hmacKey = await getTokenHmacKey();
   await authHeaders.deleteByTokenHash(ownerOf(session), hashToken(token, hmacKey));
   audit('authheader.deleted', context, { userId: session.sub, username: session.username });
