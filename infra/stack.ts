@@ -88,7 +88,9 @@ export function toJsonSchema(schema: ObjectSchema): JsonSchema {
         name,
         field.type === 'boolean'
           ? { type: JsonSchemaType.BOOLEAN }
-          : { type: JsonSchemaType.STRING, minLength: field.minLength, maxLength: field.maxLength, ...(field.plainText ? { pattern: plainTextPattern() } : {}) },
+          : field.type === 'array'
+            ? { type: JsonSchemaType.ARRAY, maxItems: field.maxItems, uniqueItems: true, items: { type: JsonSchemaType.STRING, minLength: field.items.minLength, maxLength: field.items.maxLength, ...(field.items.pattern ? { pattern: field.items.pattern } : {}) } }
+            : { type: JsonSchemaType.STRING, minLength: field.minLength, maxLength: field.maxLength, ...(field.plainText ? { pattern: plainTextPattern() } : {}) },
       ]),
     ),
   };

@@ -42,6 +42,8 @@ export type AuditReason =
   | 'expired'
   | 'revoked'
   | 'session_ended'
+  /** A key with allowed addresses, used from another one. */
+  | 'address_not_allowed'
   | 'reuse_detected'
   /** session.ended by a logout of every session of the user. */
   | 'logout_all';

@@ -28,6 +28,10 @@ export interface StoredAuthHeader {
   expiresAt?: string;
   /** RFC 3339 UTC; set by the authorizer (at most every few minutes), absent until first use. */
   lastUsed?: string;
+  /** What the key may do, passed on by the authorizer; absent for a key without scopes. */
+  scopes?: string[];
+  /** Normalized CIDRs the key is accepted from; absent for any address. */
+  allowedCidrs?: string[];
 }
 
 export interface TokenOwner {
@@ -35,6 +39,8 @@ export interface TokenOwner {
   username: string;
   headerId: string;
   expiresAt?: string;
+  scopes?: string[];
+  allowedCidrs?: string[];
 }
 
 export class AuthHeaderRepository {
@@ -72,7 +78,8 @@ export class AuthHeaderRepository {
         {
           Put: {
             TableName: this.tableName,
-            Item: { ...keys.token(tokenHash), userId: owner.userId, username: owner.username, headerId: header.id, expiresAt: header.expiresAt },
+            // What the authorizer needs, on the one item it reads (the client drops undefined attributes).
+            Item: { ...keys.token(tokenHash), userId: owner.userId, username: owner.username, headerId: header.id, expiresAt: header.expiresAt, scopes: header.scopes, allowedCidrs: header.allowedCidrs },
             ConditionExpression: 'attribute_not_exists(pk)',
           },
         },
@@ -113,6 +120,8 @@ export class AuthHeaderRepository {
           tokenCiphertext: item.tokenCiphertext,
           expiresAt: item.expiresAt,
           lastUsed: item.lastUsed,
+          scopes: item.scopes,
+          allowedCidrs: item.allowedCidrs,
         });
       }
       ExclusiveStartKey = page.LastEvaluatedKey;
@@ -152,7 +161,7 @@ export class AuthHeaderRepository {
   /** Who owns a token: one strongly consistent GetItem (the API-key check hot path). */
   async findOwnerByTokenHash(tokenHash: string): Promise<TokenOwner | undefined> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.token(tokenHash), ConsistentRead: true }));
-    return Item ? { userId: Item.userId, username: Item.username, headerId: Item.headerId, expiresAt: Item.expiresAt } : undefined;
+    return Item ? { userId: Item.userId, username: Item.username, headerId: Item.headerId, expiresAt: Item.expiresAt, scopes: Item.scopes, allowedCidrs: Item.allowedCidrs } : undefined;
   }
 
   /**

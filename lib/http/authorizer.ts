@@ -21,7 +21,7 @@ import { authenticate, type CallerIdentity } from '../services/authorizerService
 export type AuthorizerEvent = APIGatewayRequestAuthorizerEvent | APIGatewayTokenAuthorizerEvent | APIGatewayRequestAuthorizerEventV2;
 
 /** What the API behind the authorizer receives (REST: `requestContext.authorizer`; HTTP API: `requestContext.authorizer.lambda`). */
-export type AuthorizerContext = { userId: string; username: string; authMethod: CallerIdentity['authMethod']; authHeaderId?: string };
+export type AuthorizerContext = { userId: string; username: string; authMethod: CallerIdentity['authMethod']; authHeaderId?: string; scopes?: string };
 
 export type AuthorizerResult = APIGatewayAuthorizerWithContextResult<AuthorizerContext> | APIGatewaySimpleAuthorizerWithContextResult<AuthorizerContext>;
 
@@ -59,8 +59,9 @@ export function wholeApiArn(methodArn: string): string {
 }
 
 export function contextOf(identity: CallerIdentity): AuthorizerContext {
-  const { userId, username, authMethod, authHeaderId } = identity;
-  return { userId, username, authMethod, ...(authHeaderId !== undefined ? { authHeaderId } : {}) };
+  const { userId, username, authMethod, authHeaderId, scopes } = identity;
+  // Context values are strings, numbers or booleans only: scopes travel space-separated (OAuth's `scope`).
+  return { userId, username, authMethod, ...(authHeaderId !== undefined ? { authHeaderId } : {}), ...(scopes?.length ? { scopes: scopes.join(' ') } : {}) };
 }
 
 /** Who is asking, for the audit trail: the gateway's request id and the client's address (TOKEN events carry neither). */
@@ -74,7 +75,7 @@ export async function handleAuthorizerEvent(event: AuthorizerEvent): Promise<Aut
   let identity: CallerIdentity;
   const context = auditContextOf(event);
   try {
-    identity = await authenticate(authorizationOf(event));
+    identity = await authenticate(authorizationOf(event), undefined, undefined, context.sourceIp === 'unknown' ? undefined : context.sourceIp);
   } catch (error) {
     if (error instanceof InvalidSessionError) {
       log.info('authorizer refused', { reason: error.message });

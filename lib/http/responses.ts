@@ -54,16 +54,18 @@ export const responseSchemas = {
   },
   AuthHeader: {
     type: 'object',
-    description: 'An auth header (API key). Lowercase field names, as in the reference; `expiresAt` and `lastUsed` appear only when set.',
+    description: 'An auth header (API key). Lowercase field names, as in the reference; `expiresAt`, `lastUsed`, `scopes` and `allowedCidrs` appear only when set.',
     required: ['id', 'name', 'token', 'created'],
     additionalProperties: false,
     properties: {
       id: { type: 'string', format: 'uuid', description: 'Auth header ID' },
       name: { type: 'string', description: 'Auth header name', examples: ['production-api-key'] },
-      token: { type: 'string', description: 'Auth header token value: the credential, sent as `Authorization: Bearer <token>`.' },
+      token: { type: 'string', description: 'Auth header token value: the credential, sent as `Authorization: Bearer <token>`. Issued as `ahk_[0-9A-Za-z]{49}` (the last 6 characters a CRC32 checksum); keys issued before carry `ahk_` + 43 base64url characters.' },
       created: { type: 'string', format: 'date-time', description: 'Creation timestamp' },
       expiresAt: { type: 'string', format: 'date-time', description: 'Addition: when the key stops being accepted, if it was created with an expiry.' },
       lastUsed: { type: 'string', format: 'date-time', description: 'Addition (list only): when the key last authenticated a call, to within a few minutes.' },
+      scopes: { type: 'array', items: { type: 'string' }, description: 'Addition: what the key may do, passed by the authorizer as context `scopes` (space-separated).' },
+      allowedCidrs: { type: 'array', items: { type: 'string' }, description: 'Addition: the only source addresses the key is accepted from (normalized CIDRs).' },
     },
   },
   AuthHeaderList: {
@@ -85,6 +87,7 @@ export const responseSchemas = {
       PasswordExpiration: { type: 'string', format: 'date-time' },
       AuthMethod: { type: 'string', enum: ['jwt', 'authheader'] },
       AuthHeaderId: { type: 'string', format: 'uuid', description: 'Present when the credential is an auth header.' },
+      Scopes: { type: 'array', items: { type: 'string' }, description: 'Present when the credential is an auth header with scopes.' },
     },
   },
 } as const satisfies Record<string, JsonSchema>;
@@ -163,7 +166,7 @@ const loginExample = {
 const authHeaderExample = {
   id: '9b2f3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
   name: 'production-api-key',
-  token: 'ahk_Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx',
+  token: 'ahk_W5kVH75YCstVc3vU0IxbbcyY9srzCVb7lM1BOLQvqXe3xnm1Q',
   created: '2023-01-15T10:35:00Z',
 };
 
@@ -189,7 +192,10 @@ export const routeDocs = {
     tag: 'Auth headers',
     summary: 'Create an auth header',
     description: 'Creates an auth header (API key) for the logged-in user. The answer holds its token, the credential machine clients send.',
-    request: { description: 'The new auth header\'s name (1-128 characters).', example: { name: 'production-api-key' } },
+    request: {
+      description: 'The new auth header\'s name (1-128 characters); optionally its expiry, scopes and the addresses it may be used from.',
+      example: { name: 'production-api-key', scopes: ['orders:read'], allowedCidrs: ['203.0.113.0/24'] },
+    },
     responses: {
       200: { description: 'Auth header created successfully', schema: 'AuthHeader', example: authHeaderExample },
       ...WITH_BODY,

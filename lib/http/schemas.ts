@@ -20,7 +20,15 @@ export interface BooleanField {
   readonly type: 'boolean';
 }
 
-export type Field = StringField | BooleanField;
+/** A list of distinct strings, each matching `items` (scopes, allowed addresses). */
+export interface StringListField {
+  readonly type: 'array';
+  readonly maxItems: number;
+  readonly uniqueItems: true;
+  readonly items: { readonly type: 'string'; readonly minLength: number; readonly maxLength: number; readonly pattern?: string };
+}
+
+export type Field = StringField | BooleanField | StringListField;
 
 export interface ObjectSchema {
   readonly title: string;
@@ -31,7 +39,7 @@ export interface ObjectSchema {
   readonly optional?: boolean;
 }
 
-type FieldValue<F> = F extends BooleanField ? boolean : string;
+type FieldValue<F> = F extends BooleanField ? boolean : F extends StringListField ? string[] : string;
 
 /** The body type a schema describes: required properties present, the others optional. */
 export type BodyOf<S extends ObjectSchema> = { [K in keyof S['properties'] & S['required'][number]]: FieldValue<S['properties'][K]> } & {
@@ -41,6 +49,12 @@ export type BodyOf<S extends ObjectSchema> = { [K in keyof S['properties'] & S['
 const str = (minLength: number, maxLength: number): StringField => ({ type: 'string', minLength, maxLength });
 const bool = (): BooleanField => ({ type: 'boolean' });
 const plainText = (minLength: number, maxLength: number): StringField => ({ ...str(minLength, maxLength), plainText: true });
+const list = (maxItems: number, items: StringListField['items']): StringListField => ({ type: 'array', maxItems, uniqueItems: true, items });
+
+/** A scope: lower-case letters and digits first, then also `:`, `.`, `_`, `-`; at most 64 characters. */
+export const SCOPE_PATTERN = '^[a-z0-9][a-z0-9:._-]{0,63}$';
+const patterns = new Map<string, RegExp>();
+const compiled = (pattern: string) => patterns.get(pattern) ?? patterns.set(pattern, new RegExp(pattern)).get(pattern)!;
 
 /** What a name may not contain: Unicode's Cc, Cf, Zl, Zp, Co, Cn and Cs (CR/LF, NUL, bidi overrides, zero-width and line/paragraph separators, private use, noncharacters and unassigned code points, lone surrogates). */
 const REFUSED_IN_NAMES = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Co}\p{Cn}\p{Cs}]/u;
@@ -103,8 +117,14 @@ export const addAuthHeaderBodySchema = {
   title: 'AddAuthHeaderRequest',
   type: 'object',
   required: ['name'],
-  // expiresAt: an RFC 3339 date-time, checked (format, future, at most 10 years) by the service.
-  properties: { name: plainText(1, 128), expiresAt: str(1, 64) },
+  // expiresAt: an RFC 3339 date-time, checked (format, future, at most 10 years or the configured
+  // cap) by the service; allowedCidrs: IPv4/IPv6 CIDRs, parsed and normalized by the service.
+  properties: {
+    name: plainText(1, 128),
+    expiresAt: str(1, 64),
+    scopes: list(20, { type: 'string', minLength: 1, maxLength: 64, pattern: SCOPE_PATTERN }),
+    allowedCidrs: list(20, { type: 'string', minLength: 1, maxLength: 64 }),
+  },
 } as const satisfies ObjectSchema;
 
 export const deleteAuthHeaderBodySchema = {
@@ -159,6 +179,11 @@ export function schemaViolation(schema: ObjectSchema, value: unknown): string | 
       if (typeof fieldValue !== 'boolean') return `"${name}" must be true or false`;
       continue;
     }
+    if (field.type === 'array') {
+      const violation = listViolation(name, field, fieldValue);
+      if (violation) return violation;
+      continue;
+    }
     if (typeof fieldValue !== 'string') return `"${name}" must be a string`;
     // A lone UTF-16 surrogate (JSON "\ud800") is not text: DynamoDB stores strings as UTF-8 and
     // would refuse it with a 500, or store something other than what the client sent.
@@ -170,6 +195,20 @@ export function schemaViolation(schema: ObjectSchema, value: unknown): string | 
       if (REFUSED_IN_NAMES.test(fieldValue)) return `"${name}" must not contain control or format characters, line or paragraph separators, private-use or unassigned characters`;
       if (!VISIBLE.test(fieldValue)) return `"${name}" must not be blank`;
     }
+  }
+  return undefined;
+}
+
+function listViolation(name: string, field: StringListField, value: unknown): string | undefined {
+  if (!Array.isArray(value)) return `"${name}" must be an array of strings`;
+  if (value.length > field.maxItems) return `"${name}" must have at most ${field.maxItems} items`;
+  if (!value.every((item): item is string => typeof item === 'string')) return `"${name}" must be an array of strings`;
+  if (new Set(value).size !== value.length) return `"${name}" must not repeat an item`;
+  for (const item of value) {
+    if (LONE_SURROGATE.test(item) || item.length < field.items.minLength || [...item].length > field.items.maxLength) {
+      return `each of "${name}" must be ${field.items.minLength}-${field.items.maxLength} characters`;
+    }
+    if (field.items.pattern !== undefined && !compiled(field.items.pattern).test(item)) return `each of "${name}" must match ${field.items.pattern}`;
   }
   return undefined;
 }

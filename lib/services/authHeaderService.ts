@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { audit, type AuditContext } from '../audit';
 import { config } from '../config';
 import { AuthHeaderNotFoundError, InvalidInputError, StaleSessionError } from '../errors';
-import type { Owner } from '../data/authHeaderRepository';
+import type { Owner, StoredAuthHeader } from '../data/authHeaderRepository';
+import { normalizeCidr } from '../auth/allowedAddresses';
 import { authHeaders, sessions } from '../data/repositories';
 import type { SessionClaims } from '../auth/jwt';
 import { log } from '../log';
@@ -25,6 +26,16 @@ export interface AuthHeaderView {
   created: string;
   expiresAt?: string;
   lastUsed?: string;
+  scopes?: string[];
+  allowedCidrs?: string[];
+}
+
+/** What POST /authheader/add takes (the body, validated by its schema). */
+export interface NewAuthHeader {
+  name: string;
+  expiresAt?: string;
+  scopes?: string[];
+  allowedCidrs?: string[];
 }
 
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$/i;
@@ -40,9 +51,18 @@ function parseRfc3339(value: string): number {
   return exists ? Date.parse(value) : Number.NaN;
 }
 
-/** The optional expiry of a new key: an RFC 3339 date-time in the future, at most 10 years ahead; stored in UTC to the second. */
+const DAY_MS = 86_400_000;
+const utcSeconds = (ms: number) => new Date(Math.floor(ms / 1000) * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+/**
+ * The expiry of a new key, stored in UTC to the second: the RFC 3339 date-time given (in the
+ * future, at most 10 years ahead, and within MAX_AUTH_HEADER_LIFETIME_DAYS when that is set), or,
+ * without one, the lifetime cap from now when there is a cap (GitHub's organization policy for
+ * tokens), else none.
+ */
 function expiryOf(expiresAt: string | undefined, now: Date): string | undefined {
-  if (expiresAt === undefined) return undefined;
+  const capDays = config.maxAuthHeaderLifetimeDays;
+  if (expiresAt === undefined) return capDays > 0 ? utcSeconds(now.getTime() + capDays * DAY_MS) : undefined;
   const ms = parseRfc3339(expiresAt);
   if (Number.isNaN(ms)) throw new InvalidInputError('"expiresAt" must be an RFC 3339 date-time, e.g. 2030-01-31T00:00:00Z');
   const seconds = new Date(Math.floor(ms / 1000) * 1000);
@@ -50,7 +70,25 @@ function expiryOf(expiresAt: string | undefined, now: Date): string | undefined 
   const latest = new Date(now);
   latest.setUTCFullYear(latest.getUTCFullYear() + MAX_LIFETIME_YEARS);
   if (seconds.getTime() > latest.getTime()) throw new InvalidInputError(`"expiresAt" must be at most ${MAX_LIFETIME_YEARS} years ahead`);
-  return seconds.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  if (capDays > 0 && seconds.getTime() > now.getTime() + capDays * DAY_MS) throw new InvalidInputError(`"expiresAt" must be at most ${capDays} days ahead (the lifetime cap)`);
+  return utcSeconds(seconds.getTime());
+}
+
+/** The allowed addresses, normalized and without repeats, or undefined for none; 400 for one that is not a CIDR. */
+function allowedCidrsOf(input: readonly string[] | undefined): string[] | undefined {
+  if (!input || input.length === 0) return undefined;
+  const normalized = input.map((text) => {
+    const cidr = normalizeCidr(text);
+    if (!cidr) throw new InvalidInputError('each of "allowedCidrs" must be an IPv4 or IPv6 address or CIDR, e.g. 203.0.113.0/24 or 2001:db8::/32');
+    return cidr;
+  });
+  return [...new Set(normalized)];
+}
+
+/** Only the fields a key has: a plain key stays exactly the reference's `{ id, name, token, created }`. */
+function optionalFields(header: Pick<StoredAuthHeader, 'expiresAt' | 'lastUsed' | 'scopes' | 'allowedCidrs'>) {
+  const { expiresAt, lastUsed, scopes, allowedCidrs } = header;
+  return { ...(expiresAt ? { expiresAt } : {}), ...(lastUsed ? { lastUsed } : {}), ...(scopes?.length ? { scopes } : {}), ...(allowedCidrs?.length ? { allowedCidrs } : {}) };
 }
 
 const ownerOf = (session: SessionClaims): Owner => sessionRefOf(session);
@@ -58,8 +96,11 @@ const ownerOf = (session: SessionClaims): Owner => sessionRefOf(session);
 // The ciphertext only decrypts as this user's header with this id.
 const binding = (userId: string, headerId: string) => `${userId}:${headerId}`;
 
-export async function addAuthHeader(session: SessionClaims, name: string, expiresAtInput: string | undefined, context: AuditContext, now: Date = new Date()): Promise<AuthHeaderView> {
-  const expiresAt = expiryOf(expiresAtInput, now);
+export async function addAuthHeader(session: SessionClaims, input: NewAuthHeader, context: AuditContext, now: Date = new Date()): Promise<AuthHeaderView> {
+  const { name } = input;
+  const expiresAt = expiryOf(input.expiresAt, now);
+  const allowedCidrs = allowedCidrsOf(input.allowedCidrs);
+  const scopes = input.scopes?.length ? [...input.scopes] : undefined;
   const [hmacKey, encryptionKey] = await Promise.all([getTokenHmacKey(), getTokenEncryptionKey()]);
   const id = randomUUID();
   const token = generateToken();
@@ -73,18 +114,21 @@ export async function addAuthHeader(session: SessionClaims, name: string, expire
       tokenHash: hashToken(token, hmacKey),
       tokenCiphertext: encryptToken(token, encryptionKey, binding(session.sub, id)),
       expiresAt,
+      scopes,
+      allowedCidrs,
     },
     config.maxAuthHeadersPerUser,
   );
   audit('authheader.created', context, { userId: session.sub, username: session.username, authHeaderId: id });
-  return { id, name, token, created, ...(expiresAt ? { expiresAt } : {}) };
+  return { id, name, token, created, ...optionalFields({ expiresAt, scopes, allowedCidrs }) };
 }
 
 export async function listAuthHeaders(session: SessionClaims): Promise<AuthHeaderView[]> {
   const encryptionKey = await getTokenEncryptionKey();
   const stored = await authHeaders.listByOwner(ownerOf(session));
   const views: AuthHeaderView[] = [];
-  for (const { id, name, created, tokenCiphertext, expiresAt, lastUsed } of stored) {
+  for (const header of stored) {
+    const { id, name, created, tokenCiphertext } = header;
     let token: string;
     try {
       token = decryptToken(tokenCiphertext, encryptionKey, binding(session.sub, id));
@@ -94,7 +138,7 @@ export async function listAuthHeaders(session: SessionClaims): Promise<AuthHeade
       log.warn('auth header skipped in list: its token cannot be decrypted', { userId: session.sub, authHeaderId: id, errorType: (error as Error).name });
       continue;
     }
-    views.push({ id, name, token, created, ...(expiresAt ? { expiresAt } : {}), ...(lastUsed ? { lastUsed } : {}) });
+    views.push({ id, name, token, created, ...optionalFields(header) });
   }
   return views;
 }

@@ -17,6 +17,8 @@ export interface MeResponse {
   PasswordExpiration: string;
   AuthMethod: AuthMethod;
   AuthHeaderId?: string;
+  /** The key's scopes, for a key that has them. */
+  Scopes?: string[];
 }
 
 export async function describeCaller(caller: CallerIdentity): Promise<MeResponse> {
@@ -31,5 +33,6 @@ export async function describeCaller(caller: CallerIdentity): Promise<MeResponse
     PasswordExpiration: profile.passwordExpiration,
     AuthMethod: caller.authMethod,
     ...(caller.authMethod === 'authheader' && caller.authHeaderId ? { AuthHeaderId: caller.authHeaderId } : {}),
+    ...(caller.authMethod === 'authheader' && caller.scopes?.length ? { Scopes: caller.scopes } : {}),
   };
 }

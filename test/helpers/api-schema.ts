@@ -172,6 +172,8 @@ export interface components {
         AddAuthHeaderRequest: {
             name: string;
             expiresAt?: string;
+            scopes?: string[];
+            allowedCidrs?: string[];
         };
         DeleteAuthHeaderRequest: {
             text: string;
@@ -234,7 +236,7 @@ export interface components {
             /** @description Addition: an opaque, single-use token for POST /user/refresh. Present once refresh tokens are in use. */
             RefreshToken?: string;
         };
-        /** @description An auth header (API key). Lowercase field names, as in the reference; `expiresAt` and `lastUsed` appear only when set. */
+        /** @description An auth header (API key). Lowercase field names, as in the reference; `expiresAt`, `lastUsed`, `scopes` and `allowedCidrs` appear only when set. */
         AuthHeader: {
             /**
              * Format: uuid
@@ -246,7 +248,7 @@ export interface components {
              * @example production-api-key
              */
             name: string;
-            /** @description Auth header token value: the credential, sent as `Authorization: Bearer <token>`. */
+            /** @description Auth header token value: the credential, sent as `Authorization: Bearer <token>`. Issued as `ahk_[0-9A-Za-z]{49}` (the last 6 characters a CRC32 checksum); keys issued before carry `ahk_` + 43 base64url characters. */
             token: string;
             /**
              * Format: date-time
@@ -263,6 +265,10 @@ export interface components {
              * @description Addition (list only): when the key last authenticated a call, to within a few minutes.
              */
             lastUsed?: string;
+            /** @description Addition: what the key may do, passed by the authorizer as context `scopes` (space-separated). */
+            scopes?: string[];
+            /** @description Addition: the only source addresses the key is accepted from (normalized CIDRs). */
+            allowedCidrs?: string[];
         };
         /** @description The caller's auth headers, tokens included. */
         AuthHeaderList: components["schemas"]["AuthHeader"][];
@@ -285,6 +291,8 @@ export interface components {
              * @description Present when the credential is an auth header.
              */
             AuthHeaderId?: string;
+            /** @description Present when the credential is an auth header with scopes. */
+            Scopes?: string[];
         };
     };
     responses: {
@@ -515,12 +523,18 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        /** @description The new auth header's name (1-128 characters). */
+        /** @description The new auth header's name (1-128 characters); optionally its expiry, scopes and the addresses it may be used from. */
         requestBody: {
             content: {
                 /**
                  * @example {
-                 *       "name": "production-api-key"
+                 *       "name": "production-api-key",
+                 *       "scopes": [
+                 *         "orders:read"
+                 *       ],
+                 *       "allowedCidrs": [
+                 *         "203.0.113.0/24"
+                 *       ]
                  *     }
                  */
                 "application/json": components["schemas"]["AddAuthHeaderRequest"];
@@ -537,7 +551,7 @@ export interface operations {
                      * @example {
                      *       "id": "9b2f3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
                      *       "name": "production-api-key",
-                     *       "token": "ahk_Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx",
+                     *       "token": "ahk_W5kVH75YCstVc3vU0IxbbcyY9srzCVb7lM1BOLQvqXe3xnm1Q",
                      *       "created": "2023-01-15T10:35:00Z"
                      *     }
                      */
@@ -573,7 +587,7 @@ export interface operations {
                      *       {
                      *         "id": "9b2f3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
                      *         "name": "production-api-key",
-                     *         "token": "ahk_Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx",
+                     *         "token": "ahk_W5kVH75YCstVc3vU0IxbbcyY9srzCVb7lM1BOLQvqXe3xnm1Q",
                      *         "created": "2023-01-15T10:35:00Z"
                      *       }
                      *     ]
@@ -599,7 +613,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "text": "ahk_Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx"
+                 *       "text": "ahk_W5kVH75YCstVc3vU0IxbbcyY9srzCVb7lM1BOLQvqXe3xnm1Q"
                  *     }
                  */
                 "application/json": components["schemas"]["DeleteAuthHeaderRequest"];

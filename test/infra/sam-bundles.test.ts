@@ -237,7 +237,7 @@ describe('each bundle, as SAM would run it', () => {
   test("a JWT from the bundle's login is accepted by npm start's code, and an auth header added there is listed by the bundle", async () => {
     const claims = await verifySessionToken(jwt);
     expect(claims.username).toBe('john.doe');
-    const added = await addAuthHeader(claims, 'made-by-npm-start', undefined, { requestId: 'sam-bundles-test', sourceIp: '127.0.0.1' });
+    const added = await addAuthHeader(claims, { name: 'made-by-npm-start' }, { requestId: 'sam-bundles-test', sourceIp: '127.0.0.1' });
 
     const { statusCode, body } = await invokeBundle('AuthHeaderListFunction', 'authheader-list', { [JWT_PLACEHOLDER]: jwt });
 

@@ -359,7 +359,9 @@ describe('API', () => {
       properties: Object.fromEntries(
         Object.entries(schema.properties).map(([name, field]) => [
           name,
-          { type: 'string', minLength: field.minLength, maxLength: field.maxLength, ...('plainText' in field && field.plainText ? { pattern: plainTextPattern() } : {}) },
+          'items' in field
+            ? { type: 'array', maxItems: field.maxItems, uniqueItems: true, items: { ...field.items } }
+            : { type: 'string', minLength: field.minLength, maxLength: field.maxLength, ...('plainText' in field && field.plainText ? { pattern: plainTextPattern() } : {}) },
         ]),
       ),
     });

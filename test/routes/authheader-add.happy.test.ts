@@ -18,7 +18,7 @@ describe('POST /authheader/add', () => {
     expect(response.body).toEqual({ id: expect.any(String), name: 'production-api-key', token: expect.any(String), created: expect.any(String) });
     const header = response.body as AuthHeader;
     expect(header.id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(header.token).toMatch(/^ahk_[A-Za-z0-9_-]{43}$/);
+    expect(header.token).toMatch(/^ahk_[0-9A-Za-z]{49}$/);
     expect(Number.isNaN(Date.parse(header.created))).toBe(false);
   });
 
