@@ -319,11 +319,11 @@ describe('API', () => {
     }
   });
 
-  test('the authorizer: REQUEST type on the Authorization header, cached 60 s, invoking the authorizer function, which API Gateway may invoke', () => {
+  test('the authorizer: REQUEST type keyed on the Authorization header and the client address (so an allowlisted key is never accepted elsewhere through the cache), cached 60 s, invoking the authorizer function, which API Gateway may invoke', () => {
     const authorizers = resourcesOf(template, 'AWS::ApiGateway::Authorizer');
     expect(Object.keys(authorizers)).toHaveLength(1);
     const authorizer = Object.values(authorizers)[0];
-    expect(authorizer?.Properties).toMatchObject({ Type: 'REQUEST', IdentitySource: 'method.request.header.Authorization', AuthorizerResultTtlInSeconds: 60 });
+    expect(authorizer?.Properties).toMatchObject({ Type: 'REQUEST', IdentitySource: 'method.request.header.Authorization,context.identity.sourceIp', AuthorizerResultTtlInSeconds: 60 });
     expect([...referencedIds(authorizer?.Properties.AuthorizerUri)]).toEqual(['AuthorizerFunction']);
     const permissions = Object.values(resourcesOf(template, 'AWS::Lambda::Permission')).filter((permission) => referencedIds(permission.Properties.FunctionName).has('AuthorizerFunction'));
     expect(permissions).toHaveLength(1);
