@@ -76,6 +76,20 @@ const ownerItemUpdate = (attribute: 'headerCount' | 'lastUsed'): GrantConditions
   };
 };
 
+/**
+ * An UpdateItem of lookup items (`TOKEN#`) that may name only the keys and `attributes`. With an
+ * attribute condition IAM requires ReturnValues NONE or UPDATED_* (ALL_OLD would return the rest).
+ */
+const tokenItemUpdate = (attributes: readonly string[], returnValues: 'NONE'): GrantConditions => {
+  const prefix = partitionPrefix('TOKEN#');
+  return {
+    ...prefix,
+    Null: { ...prefix.Null, 'dynamodb:Attributes': 'false' },
+    'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'sk', ...attributes] },
+    StringEqualsIfExists: { 'dynamodb:ReturnValues': returnValues },
+  };
+};
+
 /** lib/http/schemas.ts objects as API Gateway models (draft-04). */
 export function toJsonSchema(schema: ObjectSchema): JsonSchema {
   return {
@@ -88,6 +102,8 @@ export function toJsonSchema(schema: ObjectSchema): JsonSchema {
         name,
         field.type === 'boolean'
           ? { type: JsonSchemaType.BOOLEAN }
+          : field.type === 'integer'
+            ? { type: JsonSchemaType.INTEGER, minimum: field.minimum, maximum: field.maximum }
           : field.type === 'array'
             ? { type: JsonSchemaType.ARRAY, maxItems: field.maxItems, uniqueItems: true, items: { type: JsonSchemaType.STRING, minLength: field.items.minLength, maxLength: field.items.maxLength, ...(field.items.pattern ? { pattern: field.items.pattern } : {}) } }
             : { type: JsonSchemaType.STRING, minLength: field.minLength, maxLength: field.maxLength, ...(field.plainText ? { pattern: plainTextPattern() } : {}) },
@@ -134,7 +150,8 @@ export class AuthServiceStack extends Stack {
 
     // The two routes that run bcrypt on a public request get login's stricter stage throttle.
     const bcryptThrottle = { throttlingRateLimit: settings.loginThrottleRate, throttlingBurstLimit: settings.loginThrottleBurst };
-    this.api = this.createApi(settings, { [methodKey(route('Login'))]: bcryptThrottle, [methodKey(route('UserPassword'))]: bcryptThrottle });
+    // Revoke is public too, and each call costs an HMAC and a write: the same stricter throttle.
+    this.api = this.createApi(settings, { [methodKey(route('Login'))]: bcryptThrottle, [methodKey(route('UserPassword'))]: bcryptThrottle, [methodKey(route('AuthHeaderRevoke'))]: bcryptThrottle });
     // cdk-nag (APIG2) asks for both switches; no route declares parameters, so in effect bodies are checked.
     this.validator = this.api.addRequestValidator('RequestValidator', { validateRequestBody: true, validateRequestParameters: true });
 
@@ -195,7 +212,28 @@ export class AuthServiceStack extends Stack {
       .allow(sessions, ['ConditionCheckItem'])
       .allow(users, ['BatchGetItem'], projectedRead(['username', ...SESSION_CHECK_ATTRIBUTES.profile]))
       .allow(sessions, ['BatchGetItem'], projectedRead(['sid', ...SESSION_CHECK_ATTRIBUTES.session]))
+      // The owner's item first (its id for the audit, the token a roll replaced, deleted with it).
+      .allow(authHeaders, ['GetItem'], partitionPrefix('USER#'))
       .useSecrets(jwt, tokenHmac);
+
+    // POST /authheader/roll — JWT: reads the owner's item, then in one transaction conditioned on
+    // the session moves it to the new token's hash, writes the new lookup item and retires (or
+    // deletes) the old one; an earlier predecessor's lookup item is deleted.
+    this.endpoint('AuthHeaderRoll', settings.authHeaders)
+      .allow(authHeaders, ['GetItem'], partitionPrefix('USER#'))
+      .allow(authHeaders, ['PutItem', 'DeleteItem'])
+      .allow(authHeaders, ['UpdateItem'], tokenItemUpdate(['retiresAt', 'successorHash'], 'NONE'))
+      .allow(users, ['ConditionCheckItem'])
+      .allow(sessions, ['ConditionCheckItem'])
+      .allow(users, ['BatchGetItem'], projectedRead(['username', ...SESSION_CHECK_ATTRIBUTES.profile]))
+      .allow(sessions, ['BatchGetItem'], projectedRead(['sid', ...SESSION_CHECK_ATTRIBUTES.session]))
+      .useSecrets(jwt, tokenHmac, tokenEncryption);
+
+    // POST /authheader/revoke — public: marks a token's lookup item revoked (and its pair's within
+    // a roll's grace): UpdateItem on TOKEN# items only, returning the old item (whose key it was).
+    this.endpoint('AuthHeaderRevoke', settings.authHeaders)
+      .allow(authHeaders, ['UpdateItem'], partitionPrefix('TOKEN#'))
+      .useSecrets(tokenHmac);
 
     // GET /user/me — behind the authorizer: reads the caller's public profile, nothing else.
     this.endpoint('UserMe', settings.userMe).allow(users, ['GetItem'], projectedRead(PUBLIC_PROFILE_ATTRIBUTES));
@@ -231,8 +269,8 @@ export class AuthServiceStack extends Stack {
     const firewall = settings.waf
       ? new ApiFirewall(this, 'Firewall', {
         stageArn: this.api.deploymentStage.stageArn,
-        // Both routes that run bcrypt on what the caller sends.
-        passwordPaths: [route('Login').path, route('UserPassword').path],
+        // Both routes that run bcrypt on what the caller sends, and the public revoke (a write per call).
+        passwordPaths: [route('Login').path, route('UserPassword').path, route('AuthHeaderRevoke').path],
         loginRateLimit: settings.wafLoginRateLimit,
         rateLimit: settings.wafRateLimit,
       })

@@ -21,6 +21,8 @@ const EVENT_METRIC = {
   'session.ended': METRICS.names.sessionEnded,
   'authheader.created': METRICS.names.authHeaderCreated,
   'authheader.deleted': METRICS.names.authHeaderDeleted,
+  'authheader.rolled': METRICS.names.authHeaderRolled,
+  'authheader.revoked': METRICS.names.authHeaderRevoked,
   'authorizer.allowed': METRICS.names.keyVerificationAllowed,
   'authorizer.denied': METRICS.names.keyVerificationDenied,
 } as const satisfies Record<string, MetricName>;
@@ -83,6 +85,8 @@ const OUTCOME: Record<AuditEvent, AuditOutcome> = {
   'session.ended': 'success',
   'authheader.created': 'success',
   'authheader.deleted': 'success',
+  'authheader.rolled': 'success',
+  'authheader.revoked': 'success',
   'authorizer.allowed': 'success',
   'authorizer.denied': 'failure',
 };

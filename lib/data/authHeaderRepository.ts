@@ -32,6 +32,8 @@ export interface StoredAuthHeader {
   scopes?: string[];
   /** Normalized CIDRs the key is accepted from; absent for any address. */
   allowedCidrs?: string[];
+  /** After a roll: the lookup hash of the token it replaced, which works until its `retiresAt`. */
+  previousTokenHash?: string;
 }
 
 export interface TokenOwner {
@@ -41,6 +43,16 @@ export interface TokenOwner {
   expiresAt?: string;
   scopes?: string[];
   allowedCidrs?: string[];
+  /** RFC 3339 UTC: a rolled-away token works until then (the roll's grace). */
+  retiresAt?: string;
+  /** RFC 3339 UTC: revoked by POST /authheader/revoke; refused from then on. */
+  revokedAt?: string;
+}
+
+/** What a revocation found: the key it belonged to, if any. */
+export interface RevokedToken {
+  userId: string;
+  headerId: string;
 }
 
 export class AuthHeaderRepository {
@@ -122,6 +134,7 @@ export class AuthHeaderRepository {
           lastUsed: item.lastUsed,
           scopes: item.scopes,
           allowedCidrs: item.allowedCidrs,
+          previousTokenHash: item.previousTokenHash,
         });
       }
       ExclusiveStartKey = page.LastEvaluatedKey;
@@ -129,8 +142,12 @@ export class AuthHeaderRepository {
     return headers;
   }
 
-  /** Deletes the owner's header with this token hash; someone else's or a missing one changes nothing. */
-  async deleteByTokenHash(owner: Owner, tokenHash: string): Promise<void> {
+  /**
+   * Deletes the owner's header with this token hash; someone else's or a missing one changes
+   * nothing. `previousTokenHash`: the lookup item of the token a roll replaced, still in its grace,
+   * deleted with it.
+   */
+  async deleteByTokenHash(owner: Owner, tokenHash: string, previousTokenHash?: string): Promise<void> {
     await this.sessions.transact(
       [
         ...this.sessions.activeConditions(owner),
@@ -153,6 +170,7 @@ export class AuthHeaderRepository {
           // Unconditional: the two deletes above already prove there was a header to uncount.
           Update: { TableName: this.tableName, Key: keys.counter(owner.userId), UpdateExpression: 'ADD headerCount :minusOne', ExpressionAttributeValues: { ':minusOne': -1 } },
         },
+        ...(previousTokenHash ? [{ Delete: { TableName: this.tableName, Key: keys.token(previousTokenHash) } }] : []),
       ],
       () => new AuthHeaderNotFoundError(),
     );
@@ -161,7 +179,95 @@ export class AuthHeaderRepository {
   /** Who owns a token: one strongly consistent GetItem (the API-key check hot path). */
   async findOwnerByTokenHash(tokenHash: string): Promise<TokenOwner | undefined> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.token(tokenHash), ConsistentRead: true }));
-    return Item ? { userId: Item.userId, username: Item.username, headerId: Item.headerId, expiresAt: Item.expiresAt, scopes: Item.scopes, allowedCidrs: Item.allowedCidrs } : undefined;
+    return Item
+      ? { userId: Item.userId, username: Item.username, headerId: Item.headerId, expiresAt: Item.expiresAt, scopes: Item.scopes, allowedCidrs: Item.allowedCidrs, retiresAt: Item.retiresAt, revokedAt: Item.revokedAt }
+      : undefined;
+  }
+
+  /** The owner's header whose current token has this hash (strongly consistent), or undefined. */
+  async findOwnedByTokenHash(userId: string, tokenHash: string): Promise<StoredAuthHeader | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.header(userId, tokenHash), ConsistentRead: true }));
+    if (!Item) return undefined;
+    const { pk: _pk, sk: _sk, userId: _userId, ...header } = Item;
+    return { ...(header as Omit<StoredAuthHeader, 'tokenHash'>), tokenHash };
+  }
+
+  /**
+   * Gives a header a new token in one transaction, conditioned on the session: the owner's item
+   * moves to the new hash (same id, name, scopes, addresses, expiry), the new lookup item is
+   * written, and the old lookup item either retires at `retiresAt` (the grace: it keeps verifying,
+   * with the same header id) or, without a grace, is deleted. A predecessor still in an earlier
+   * roll's grace is deleted. The counter does not move. Someone else's or a moved header → 404.
+   */
+  async roll(owner: Owner, current: StoredAuthHeader, next: { tokenHash: string; tokenCiphertext: string }, retiresAt: string | undefined): Promise<void> {
+    const { tokenHash: oldHash, previousTokenHash, lastUsed: _lastUsed, ...kept } = current;
+    const { id, expiresAt, scopes, allowedCidrs } = current;
+    await this.sessions.transact(
+      [
+        ...this.sessions.activeConditions(owner),
+        { Delete: { TableName: this.tableName, Key: keys.header(owner.userId, oldHash), ConditionExpression: 'id = :id', ExpressionAttributeValues: { ':id': id } } },
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...keys.header(owner.userId, next.tokenHash), ...kept, tokenCiphertext: next.tokenCiphertext, userId: owner.userId, ...(retiresAt ? { previousTokenHash: oldHash } : {}) },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        {
+          Put: {
+            TableName: this.tableName,
+            Item: { ...keys.token(next.tokenHash), userId: owner.userId, username: owner.username, headerId: id, expiresAt, scopes, allowedCidrs, ...(retiresAt ? { previousTokenHash: oldHash } : {}) },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          },
+        },
+        retiresAt
+          ? {
+              Update: {
+                TableName: this.tableName,
+                Key: keys.token(oldHash),
+                UpdateExpression: 'SET retiresAt = :retiresAt, successorHash = :next',
+                ConditionExpression: 'userId = :userId AND attribute_not_exists(retiresAt)',
+                ExpressionAttributeValues: { ':retiresAt': retiresAt, ':next': next.tokenHash, ':userId': owner.userId },
+              },
+            }
+          : { Delete: { TableName: this.tableName, Key: keys.token(oldHash), ConditionExpression: 'userId = :userId', ExpressionAttributeValues: { ':userId': owner.userId } } },
+        ...(previousTokenHash ? [{ Delete: { TableName: this.tableName, Key: keys.token(previousTokenHash) } }] : []),
+      ],
+      () => new AuthHeaderNotFoundError(),
+    );
+  }
+
+  /**
+   * Marks the lookup item of this token revoked (one conditional UpdateItem, the same for any
+   * token: an unknown one fails its condition) and answers whose key it was. Within a roll's grace
+   * the other token of the key is revoked too (a second UpdateItem), so a leaked token's key is
+   * refused whichever of its two tokens is presented.
+   */
+  async revokeByTokenHash(tokenHash: string, at: string): Promise<RevokedToken | undefined> {
+    const old = await this.markRevoked(tokenHash, at);
+    if (!old) return undefined;
+    const paired = old.previousTokenHash ?? old.successorHash;
+    if (typeof paired === 'string') await this.markRevoked(paired, at);
+    return { userId: String(old.userId), headerId: String(old.headerId) };
+  }
+
+  private async markRevoked(tokenHash: string, at: string): Promise<Record<string, unknown> | undefined> {
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.token(tokenHash),
+          UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':at': at },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      return Attributes;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
   }
 
   /**

@@ -305,4 +305,30 @@ export const routeDocs = {
       ...ANY_ROUTE,
     },
   },
+  AuthHeaderRoll: {
+    tag: 'Auth headers',
+    summary: 'Roll an auth header',
+    description:
+      'Gives one of the logged-in user\'s auth headers (named by its current token) a new token: same id, name, scopes, allowed addresses and expiry. The old token keeps working, with the same id, for `graceSeconds` (default 3600, at most 604800; 0 ends it at once), then is refused everywhere.',
+    request: { description: 'The current token, and optionally the grace period in seconds.', example: { text: authHeaderExample.token, graceSeconds: 3600 } },
+    responses: {
+      200: { description: 'The auth header with its new token (its list item).', schema: 'AuthHeader', example: { ...authHeaderExample, token: 'ahk_0vXBfQ0y8sM5kq2ZcJwA7dEJ9tN3pR6uL1hW4gY8bK2mQ1sTz' } },
+      ...WITH_BODY,
+      401: 'InvalidSession',
+      404: 'NotFound',
+      ...ANY_ROUTE,
+    },
+  },
+  AuthHeaderRevoke: {
+    tag: 'Auth headers',
+    summary: 'Revoke a leaked auth header token',
+    description:
+      'Needs no credential: whoever holds a token may revoke it (as GitHub\'s credential revocation API, RFC 7009). Answers the same 200 whether or not the token existed; a revoked key is refused from then on (within AUTHORIZER_CACHE_SECONDS). Throttled per address.',
+    request: { description: 'The token to revoke.', example: { text: authHeaderExample.token } },
+    responses: {
+      200: { description: 'Done (whatever the token was).', schema: 'Success', example: { message: 'Success' } },
+      ...WITH_BODY,
+      ...ANY_ROUTE,
+    },
+  },
 } as const satisfies Record<string, RouteDoc>;

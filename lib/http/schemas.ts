@@ -28,7 +28,14 @@ export interface StringListField {
   readonly items: { readonly type: 'string'; readonly minLength: number; readonly maxLength: number; readonly pattern?: string };
 }
 
-export type Field = StringField | BooleanField | StringListField;
+/** A whole number within bounds. */
+export interface IntegerField {
+  readonly type: 'integer';
+  readonly minimum: number;
+  readonly maximum: number;
+}
+
+export type Field = StringField | BooleanField | StringListField | IntegerField;
 
 export interface ObjectSchema {
   readonly title: string;
@@ -39,7 +46,7 @@ export interface ObjectSchema {
   readonly optional?: boolean;
 }
 
-type FieldValue<F> = F extends BooleanField ? boolean : F extends StringListField ? string[] : string;
+type FieldValue<F> = F extends BooleanField ? boolean : F extends StringListField ? string[] : F extends IntegerField ? number : string;
 
 /** The body type a schema describes: required properties present, the others optional. */
 export type BodyOf<S extends ObjectSchema> = { [K in keyof S['properties'] & S['required'][number]]: FieldValue<S['properties'][K]> } & {
@@ -49,6 +56,7 @@ export type BodyOf<S extends ObjectSchema> = { [K in keyof S['properties'] & S['
 const str = (minLength: number, maxLength: number): StringField => ({ type: 'string', minLength, maxLength });
 const bool = (): BooleanField => ({ type: 'boolean' });
 const plainText = (minLength: number, maxLength: number): StringField => ({ ...str(minLength, maxLength), plainText: true });
+const int = (minimum: number, maximum: number): IntegerField => ({ type: 'integer', minimum, maximum });
 const list = (maxItems: number, items: StringListField['items']): StringListField => ({ type: 'array', maxItems, uniqueItems: true, items });
 
 /** A scope: lower-case letters and digits first, then also `:`, `.`, `_`, `-`; at most 64 characters. */
@@ -134,6 +142,21 @@ export const deleteAuthHeaderBodySchema = {
   properties: { text: str(1, 512) },
 } as const satisfies ObjectSchema;
 
+export const rollAuthHeaderBodySchema = {
+  title: 'RollAuthHeaderRequest',
+  type: 'object',
+  required: ['text'],
+  // graceSeconds: how long the old token keeps working (default 3600; at most 7 days).
+  properties: { text: str(1, 512), graceSeconds: int(0, 604_800) },
+} as const satisfies ObjectSchema;
+
+export const revokeAuthHeaderBodySchema = {
+  title: 'RevokeAuthHeaderRequest',
+  type: 'object',
+  required: ['text'],
+  properties: { text: str(1, 512) },
+} as const satisfies ObjectSchema;
+
 export const changePasswordBodySchema = {
   title: 'ChangePasswordRequest',
   type: 'object',
@@ -177,6 +200,12 @@ export function schemaViolation(schema: ObjectSchema, value: unknown): string | 
     const fieldValue = body[name];
     if (field.type === 'boolean') {
       if (typeof fieldValue !== 'boolean') return `"${name}" must be true or false`;
+      continue;
+    }
+    if (field.type === 'integer') {
+      if (typeof fieldValue !== 'number' || !Number.isInteger(fieldValue) || fieldValue < field.minimum || fieldValue > field.maximum) {
+        return `"${name}" must be a whole number from ${field.minimum} to ${field.maximum}`;
+      }
       continue;
     }
     if (field.type === 'array') {

@@ -143,18 +143,55 @@ export async function listAuthHeaders(session: SessionClaims): Promise<AuthHeade
   return views;
 }
 
+/** 404 for a token the caller cannot act on, after the session check (a stale session gets 401 first). */
+async function notFound(session: SessionClaims): Promise<never> {
+  if (!(await sessions.isActive(ownerOf(session)))) throw new StaleSessionError('the session has ended or does not match the stored user');
+  throw new AuthHeaderNotFoundError();
+}
+
 /**
- * The audit line carries no authHeaderId: the transaction cannot return the deleted item, and a
- * read first would cost a round trip (and a GetItem grant) on every delete.
+ * Deletes the caller's key named by its current token. A mistyped or made-up token (wrong checksum,
+ * wrong shape) is not looked up: only the session is checked. Otherwise the owner's item is read
+ * first (one GetItem), for the audit line's key id and the token a roll replaced, still in its
+ * grace, which goes with it; the transaction decides (session, ownership).
  */
 export async function deleteAuthHeader(session: SessionClaims, token: string, context: AuditContext): Promise<void> {
-  if (!looksLikeToken(token)) {
-    // A mistyped or made-up token (wrong checksum, wrong shape) is not looked up: only the session
-    // is checked, so a stale session still gets 401 before anything can answer 404.
-    if (!(await sessions.isActive(ownerOf(session)))) throw new StaleSessionError('the session has ended or does not match the stored user');
-    throw new AuthHeaderNotFoundError();
-  }
-  const hmacKey = await getTokenHmacKey();
-  await authHeaders.deleteByTokenHash(ownerOf(session), hashToken(token, hmacKey));
-  audit('authheader.deleted', context, { userId: session.sub, username: session.username });
+  if (!looksLikeToken(token)) return notFound(session);
+  const tokenHash = hashToken(token, await getTokenHmacKey());
+  const header = await authHeaders.findOwnedByTokenHash(session.sub, tokenHash);
+  await authHeaders.deleteByTokenHash(ownerOf(session), tokenHash, header?.previousTokenHash);
+  audit('authheader.deleted', context, { userId: session.sub, username: session.username, ...(header ? { authHeaderId: header.id } : {}) });
+}
+
+export const DEFAULT_ROLL_GRACE_SECONDS = 3600;
+
+/**
+ * Gives the caller's key (named by its current token) a new token; the old one keeps verifying,
+ * with the same key id, for `graceSeconds`, then is refused everywhere (the authorizer's cache never
+ * keeps it past `retiresAt`). A token already rolled away, unknown, expired or someone else's: 404.
+ */
+export async function rollAuthHeader(session: SessionClaims, token: string, graceSeconds: number, context: AuditContext, now: Date = new Date()): Promise<AuthHeaderView> {
+  if (!looksLikeToken(token)) return notFound(session);
+  const [hmacKey, encryptionKey] = await Promise.all([getTokenHmacKey(), getTokenEncryptionKey()]);
+  const current = await authHeaders.findOwnedByTokenHash(session.sub, hashToken(token, hmacKey));
+  if (!current || (current.expiresAt !== undefined && Date.parse(current.expiresAt) <= now.getTime())) return notFound(session);
+  const next = generateToken();
+  const retiresAt = graceSeconds > 0 ? utcSeconds(now.getTime() + graceSeconds * 1000) : undefined;
+  await authHeaders.roll(ownerOf(session), current, { tokenHash: hashToken(next, hmacKey), tokenCiphertext: encryptToken(next, encryptionKey, binding(session.sub, current.id)) }, retiresAt);
+  audit('authheader.rolled', context, { userId: session.sub, username: session.username, authHeaderId: current.id });
+  const { id, name, created } = current;
+  return { id, name, token: next, created, ...optionalFields(current) };
+}
+
+/**
+ * Revokes whatever key this token belongs to, for whoever holds it (a leaked token found in a
+ * repository, RFC 7009-style): the caller learns nothing (the same 200 whatever the token). A text
+ * that cannot be a token does no work; any well-formed one costs the same HMAC and one conditional
+ * UpdateItem whether it exists or not (a second only for a key within a roll's grace). The audit
+ * line names the key's id and owner, never the token.
+ */
+export async function revokeAuthHeader(token: string, context: AuditContext, now: Date = new Date()): Promise<void> {
+  if (!looksLikeToken(token)) return;
+  const revoked = await authHeaders.revokeByTokenHash(hashToken(token, await getTokenHmacKey()), utcSeconds(now.getTime()));
+  if (revoked) audit('authheader.revoked', context, { userId: revoked.userId, authHeaderId: revoked.headerId });
 }

@@ -122,8 +122,10 @@ async function checkAuthHeader(token: string, nowMs: number): Promise<Checked> {
   const tokenHash = hashToken(token, await getTokenHmacKey());
   const owner = await authHeaders.findOwnerByTokenHash(tokenHash);
   if (!owner) throw new InvalidSessionError('unknown auth header', { refusal: 'revoked' });
-  const expiresMs = owner.expiresAt === undefined ? Number.POSITIVE_INFINITY : Date.parse(owner.expiresAt);
-  if (!(nowMs < expiresMs)) throw new InvalidSessionError('auth header expired', { refusal: 'expired' });
+  if (owner.revokedAt !== undefined) throw new InvalidSessionError('auth header revoked', { refusal: 'revoked' });
+  // A token rolled away works until the end of its grace: remembered no longer than that either.
+  const expiresMs = Math.min(owner.expiresAt === undefined ? Number.POSITIVE_INFINITY : Date.parse(owner.expiresAt), owner.retiresAt === undefined ? Number.POSITIVE_INFINITY : Date.parse(owner.retiresAt));
+  if (!(nowMs < expiresMs)) throw new InvalidSessionError('auth header expired or rolled', { refusal: 'expired' });
   const use = recordUse(owner.userId, owner.headerId, tokenHash, nowMs);
   const profile = await users.findIdentity(owner.username);
   if (profile?.id !== owner.userId) throw new InvalidSessionError("auth header's owner no longer exists", { refusal: 'revoked' });

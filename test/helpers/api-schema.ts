@@ -161,6 +161,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/authheader/roll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Roll an auth header
+         * @description Gives one of the logged-in user's auth headers (named by its current token) a new token: same id, name, scopes, allowed addresses and expiry. The old token keeps working, with the same id, for `graceSeconds` (default 3600, at most 604800; 0 ends it at once), then is refused everywhere.
+         */
+        post: operations["AuthHeaderRoll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/authheader/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke a leaked auth header token
+         * @description Needs no credential: whoever holds a token may revoke it (as GitHub's credential revocation API, RFC 7009). Answers the same 200 whether or not the token existed; a revoked key is refused from then on (within AUTHORIZER_CACHE_SECONDS). Throttled per address.
+         */
+        post: operations["AuthHeaderRevoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -188,6 +228,13 @@ export interface components {
         };
         LogoutRequest: {
             all?: boolean;
+        };
+        RollAuthHeaderRequest: {
+            text: string;
+            graceSeconds?: number;
+        };
+        RevokeAuthHeaderRequest: {
+            text: string;
         };
         /** @description Every error answer: a human-readable message, never a stack trace or an internal error name. */
         Error: {
@@ -815,6 +862,92 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["InvalidSession"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    AuthHeaderRoll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The current token, and optionally the grace period in seconds. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "text": "ahk_W5kVH75YCstVc3vU0IxbbcyY9srzCVb7lM1BOLQvqXe3xnm1Q",
+                 *       "graceSeconds": 3600
+                 *     }
+                 */
+                "application/json": components["schemas"]["RollAuthHeaderRequest"];
+            };
+        };
+        responses: {
+            /** @description The auth header with its new token (its list item). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "9b2f3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *       "name": "production-api-key",
+                     *       "token": "ahk_0vXBfQ0y8sM5kq2ZcJwA7dEJ9tN3pR6uL1hW4gY8bK2mQ1sTz",
+                     *       "created": "2023-01-15T10:35:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AuthHeader"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["InvalidSession"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    AuthHeaderRevoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The token to revoke. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "text": "ahk_W5kVH75YCstVc3vU0IxbbcyY9srzCVb7lM1BOLQvqXe3xnm1Q"
+                 *     }
+                 */
+                "application/json": components["schemas"]["RevokeAuthHeaderRequest"];
+            };
+        };
+        responses: {
+            /** @description Done (whatever the token was). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Success"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Success"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
             413: components["responses"]["PayloadTooLarge"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];

@@ -10,7 +10,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { mockClient } from 'aws-sdk-client-mock';
 import { UserRepository } from '../../lib/data/userRepository';
 import { TABLES, type TableId } from '../../lib/data/table';
-import { addAuthHeaderBodySchema, changePasswordBodySchema, deleteAuthHeaderBodySchema, loginBodySchema, plainTextPattern, refreshBodySchema } from '../../lib/http/schemas';
+import { addAuthHeaderBodySchema, changePasswordBodySchema, deleteAuthHeaderBodySchema, loginBodySchema, plainTextPattern, refreshBodySchema, revokeAuthHeaderBodySchema, rollAuthHeaderBodySchema } from '../../lib/http/schemas';
 import { routes } from '../../lib/routes';
 import { buildOpenApiDocument } from '../../lib/tools/openapi/document';
 import { DEFAULT_SETTINGS, settingsFromContext } from '../../infra/settings';
@@ -346,6 +346,8 @@ describe('API', () => {
     ['AuthHeaderDelete', deleteAuthHeaderBodySchema],
     ['UserPassword', changePasswordBodySchema],
     ['UserRefresh', refreshBodySchema],
+    ['AuthHeaderRoll', rollAuthHeaderBodySchema],
+    ['AuthHeaderRevoke', revokeAuthHeaderBodySchema],
   ] as const)('%s: API Gateway validates the body against the schema from lib/http/schemas.ts', (routeId, schema) => {
     const method = methods().find((m) => m.Properties.OperationName === routeId);
     const modelId = referencedId(method?.Properties.RequestModels['application/json']) as string;
@@ -359,7 +361,9 @@ describe('API', () => {
       properties: Object.fromEntries(
         Object.entries(schema.properties).map(([name, field]) => [
           name,
-          'items' in field
+          field.type === 'integer'
+            ? { type: 'integer', minimum: field.minimum, maximum: field.maximum }
+          : 'items' in field
             ? { type: 'array', maxItems: field.maxItems, uniqueItems: true, items: { ...field.items } }
             : { type: 'string', minLength: field.minLength, maxLength: field.maxLength, ...('plainText' in field && field.plainText ? { pattern: plainTextPattern() } : {}) },
         ]),
