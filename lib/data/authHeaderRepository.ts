@@ -8,8 +8,8 @@
  * a listing reads the same session check in parallel with its Query. So a deleted user, a session
  * from before a password change, or a logged-out session writes and reads nothing.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AuthHeaderLimitError, AuthHeaderNotFoundError, StaleSessionError } from '../errors';
 import type { SessionRef, SessionRepository } from './sessionRepository';
 import { authHeaderKeys as keys } from './table';
@@ -108,6 +108,35 @@ export class AuthHeaderRepository {
     const [active, headers] = await Promise.all([this.sessions.isActive(owner), this.queryHeaders(owner.userId)]);
     if (!active) throw new StaleSessionError('the session has ended or does not match the stored user');
     return headers.sort((a, b) => a.created.localeCompare(b.created) || a.id.localeCompare(b.id));
+  }
+
+  /** A user's headers for the admin CLI (no session: the administrator acts on the table itself). */
+  async listForAdmin(userId: string): Promise<StoredAuthHeader[]> {
+    return (await this.queryHeaders(userId)).sort((a, b) => a.created.localeCompare(b.created) || a.id.localeCompare(b.id));
+  }
+
+  /**
+   * Removes one of a user's headers for the admin CLI, with its lookup item, a rolled predecessor's
+   * and its count, in one transaction conditioned on the header still being there with this id.
+   * Answers false when it was not (deleted or rolled meanwhile).
+   */
+  async deleteForAdmin(userId: string, header: Pick<StoredAuthHeader, 'id' | 'tokenHash' | 'previousTokenHash'>): Promise<boolean> {
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Delete: { TableName: this.tableName, Key: keys.header(userId, header.tokenHash), ConditionExpression: 'id = :id', ExpressionAttributeValues: { ':id': header.id } } },
+            { Delete: { TableName: this.tableName, Key: keys.token(header.tokenHash) } },
+            ...(header.previousTokenHash ? [{ Delete: { TableName: this.tableName, Key: keys.token(header.previousTokenHash) } }] : []),
+            { Update: { TableName: this.tableName, Key: keys.counter(userId), UpdateExpression: 'ADD headerCount :minusOne', ExpressionAttributeValues: { ':minusOne': -1 } } },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (error instanceof TransactionCanceledException && error.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed') return false;
+      throw error;
+    }
   }
 
   private async queryHeaders(userId: string): Promise<StoredAuthHeader[]> {

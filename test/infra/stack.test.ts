@@ -136,7 +136,10 @@ describe('least privilege', () => {
     ['AuthHeaderAdd', ['dynamodb:PutItem', 'dynamodb:UpdateItem'], ['dynamodb:ConditionCheckItem'], ['dynamodb:ConditionCheckItem']],
     ['AuthHeaderList', ['dynamodb:Query'], ['dynamodb:BatchGetItem'], ['dynamodb:BatchGetItem']],
     // BatchGetItem: the session check alone, for a text whose checksum is wrong (nothing else is read).
-    ['AuthHeaderDelete', ['dynamodb:DeleteItem', 'dynamodb:UpdateItem'], ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem'], ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem']],
+    // GetItem: the owner's item first (USER# only), for its id and a rolled predecessor.
+    ['AuthHeaderDelete', ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'], ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem'], ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem']],
+    ['AuthHeaderRoll', ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem'], ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem']],
+    ['AuthHeaderRevoke', ['dynamodb:UpdateItem'], [], []],
   ])('%s: exactly %j on auth headers, %j on users, %j on sessions, nothing on throttle counters', (routeId, onHeaders, onUsers, onSessions) => {
     const grants = grantsTo(routeId);
     expect(onTable(grants, 'authHeaders')).toEqual(onHeaders);
@@ -467,7 +470,7 @@ describe('API', () => {
 });
 
 describe('WAF', () => {
-  test('a regional web ACL on the stage rate-limits /user/login and /user/password per IP', () => {
+  test('a regional web ACL on the stage rate-limits /user/login, /user/password and /authheader/revoke per IP', () => {
     const acls = Object.values(resourcesOf(template, 'AWS::WAFv2::WebACL'));
     expect(acls).toHaveLength(1);
     const acl = acls[0];
@@ -482,6 +485,7 @@ describe('WAF', () => {
           Statements: [
             { ByteMatchStatement: expect.objectContaining({ FieldToMatch: { UriPath: {} }, SearchString: '/user/login' }) },
             { ByteMatchStatement: expect.objectContaining({ FieldToMatch: { UriPath: {} }, SearchString: '/user/password' }) },
+            { ByteMatchStatement: expect.objectContaining({ FieldToMatch: { UriPath: {} }, SearchString: '/authheader/revoke' }) },
           ],
         },
       },
