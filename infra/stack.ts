@@ -222,7 +222,7 @@ export class AuthServiceStack extends Stack {
     this.endpoint('AuthHeaderRoll', settings.authHeaders)
       .allow(authHeaders, ['GetItem'], partitionPrefix('USER#'))
       .allow(authHeaders, ['PutItem', 'DeleteItem'])
-      .allow(authHeaders, ['UpdateItem'], tokenItemUpdate(['retiresAt', 'successorHash'], 'NONE'))
+      .allow(authHeaders, ['UpdateItem'], tokenItemUpdate(['retiresAt', 'successorHash', 'userId'], 'NONE'))
       .allow(users, ['ConditionCheckItem'])
       .allow(sessions, ['ConditionCheckItem'])
       .allow(users, ['BatchGetItem'], projectedRead(['username', ...SESSION_CHECK_ATTRIBUTES.profile]))
