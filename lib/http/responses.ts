@@ -312,7 +312,7 @@ export const routeDocs = {
       'Gives one of the logged-in user\'s auth headers (named by its current token) a new token: same id, name, scopes, allowed addresses and expiry. The old token keeps working, with the same id, for `graceSeconds` (default 3600, at most 604800; 0 ends it at once), then is refused everywhere.',
     request: { description: 'The current token, and optionally the grace period in seconds.', example: { text: authHeaderExample.token, graceSeconds: 3600 } },
     responses: {
-      200: { description: 'The auth header with its new token (its list item).', schema: 'AuthHeader', example: { ...authHeaderExample, token: 'ahk_0vXBfQ0y8sM5kq2ZcJwA7dEJ9tN3pR6uL1hW4gY8bK2mQ1sTz' } },
+      200: { description: 'The auth header with its new token (its list item).', schema: 'AuthHeader', example: { ...authHeaderExample, token: 'ahk_W7QtF04qm5W9h67VN5ZYoo5LimvH4eDVDGEVRDT3Ne51Pb10c' } },
       ...WITH_BODY,
       401: 'InvalidSession',
       404: 'NotFound',

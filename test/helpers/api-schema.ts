@@ -898,7 +898,7 @@ export interface operations {
                      * @example {
                      *       "id": "9b2f3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
                      *       "name": "production-api-key",
-                     *       "token": "ahk_0vXBfQ0y8sM5kq2ZcJwA7dEJ9tN3pR6uL1hW4gY8bK2mQ1sTz",
+                     *       "token": "ahk_W7QtF04qm5W9h67VN5ZYoo5LimvH4eDVDGEVRDT3Ne51Pb10c",
                      *       "created": "2023-01-15T10:35:00Z"
                      *     }
                      */
