@@ -16,7 +16,11 @@ import { handler as meHandler } from '../../functions/user-me';
 import { generateToken } from '../../lib/auth/tokens';
 import type { KeyName } from '../../lib/auth/keys';
 import type { LocalKeyFile } from '../../lib/auth/localKeys';
-import { TABLES, type TableId } from '../../lib/data/table';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { hashPassword } from '../../lib/auth/passwords';
+import { config } from '../../lib/config';
+import { documentClient } from '../../lib/data/client';
+import { TABLES, usernameKey, type TableId } from '../../lib/data/table';
 import { routes } from '../../lib/routes';
 import { handler as addHandler } from '../../functions/authheader-add';
 import { addHeader, callLogin, deleteHeader, givenAuthHeader, listHeaders, loginAs, type AuthHeader } from '../helpers/api';
@@ -78,6 +82,9 @@ async function driveEveryFunction(): Promise<void> {
   // Login: a failure (throttle counters), then successes.
   await as('Login', () => expectStatus(401, callLogin(user.username, 'Wrong-Password-0000')));
   const jwt = await as('Login', () => loginAs(user));
+  // A hash stored at another bcrypt cost: the success write rehashes it (UserRepository.rehashChange).
+  await documentClient.send(new UpdateCommand({ TableName: config.tables.users, Key: { username: usernameKey(user.username) }, UpdateExpression: 'SET passwordHash = :hash', ExpressionAttributeValues: { ':hash': await hashPassword(user.password, config.bcryptCost + 1) } }));
+  await as('Login', () => loginAs(user));
 
   // Add several keys, list them, delete one (and one that does not exist).
   const keys: AuthHeader[] = [];
@@ -190,8 +197,8 @@ const LEADING_KEYS: Record<TableId, string> = { users: 'john.doe', authHeaders: 
 const THROTTLE_ATTRIBUTES = ['key', 'room', 'inflight', 'lockedUntil', 'expiresAt', 'v'];
 
 const ALLOWANCES: Record<string, Allowance> = {
-  // Login's success write may rehash the password at the configured cost: passwordHash, nothing else of users.
-  Login: { readsPasswordHash: true, writesPasswordHash: true, writes: { users: ['passwordHash'], loginThrottle: THROTTLE_ATTRIBUTES, sessions: 'items' }, secrets: ['jwt', 'tokenHmac'] },
+  // The success write's rehash (a hash at another BCRYPT_COST): passwordHash and nothing else of the user.
+  Login: { readsPasswordHash: true, writesPasswordHash: true, writes: { users: ['username', 'passwordHash'], loginThrottle: THROTTLE_ATTRIBUTES, sessions: 'items' }, secrets: ['jwt', 'tokenHmac'] },
   AuthHeaderAdd: { writes: { authHeaders: ['pk', 'sk', 'headerCount'] }, secrets: ['jwt', 'tokenHmac', 'tokenEncryption'] },
   AuthHeaderList: { writes: {}, secrets: ['jwt', 'tokenEncryption'] },
   AuthHeaderDelete: { writes: { authHeaders: ['pk', 'sk', 'headerCount'] }, secrets: ['jwt', 'tokenHmac'] },

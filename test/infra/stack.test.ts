@@ -107,9 +107,8 @@ describe('least privilege', () => {
   test('login: reads named user attributes, rehashes only passwordHash, keeps throttle counters, starts sessions; nothing else', () => {
     const grants = grantsTo('Login');
     expect(onTable(grants, 'users')).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
-    // The success write's rehash (UserRepository rehashChange), a transaction item: the key and
-    // passwordHash, nothing returned (no Null condition: it holds whether or not AWS fills in
-    // dynamodb:Attributes for a transaction's items, like every transaction-item grant).
+    // The success write's rehash (UserRepository rehashChange): the key and passwordHash, nothing returned.
+    // A transaction item: no `Null: false` (the guide leaves open whether AWS fills dynamodb:Attributes in there).
     expect(grants.find((grant) => grant.resource === tableId('users') && grant.action === 'dynamodb:UpdateItem')?.condition).toEqual({
       'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['username', 'passwordHash'] },
       StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' },

@@ -89,10 +89,14 @@ describe('npm run admin -- user ...', () => {
 
     const listed = await admin(['user', 'keys', '--username', user.username, '--json']);
     expect(listed.code).toBe(0);
-    expect(JSON.parse(listed.out)).toEqual([
-      { id: key.id, name: 'cli-listed', created: key.created },
-      { id: other.id, name: 'cli-kept', created: other.created },
-    ]);
+    // Oldest first, then by id: both were created within the same second (times are to the second).
+    const byAge = (a: { created: string; id: string }, b: { created: string; id: string }) => a.created.localeCompare(b.created) || a.id.localeCompare(b.id);
+    expect(JSON.parse(listed.out)).toEqual(
+      [
+        { id: key.id, name: 'cli-listed', created: key.created },
+        { id: other.id, name: 'cli-kept', created: other.created },
+      ].sort(byAge),
+    );
     expect(listed.out).not.toContain(key.token);
     expect((await admin(['user', 'keys', '--username', user.username])).out).toContain(`${key.id}\tcli-listed`);
 
