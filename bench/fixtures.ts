@@ -51,7 +51,7 @@ export async function createFixtures(): Promise<Fixtures> {
     const tokens: string[] = [];
     // A few at a time: quick to set up without provoking transaction conflicts on the profile item.
     for (let i = 0; i < count; i += 8) {
-      const batch = Array.from({ length: Math.min(8, count - i) }, (_, j) => addAuthHeader(user.session, `bench-key-${i + j}`, undefined, BENCH_AUDIT_CONTEXT));
+      const batch = Array.from({ length: Math.min(8, count - i) }, (_, j) => addAuthHeader(user.session, { name: `bench-key-${i + j}` }, BENCH_AUDIT_CONTEXT));
       tokens.push(...(await Promise.all(batch)).map((header) => header.token));
     }
     return tokens;

@@ -12,7 +12,7 @@ export interface Row {
   floor?: Summary;
   /** The headline figure: a ratio, a difference or a rate, already in `unit`. */
   value: number;
-  unit: 'x' | 'ms' | 'req/s' | 'KB' | 'errors';
+  unit: 'x' | 'ms' | 'req/s' | 'KB' | 'errors' | 'calls';
   /** `max`: the value must stay at or below it (below, when strict); `min`: at or above (above, when strict). */
   goal?: { max?: number; min?: number; strict?: boolean; text: string };
   note?: string;
@@ -51,7 +51,7 @@ export function goalMet(row: Row): boolean | undefined {
  * sample size; ratios and latency differences from a handful of samples are only indicative.
  */
 export function judgedInQuickMode(row: Row): boolean {
-  return row.unit === 'errors' || row.unit === 'req/s';
+  return row.unit === 'errors' || row.unit === 'calls' || row.unit === 'req/s';
 }
 
 /** The verdict column: yes / NO, or "indicative" for a quick run's ratio rows. */
@@ -84,7 +84,7 @@ export function formatTable(rows: readonly Row[], quick = false): string {
       fmt(row.measured?.p95),
       fmt(row.measured?.p99),
       fmt(row.floor?.p50),
-      `${fmt(row.value, row.unit === 'x' ? 3 : row.unit === 'ms' ? 3 : row.unit === 'errors' ? 0 : 1)} ${row.unit}`,
+      `${fmt(row.value, row.unit === 'x' ? 3 : row.unit === 'ms' ? 3 : row.unit === 'errors' || row.unit === 'calls' ? 0 : 1)} ${row.unit}`,
       row.goal?.text ?? '',
       verdict(row, quick),
     ];

@@ -10,4 +10,4 @@ export const handler = middy<ApiEvent, ApiResult>()
   .use(httpApi())
   .use(jwtAuth())
   .use(jsonBody(addAuthHeaderBodySchema))
-  .handler(route<Body, 'jwt'>(async (request) => json(await addAuthHeader(request.session, request.body.name, request.body.expiresAt, auditContext(request)))));
+  .handler(route<Body, 'jwt'>(async (request) => json(await addAuthHeader(request.session, request.body, auditContext(request)))));

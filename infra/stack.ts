@@ -32,7 +32,7 @@ import { METRICS } from '../lib/metricNames';
 import { PROFILE_FOR_SESSION, SESSION_CHECK_ATTRIBUTES } from '../lib/data/sessionRepository';
 import { IDENTITY_ATTRIBUTES, PROFILE_ATTRIBUTES, PUBLIC_PROFILE_ATTRIBUTES } from '../lib/data/userRepository';
 import { INTERNAL_ERROR_BODY, UNAUTHORIZED_BODY, UNAVAILABLE_BODY } from '../lib/http/errors';
-import { type ObjectSchema, PLAIN_TEXT_PATTERN } from '../lib/http/schemas';
+import { type ObjectSchema, plainTextPattern } from '../lib/http/schemas';
 import { type Route, type RouteId, route, routes } from '../lib/routes';
 import { buildOpenApiDocument } from '../lib/tools/openapi/document';
 import { ApiFirewall } from './constructs/api-firewall';
@@ -112,6 +112,9 @@ const COUNTER_UPDATE = itemWrite('authHeaders', ['headerCount'], partitionPrefix
 /** The authorizer's `lastUsed`, a single UpdateItem: only that attribute of an owner's item. */
 const LAST_USED_UPDATE = directItemWrite('authHeaders', ['lastUsed'], partitionPrefix('USER#'));
 
+/** Roll's retirement of the old lookup item, inside its transaction: only the grace's attributes (and `userId`, its condition). */
+const RETIRE_UPDATE = itemWrite('authHeaders', ['retiresAt', 'successorHash', 'userId'], partitionPrefix('TOKEN#'));
+
 /** lib/http/schemas.ts objects as API Gateway models (draft-04). */
 export function toJsonSchema(schema: ObjectSchema): JsonSchema {
   return {
@@ -124,7 +127,11 @@ export function toJsonSchema(schema: ObjectSchema): JsonSchema {
         name,
         field.type === 'boolean'
           ? { type: JsonSchemaType.BOOLEAN }
-          : { type: JsonSchemaType.STRING, minLength: field.minLength, maxLength: field.maxLength, ...(field.plainText ? { pattern: PLAIN_TEXT_PATTERN } : {}) },
+          : field.type === 'integer'
+            ? { type: JsonSchemaType.INTEGER, minimum: field.minimum, maximum: field.maximum }
+          : field.type === 'array'
+            ? { type: JsonSchemaType.ARRAY, maxItems: field.maxItems, uniqueItems: true, items: { type: JsonSchemaType.STRING, minLength: field.items.minLength, maxLength: field.items.maxLength, ...(field.items.pattern ? { pattern: field.items.pattern } : {}) } }
+            : { type: JsonSchemaType.STRING, minLength: field.minLength, maxLength: field.maxLength, ...(field.plainText ? { pattern: plainTextPattern() } : {}) },
       ]),
     ),
   };
@@ -168,7 +175,8 @@ export class AuthServiceStack extends Stack {
 
     // The two routes that run bcrypt on a public request get login's stricter stage throttle.
     const bcryptThrottle = { throttlingRateLimit: settings.loginThrottleRate, throttlingBurstLimit: settings.loginThrottleBurst };
-    this.api = this.createApi(settings, { [methodKey(route('Login'))]: bcryptThrottle, [methodKey(route('UserPassword'))]: bcryptThrottle });
+    // Revoke is public too, and each call costs an HMAC and a write: the same stricter throttle.
+    this.api = this.createApi(settings, { [methodKey(route('Login'))]: bcryptThrottle, [methodKey(route('UserPassword'))]: bcryptThrottle, [methodKey(route('AuthHeaderRevoke'))]: bcryptThrottle });
     // cdk-nag (APIG2) asks for both switches; no route declares parameters, so in effect bodies are checked.
     this.validator = this.api.addRequestValidator('RequestValidator', { validateRequestBody: true, validateRequestParameters: true });
 
@@ -226,13 +234,37 @@ export class AuthServiceStack extends Stack {
       .useSecrets(jwt, tokenEncryption);
 
     // POST /authheader/delete — JWT: removes a header and its lookup item and uncounts it,
-    // conditioned on the session.
+    // conditioned on the session; a text that cannot be a token (bad checksum) only has its
+    // session checked (the projected BatchGetItem), the auth-header table is not read.
     this.endpoint('AuthHeaderDelete', settings.authHeaders)
       .allow(authHeaders, ['DeleteItem'])
       .allow(authHeaders, ['UpdateItem'], COUNTER_UPDATE)
       .allow(users, ['ConditionCheckItem'], PROFILE_CHECK)
       .allow(sessions, ['ConditionCheckItem'], SESSION_CHECK)
+      .allow(users, ['BatchGetItem'], projectedRead('users', SESSION_CHECK_ATTRIBUTES.profile))
+      .allow(sessions, ['BatchGetItem'], projectedRead('sessions', SESSION_CHECK_ATTRIBUTES.session))
+      // The owner's item first (its id for the audit, the token a roll replaced, deleted with it).
+      .allow(authHeaders, ['GetItem'], partitionPrefix('USER#'))
       .useSecrets(jwt, tokenHmac);
+
+    // POST /authheader/roll — JWT: reads the owner's item, then in one transaction conditioned on
+    // the session moves it to the new token's hash, writes the new lookup item and retires (or
+    // deletes) the old one; an earlier predecessor's lookup item is deleted.
+    this.endpoint('AuthHeaderRoll', settings.authHeaders)
+      .allow(authHeaders, ['GetItem'], partitionPrefix('USER#'))
+      .allow(authHeaders, ['PutItem', 'DeleteItem'])
+      .allow(authHeaders, ['UpdateItem'], RETIRE_UPDATE)
+      .allow(users, ['ConditionCheckItem'], PROFILE_CHECK)
+      .allow(sessions, ['ConditionCheckItem'], SESSION_CHECK)
+      .allow(users, ['BatchGetItem'], projectedRead('users', SESSION_CHECK_ATTRIBUTES.profile))
+      .allow(sessions, ['BatchGetItem'], projectedRead('sessions', SESSION_CHECK_ATTRIBUTES.session))
+      .useSecrets(jwt, tokenHmac, tokenEncryption);
+
+    // POST /authheader/revoke — public: marks a token's lookup item revoked (and its pair's within
+    // a roll's grace): UpdateItem on TOKEN# items only, returning the old item (whose key it was).
+    this.endpoint('AuthHeaderRevoke', settings.authHeaders)
+      .allow(authHeaders, ['UpdateItem'], partitionPrefix('TOKEN#'))
+      .useSecrets(tokenHmac);
 
     // GET /user/me — behind the authorizer: reads the caller's public profile, nothing else.
     this.endpoint('UserMe', settings.userMe).allow(users, ['GetItem'], projectedRead('users', PUBLIC_PROFILE_ATTRIBUTES));
@@ -271,8 +303,8 @@ export class AuthServiceStack extends Stack {
     const firewall = settings.waf
       ? new ApiFirewall(this, 'Firewall', {
         stageArn: this.api.deploymentStage.stageArn,
-        // Both routes that run bcrypt on what the caller sends.
-        passwordPaths: [route('Login').path, route('UserPassword').path],
+        // Both routes that run bcrypt on what the caller sends, and the public revoke (a write per call).
+        passwordPaths: [route('Login').path, route('UserPassword').path, route('AuthHeaderRevoke').path],
         loginRateLimit: settings.wafLoginRateLimit,
         rateLimit: settings.wafRateLimit,
       })

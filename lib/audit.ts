@@ -21,6 +21,8 @@ const EVENT_METRIC = {
   'session.ended': METRICS.names.sessionEnded,
   'authheader.created': METRICS.names.authHeaderCreated,
   'authheader.deleted': METRICS.names.authHeaderDeleted,
+  'authheader.rolled': METRICS.names.authHeaderRolled,
+  'authheader.revoked': METRICS.names.authHeaderRevoked,
   'authorizer.allowed': METRICS.names.keyVerificationAllowed,
   'authorizer.denied': METRICS.names.keyVerificationDenied,
 } as const satisfies Record<string, MetricName>;
@@ -41,6 +43,8 @@ export type AuditReason =
   | 'expired'
   | 'revoked'
   | 'session_ended'
+  /** A key with allowed addresses, used from another one. */
+  | 'address_not_allowed'
   | 'reuse_detected'
   /** session.ended by a logout of every session of the user. */
   | 'logout_all';
@@ -80,6 +84,8 @@ const OUTCOME: Record<AuditEvent, AuditOutcome> = {
   'session.ended': 'success',
   'authheader.created': 'success',
   'authheader.deleted': 'success',
+  'authheader.rolled': 'success',
+  'authheader.revoked': 'success',
   'authorizer.allowed': 'success',
   'authorizer.denied': 'failure',
 };

@@ -55,6 +55,8 @@ export interface Config {
   authorizerCacheSeconds: number;
   /** Most auth headers one user may hold (409 beyond). */
   maxAuthHeadersPerUser: number;
+  /** Longest lifetime of an auth header in days (a key added without expiresAt gets it); 0 = no cap. */
+  maxAuthHeaderLifetimeDays: number;
   /** How long a key read from Secrets Manager is reused before it is read again, in seconds. */
   keysCacheSeconds: number;
 }
@@ -155,6 +157,8 @@ export function loadConfig(env: Env = process.env): Config {
     // API Gateway caches authorizer answers for at most an hour.
     authorizerCacheSeconds: intFromEnv(env, 'AUTHORIZER_CACHE_SECONDS', 60, 0, 3600),
     maxAuthHeadersPerUser: intFromEnv(env, 'MAX_AUTH_HEADERS_PER_USER', 100, 1, 10_000),
+    // Ten years, the longest expiresAt add accepts anyway.
+    maxAuthHeaderLifetimeDays: intFromEnv(env, 'MAX_AUTH_HEADER_LIFETIME_DAYS', 0, 0, 3650),
     keysCacheSeconds: intFromEnv(env, 'KEYS_CACHE_SECONDS', 300, 0, 86_400),
   };
 }

@@ -50,7 +50,7 @@ export class InvalidSessionError extends DomainError {
   readonly refusal: SessionRefusal;
 }
 
-export type SessionRefusal = 'invalid_token' | 'expired' | 'revoked' | 'session_ended';
+export type SessionRefusal = 'invalid_token' | 'expired' | 'revoked' | 'session_ended' | 'address_not_allowed';
 
 /** The session no longer matches the stored user (deleted, or password changed since). */
 export class StaleSessionError extends InvalidSessionError { static override readonly defaultMessage = 'session does not match the stored user'; }

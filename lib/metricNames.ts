@@ -25,6 +25,9 @@ export const METRICS = {
     sessionEnded: 'SessionEnded',
     authHeaderCreated: 'AuthHeaderCreated',
     authHeaderDeleted: 'AuthHeaderDeleted',
+    authHeaderRolled: 'AuthHeaderRolled',
+    /** Keys revoked by whoever held their token (POST /authheader/revoke): each one is a leak. */
+    authHeaderRevoked: 'AuthHeaderRevoked',
     /** The authorizer's decisions on a presented credential (JWT or auth header). */
     keyVerificationAllowed: 'KeyVerificationAllowed',
     keyVerificationDenied: 'KeyVerificationDenied',

@@ -11,6 +11,8 @@ import {
   logoutBodySchema,
   type ObjectSchema,
   refreshBodySchema,
+  revokeAuthHeaderBodySchema,
+  rollAuthHeaderBodySchema,
 } from './http/schemas';
 
 /** How a route authenticates its caller. */
@@ -43,6 +45,8 @@ export const routes = [
   { id: 'UserPassword', method: 'POST', path: '/user/password', module: 'user-password', auth: 'none', body: changePasswordBodySchema },
   { id: 'UserRefresh', method: 'POST', path: '/user/refresh', module: 'user-refresh', auth: 'none', body: refreshBodySchema },
   { id: 'UserLogout', method: 'POST', path: '/user/logout', module: 'user-logout', auth: 'jwt', body: logoutBodySchema },
+  { id: 'AuthHeaderRoll', method: 'POST', path: '/authheader/roll', module: 'authheader-roll', auth: 'jwt', body: rollAuthHeaderBodySchema },
+  { id: 'AuthHeaderRevoke', method: 'POST', path: '/authheader/revoke', module: 'authheader-revoke', auth: 'none', body: revokeAuthHeaderBodySchema },
 ] as const satisfies readonly Route[];
 
 export type RouteId = (typeof routes)[number]['id'];

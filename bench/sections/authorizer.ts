@@ -14,6 +14,8 @@ import { documentClient } from '../../lib/data/client';
 import { authHeaderKeys } from '../../lib/data/table';
 import { IDENTITY_ATTRIBUTES, PUBLIC_PROFILE_ATTRIBUTES } from '../../lib/data/userRepository';
 import { AnswerCache, authenticate } from '../../lib/services/authorizerService';
+import { addAuthHeader } from '../../lib/services/authHeaderService';
+import { InvalidSessionError } from '../../lib/errors';
 import type { BenchUser, Fixtures } from '../fixtures';
 import { ApiClient } from '../http';
 import { ratioRow, type Row, type SectionResult } from '../report';
@@ -45,24 +47,61 @@ async function jwtFloor(user: BenchUser): Promise<void> {
   await getProfile(user.record.username, PUBLIC_PROFILE_ATTRIBUTES);
 }
 
-/** In-process cache hits: batches of calls, so the timer's own cost is spread over many. */
+/** In-process cache hits (from an allowed address: the allowlist is checked on every hit): batches of calls, so the timer's own cost is spread over many. */
 async function cacheHitMs(authorization: string, batches: number, perBatch: number): Promise<number[]> {
   const cache = new AnswerCache(60);
-  await authenticate(authorization, new Date(), cache);
+  await authenticate(authorization, new Date(), cache, BENCH_SOURCE_IP);
   const samples: number[] = [];
   for (let batch = 0; batch < batches; batch++) {
     const now = new Date();
     const start = performance.now();
-    for (let i = 0; i < perBatch; i++) await authenticate(authorization, now, cache);
+    for (let i = 0; i < perBatch; i++) await authenticate(authorization, now, cache, BENCH_SOURCE_IP);
     samples.push((performance.now() - start) / perBatch);
   }
   return samples;
 }
 
+const BENCH_SOURCE_IP = '127.0.0.1';
+
+/**
+ * Refusals of a token whose checksum is wrong, in-process: per-call time, and every DynamoDB call
+ * the process sends meanwhile, counted at the client (the goal is none).
+ */
+async function badChecksumRefusals(token: string, calls: number): Promise<{ ms: number; dynamoDbCalls: number }> {
+  const tampered = `Bearer ${token.slice(0, -1)}${token.endsWith('0') ? '1' : '0'}`;
+  const cache = new AnswerCache(60);
+  let dynamoDbCalls = 0;
+  const send = documentClient.send.bind(documentClient);
+  documentClient.send = ((...args: Parameters<typeof send>) => {
+    dynamoDbCalls += 1;
+    return send(...args);
+  }) as typeof documentClient.send;
+  try {
+    const start = performance.now();
+    for (let i = 0; i < calls; i++) {
+      await authenticate(tampered, new Date(), cache, BENCH_SOURCE_IP).then(
+        () => {
+          throw new Error('a token with a wrong checksum was accepted');
+        },
+        (error: unknown) => {
+          if (!(error instanceof InvalidSessionError)) throw error;
+        },
+      );
+    }
+    return { ms: (performance.now() - start) / calls, dynamoDbCalls };
+  } finally {
+    documentClient.send = send;
+  }
+}
+
 export async function benchAuthorizer(fixtures: Fixtures, user: BenchUser, options: BenchOptions): Promise<SectionResult> {
   if (config.authorizerCacheSeconds !== 0) throw new Error('the authorizer section measures cache misses: run with AUTHORIZER_CACHE_SECONDS=0 (bench/run.ts sets it)');
-  const [key] = await fixtures.addHeaders(user, 1);
-  if (!key) throw new Error('no key');
+  // The key as the issue asks it measured: with scopes and an allowlist (the local server's clients come from loopback).
+  const { token: key } = await addAuthHeader(
+    user.session,
+    { name: 'bench-scoped-allowlisted', scopes: ['orders:read', 'orders:write', 'billing:read'], allowedCidrs: ['127.0.0.0/8', '::1/128', '10.0.0.0/8', '192.0.2.0/24'] },
+    { requestId: 'bench-setup', sourceIp: BENCH_SOURCE_IP },
+  );
   const tokenHash = hashToken(key, await getTokenHmacKey());
   const { api } = fixtures;
   const emptyServer = createServer((_, res) => res.writeHead(200, { 'Content-Type': 'application/json' }).end('{}'));
@@ -94,6 +133,7 @@ export async function benchAuthorizer(fixtures: Fixtures, user: BenchUser, optio
   const stats = Object.fromEntries(Object.entries(samples).map(([name, values]) => [name, summarize(values)])) as Record<keyof typeof samples, ReturnType<typeof summarize>>;
 
   const hits = summarize(await cacheHitMs(`Bearer ${key}`, options.middlewareSamples, 200));
+  const badChecksum = await badChecksumRefusals(key, 2000);
   const load = await closedLoopLoad(
     async () => {
       await api.ok('GET', '/user/me', { token: key });
@@ -104,11 +144,19 @@ export async function benchAuthorizer(fixtures: Fixtures, user: BenchUser, optio
   );
 
   const rows: Row[] = [
-    ratioRow('7 authorizer', 'GET /user/me with a key (cache miss)', stats.meByKey, stats.keyFloor, 1.3, 'floor = HTTP hop + GetItem lookup -> GetItem identity -> GetItem profile'),
+    ratioRow('7 authorizer', 'GET /user/me with a key (cache miss; scopes + allowlist)', stats.meByKey, stats.keyFloor, 1.3, 'floor = HTTP hop + GetItem lookup -> GetItem identity -> GetItem profile'),
+    {
+      section: '7 authorizer',
+      name: 'bad-checksum token refused: DynamoDB calls (2000 refusals)',
+      value: badChecksum.dynamoDbCalls,
+      unit: 'calls',
+      goal: { max: 0, text: '0' },
+      note: `${round(badChecksum.ms, 4)} ms per refusal, in-process`,
+    },
     ratioRow('7 authorizer', 'GET /user/me with a JWT (cache miss)', stats.meByJwt, stats.jwtFloor, 1.3, 'floor = HTTP hop + BatchGetItem(profile + session) -> GetItem profile'),
     {
       section: '7 authorizer',
-      name: 'in-function cache hit (in-process, per call)',
+      name: 'in-function cache hit (in-process, per call; scopes + allowlist checked)',
       measured: roundSummary(hits),
       value: round(hits.p50, 4),
       unit: 'ms',

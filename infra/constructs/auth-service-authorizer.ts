@@ -18,7 +18,8 @@ import { GatewayResponse, IdentitySource, type IRestApi, RequestAuthorizer, type
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { Function as LambdaFunction, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { UNAUTHORIZED_BODY } from '../../lib/http/errors';
+import { UNAUTHORIZED_BODY, UNAVAILABLE_BODY } from '../../lib/http/errors';
+import { AUTHORIZER_IDENTITY_SOURCES as SOURCES } from '../../lib/http/identitySources';
 
 /**
  * The answers the auth service's own API gives when its authorizer refuses or fails, for a
@@ -28,8 +29,8 @@ import { UNAUTHORIZED_BODY } from '../../lib/http/errors';
  */
 export const AUTHORIZER_GATEWAY_RESPONSES = [
   { id: 'Unauthorized', type: ResponseType.UNAUTHORIZED, statusCode: '401', body: UNAUTHORIZED_BODY, headers: { 'WWW-Authenticate': "'Bearer'" } },
-  { id: 'AuthorizerFailure', type: ResponseType.AUTHORIZER_FAILURE, statusCode: '503', body: JSON.stringify({ message: 'Service unavailable' }), headers: { 'Retry-After': "'1'" } },
-  { id: 'AuthorizerConfigurationError', type: ResponseType.AUTHORIZER_CONFIGURATION_ERROR, statusCode: '503', body: JSON.stringify({ message: 'Service unavailable' }), headers: { 'Retry-After': "'1'" } },
+  { id: 'AuthorizerFailure', type: ResponseType.AUTHORIZER_FAILURE, statusCode: '503', body: UNAVAILABLE_BODY, headers: { 'Retry-After': "'1'" } },
+  { id: 'AuthorizerConfigurationError', type: ResponseType.AUTHORIZER_CONFIGURATION_ERROR, statusCode: '503', body: UNAVAILABLE_BODY, headers: { 'Retry-After': "'1'" } },
 ] as const;
 
 /** A REQUEST authorizer that tells its owner which REST API it was attached to (once per API). */
@@ -56,7 +57,7 @@ export interface AuthServiceAuthorizerProps {
    */
   readonly functionArn: string;
   /**
-   * How long API Gateway caches an answer per `Authorization` value; `Duration.seconds(0)` disables
+   * How long API Gateway caches an answer per `Authorization` value and client address; `Duration.seconds(0)` disables
    * caching. This is how long a deleted or expired key, or an ended session, still passes: keep it
    * at or below the service's AUTHORIZER_CACHE_SECONDS. At most one hour.
    * @default Duration.seconds(60)
@@ -98,13 +99,15 @@ export class AuthServiceAuthorizer extends Construct {
     this.function = LambdaFunction.fromFunctionAttributes(this, 'Function', { functionArn: props.functionArn, sameEnvironment: true });
     this.httpApiAuthorizer = new HttpLambdaAuthorizer(this.authorizerName, this.function, {
       responseTypes: [HttpLambdaResponseType.SIMPLE],
-      identitySource: ['$request.header.Authorization'],
+      // Keyed on the credential and the client's address (see AUTHORIZER_IDENTITY_SOURCES).
+      identitySource: [`$request.header.${SOURCES.header}`, `$context.${SOURCES.context}`],
       resultsCacheTtl: this.cacheTtl,
     });
   }
 
   /**
-   * For the methods of one REST API (REQUEST type, identity source and cache key `Authorization`,
+   * For the methods of one REST API (REQUEST type, identity sources and cache key `Authorization`
+   * and the client's address,
    * plus the permission for API Gateway to invoke the function, and unless `gatewayResponses` is
    * off the service's refusal and failure answers on that API). Created on first use: a REST
    * authorizer must be attached to exactly one API.
@@ -115,7 +118,7 @@ export class AuthServiceAuthorizer extends Construct {
       'RestAuthorizer',
       {
         handler: this.function,
-        identitySources: [IdentitySource.header('Authorization')],
+        identitySources: [IdentitySource.header(SOURCES.header), IdentitySource.context(SOURCES.context)],
         resultsCacheTtl: this.cacheTtl,
         authorizerName: this.authorizerName,
       },

@@ -8,12 +8,13 @@
  * a listing reads the same session check in parallel with its Query. So a deleted user, a session
  * from before a password change, or a logged-out session writes and reads nothing.
  */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AuthHeaderLimitError, AuthHeaderNotFoundError, StaleSessionError } from '../errors';
 import type { SessionRef, SessionRepository } from './sessionRepository';
 import { queryAll, writeIf } from './dynamo';
 import { authHeaderKeys as keys } from './table';
-import { Transaction } from './transaction';
+import { Transaction, transact } from './transaction';
 
 /** Who is acting: the verified session (its user and session id). */
 export type Owner = SessionRef;
@@ -29,6 +30,12 @@ export interface StoredAuthHeader {
   expiresAt?: string;
   /** RFC 3339 UTC; set by the authorizer (at most every few minutes), absent until first use. */
   lastUsed?: string;
+  /** What the key may do, passed on by the authorizer; absent for a key without scopes. */
+  scopes?: string[];
+  /** Normalized CIDRs the key is accepted from; absent for any address. */
+  allowedCidrs?: string[];
+  /** After a roll: the lookup hash of the token it replaced, which works until its `retiresAt`. */
+  previousTokenHash?: string;
 }
 
 export interface TokenOwner {
@@ -36,6 +43,18 @@ export interface TokenOwner {
   username: string;
   headerId: string;
   expiresAt?: string;
+  scopes?: string[];
+  allowedCidrs?: string[];
+  /** RFC 3339 UTC: a rolled-away token works until then (the roll's grace). */
+  retiresAt?: string;
+  /** RFC 3339 UTC: revoked by POST /authheader/revoke; refused from then on. */
+  revokedAt?: string;
+}
+
+/** What a revocation found: the key it belonged to, if any. */
+export interface RevokedToken {
+  userId: string;
+  headerId: string;
 }
 
 /** The token hash an owner's copy is keyed by (`HEADER#<hash>`). */
@@ -80,7 +99,8 @@ export class AuthHeaderRepository {
           item: {
             Put: {
               TableName: this.tableName,
-              Item: { ...keys.token(tokenHash), userId: owner.userId, username: owner.username, headerId: header.id, expiresAt: header.expiresAt },
+              // What the authorizer needs, on the one item it reads (the client drops undefined attributes).
+              Item: { ...keys.token(tokenHash), userId: owner.userId, username: owner.username, headerId: header.id, expiresAt: header.expiresAt, scopes: header.scopes, allowedCidrs: header.allowedCidrs },
               ConditionExpression: 'attribute_not_exists(pk)',
             },
           },
@@ -120,6 +140,9 @@ export class AuthHeaderRepository {
       tokenCiphertext: String(item.tokenCiphertext),
       expiresAt: item.expiresAt as string | undefined,
       lastUsed: item.lastUsed as string | undefined,
+      scopes: item.scopes as string[] | undefined,
+      allowedCidrs: item.allowedCidrs as string[] | undefined,
+      previousTokenHash: item.previousTokenHash as string | undefined,
     }));
   }
 
@@ -130,12 +153,14 @@ export class AuthHeaderRepository {
    * authorizer refuses their keys (it checks the profile's id); running it again finishes the job.
    */
   async deleteAllOf(userId: string): Promise<number> {
-    const items = await this.queryHeaders(userId, 'pk, sk');
-    // 2 items per header, at most 100 items per transaction.
-    for (let i = 0; i < items.length; i += 50) {
-      const TransactItems = items.slice(i, i + 50).flatMap((item) => [
+    const items = await this.queryHeaders(userId, 'pk, sk, previousTokenHash');
+    // At most 3 items per header (with a rolled predecessor), at most 100 items per transaction.
+    for (let i = 0; i < items.length; i += 33) {
+      const TransactItems = items.slice(i, i + 33).flatMap((item) => [
         { Delete: { TableName: this.tableName, Key: { pk: item.pk, sk: item.sk } } },
         { Delete: { TableName: this.tableName, Key: keys.token(tokenHashOf(item)) } },
+        // A rolled predecessor still in its grace goes with its key.
+        ...(typeof item.previousTokenHash === 'string' ? [{ Delete: { TableName: this.tableName, Key: keys.token(item.previousTokenHash) } }] : []),
       ]);
       await this.client.send(new TransactWriteCommand({ TransactItems }));
     }
@@ -143,8 +168,32 @@ export class AuthHeaderRepository {
     return items.length;
   }
 
-  /** Deletes the owner's header with this token hash; someone else's or a missing one changes nothing. */
-  async deleteByTokenHash(owner: Owner, tokenHash: string): Promise<void> {
+  /** A user's headers for the admin CLI (no session: the administrator acts on the table itself). */
+  async listForAdmin(userId: string): Promise<StoredAuthHeader[]> {
+    return (await this.headersOf(userId)).sort((a, b) => a.created.localeCompare(b.created) || a.id.localeCompare(b.id));
+  }
+
+  /**
+   * Removes one of a user's headers for the admin CLI, with its lookup item, a rolled predecessor's
+   * and its count, in one transaction conditioned on the header still being there with this id.
+   * Answers false when it was not (deleted or rolled meanwhile).
+   */
+  async deleteForAdmin(userId: string, header: Pick<StoredAuthHeader, 'id' | 'tokenHash' | 'previousTokenHash'>): Promise<boolean> {
+    const gone = await transact(this.client, [
+      { name: 'header', item: { Delete: { TableName: this.tableName, Key: keys.header(userId, header.tokenHash), ConditionExpression: 'id = :id', ExpressionAttributeValues: { ':id': header.id } } } },
+      { name: 'tokenLookup', item: { Delete: { TableName: this.tableName, Key: keys.token(header.tokenHash) } } },
+      ...(header.previousTokenHash ? [{ name: 'previousLookup', item: { Delete: { TableName: this.tableName, Key: keys.token(header.previousTokenHash) } } }] : []),
+      { name: 'headerCount', item: { Update: { TableName: this.tableName, Key: keys.counter(userId), UpdateExpression: 'ADD headerCount :minusOne', ExpressionAttributeValues: { ':minusOne': -1 } } } },
+    ]);
+    return gone.length === 0;
+  }
+
+  /**
+   * Deletes the owner's header with this token hash; someone else's or a missing one changes
+   * nothing. `previousTokenHash`: the lookup item of the token a roll replaced, still in its grace,
+   * deleted with it.
+   */
+  async deleteByTokenHash(owner: Owner, tokenHash: string, previousTokenHash?: string): Promise<void> {
     const notFound = () => new AuthHeaderNotFoundError();
     await new Transaction(this.client)
       .add(...this.sessions.activeConditions(owner))
@@ -157,6 +206,7 @@ export class AuthHeaderRepository {
         { name: 'header', item: { Delete: { TableName: this.tableName, Key: keys.header(owner.userId, tokenHash), ConditionExpression: 'attribute_exists(pk)' } }, onConditionFailed: notFound },
         // Unconditional: the two deletes above already prove there was a header to uncount.
         { name: 'headerCount', item: { Update: { TableName: this.tableName, Key: keys.counter(owner.userId), UpdateExpression: 'ADD headerCount :minusOne', ExpressionAttributeValues: { ':minusOne': -1 } } } },
+        ...(previousTokenHash ? [{ name: 'previousLookup', item: { Delete: { TableName: this.tableName, Key: keys.token(previousTokenHash) } } }] : []),
       )
       .commit();
   }
@@ -164,7 +214,112 @@ export class AuthHeaderRepository {
   /** Who owns a token: one strongly consistent GetItem (the API-key check hot path). */
   async findOwnerByTokenHash(tokenHash: string): Promise<TokenOwner | undefined> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.token(tokenHash), ConsistentRead: true }));
-    return Item ? { userId: Item.userId, username: Item.username, headerId: Item.headerId, expiresAt: Item.expiresAt } : undefined;
+    return Item
+      ? { userId: Item.userId, username: Item.username, headerId: Item.headerId, expiresAt: Item.expiresAt, scopes: Item.scopes, allowedCidrs: Item.allowedCidrs, retiresAt: Item.retiresAt, revokedAt: Item.revokedAt }
+      : undefined;
+  }
+
+  /** The owner's header whose current token has this hash (strongly consistent), or undefined. */
+  async findOwnedByTokenHash(userId: string, tokenHash: string): Promise<StoredAuthHeader | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.header(userId, tokenHash), ConsistentRead: true }));
+    if (!Item) return undefined;
+    const { pk: _pk, sk: _sk, userId: _userId, ...header } = Item;
+    return { ...(header as Omit<StoredAuthHeader, 'tokenHash'>), tokenHash };
+  }
+
+  /**
+   * Gives a header a new token in one transaction, conditioned on the session: the owner's item
+   * moves to the new hash (same id, name, scopes, addresses, expiry), the new lookup item is
+   * written, and the old lookup item either retires at `retiresAt` (the grace: it keeps verifying,
+   * with the same header id) or, without a grace, is deleted. A predecessor still in an earlier
+   * roll's grace is deleted. The counter does not move. Someone else's or a moved header → 404.
+   */
+  async roll(owner: Owner, current: StoredAuthHeader, next: { tokenHash: string; tokenCiphertext: string }, retiresAt: string | undefined): Promise<void> {
+    const { tokenHash: oldHash, previousTokenHash, lastUsed: _lastUsed, ...kept } = current;
+    const { id, expiresAt, scopes, allowedCidrs } = current;
+    const notFound = () => new AuthHeaderNotFoundError();
+    const collision = () => new Error('token hash collision');
+    await new Transaction(this.client)
+      .add(...this.sessions.activeConditions(owner))
+      .add(
+        {
+          name: 'header',
+          item: { Delete: { TableName: this.tableName, Key: keys.header(owner.userId, oldHash), ConditionExpression: 'id = :id', ExpressionAttributeValues: { ':id': id } } },
+          onConditionFailed: notFound,
+        },
+        {
+          name: 'newHeader',
+          item: {
+            Put: {
+              TableName: this.tableName,
+              Item: { ...keys.header(owner.userId, next.tokenHash), ...kept, tokenCiphertext: next.tokenCiphertext, userId: owner.userId, ...(retiresAt ? { previousTokenHash: oldHash } : {}) },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          onConditionFailed: collision,
+        },
+        {
+          name: 'newTokenLookup',
+          item: {
+            Put: {
+              TableName: this.tableName,
+              Item: { ...keys.token(next.tokenHash), userId: owner.userId, username: owner.username, headerId: id, expiresAt, scopes, allowedCidrs, ...(retiresAt ? { previousTokenHash: oldHash } : {}) },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+          onConditionFailed: collision,
+        },
+        {
+          name: 'tokenLookup',
+          item: retiresAt
+            ? {
+                Update: {
+                  TableName: this.tableName,
+                  Key: keys.token(oldHash),
+                  UpdateExpression: 'SET retiresAt = :retiresAt, successorHash = :next',
+                  ConditionExpression: 'userId = :userId AND attribute_not_exists(retiresAt)',
+                  ExpressionAttributeValues: { ':retiresAt': retiresAt, ':next': next.tokenHash, ':userId': owner.userId },
+                },
+              }
+            : { Delete: { TableName: this.tableName, Key: keys.token(oldHash), ConditionExpression: 'userId = :userId', ExpressionAttributeValues: { ':userId': owner.userId } } },
+          onConditionFailed: notFound,
+        },
+        ...(previousTokenHash ? [{ name: 'previousLookup', item: { Delete: { TableName: this.tableName, Key: keys.token(previousTokenHash) } } }] : []),
+      )
+      .commit();
+  }
+
+  /**
+   * Marks the lookup item of this token revoked (one conditional UpdateItem, the same for any
+   * token: an unknown one fails its condition) and answers whose key it was. Within a roll's grace
+   * the other token of the key is revoked too (a second UpdateItem), so a leaked token's key is
+   * refused whichever of its two tokens is presented.
+   */
+  async revokeByTokenHash(tokenHash: string, at: string): Promise<RevokedToken | undefined> {
+    const old = await this.markRevoked(tokenHash, at);
+    if (!old) return undefined;
+    const paired = old.previousTokenHash ?? old.successorHash;
+    if (typeof paired === 'string') await this.markRevoked(paired, at);
+    return { userId: String(old.userId), headerId: String(old.headerId) };
+  }
+
+  private async markRevoked(tokenHash: string, at: string): Promise<Record<string, unknown> | undefined> {
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.token(tokenHash),
+          UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':at': at },
+          ReturnValues: 'ALL_OLD',
+        }),
+      );
+      return Attributes;
+    } catch (error) {
+      if (error instanceof ConditionalCheckFailedException) return undefined;
+      throw error;
+    }
   }
 
   /**

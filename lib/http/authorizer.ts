@@ -22,7 +22,7 @@ import { authorizationOf } from './authorization';
 export type AuthorizerEvent = APIGatewayRequestAuthorizerEvent | APIGatewayTokenAuthorizerEvent | APIGatewayRequestAuthorizerEventV2;
 
 /** What the API behind the authorizer receives (REST: `requestContext.authorizer`; HTTP API: `requestContext.authorizer.lambda`). */
-export type AuthorizerContext = { userId: string; username: string; authMethod: CallerIdentity['authMethod']; authHeaderId?: string };
+export type AuthorizerContext = { userId: string; username: string; authMethod: CallerIdentity['authMethod']; authHeaderId?: string; scopes?: string };
 
 export type AuthorizerResult = APIGatewayAuthorizerWithContextResult<AuthorizerContext> | APIGatewaySimpleAuthorizerWithContextResult<AuthorizerContext>;
 
@@ -44,8 +44,9 @@ export function wholeApiArn(methodArn: string): string {
 }
 
 export function contextOf(identity: CallerIdentity): AuthorizerContext {
-  const { userId, username, authMethod, authHeaderId } = identity;
-  return { userId, username, authMethod, ...(authHeaderId !== undefined ? { authHeaderId } : {}) };
+  const { userId, username, authMethod, authHeaderId, scopes } = identity;
+  // Context values are strings, numbers or booleans only: scopes travel space-separated (OAuth's `scope`).
+  return { userId, username, authMethod, ...(authHeaderId !== undefined ? { authHeaderId } : {}), ...(scopes?.length ? { scopes: scopes.join(' ') } : {}) };
 }
 
 /** Who is asking, for the audit trail: the gateway's request id and the client's address (TOKEN events carry neither). */
@@ -59,7 +60,7 @@ export async function handleAuthorizerEvent(event: AuthorizerEvent): Promise<Aut
   let identity: CallerIdentity;
   const context = auditContextOf(event);
   try {
-    identity = await authenticate(authorizationIn(event));
+    identity = await authenticate(authorizationIn(event), undefined, undefined, context.sourceIp === 'unknown' ? undefined : context.sourceIp);
   } catch (error) {
     if (error instanceof InvalidSessionError) {
       log.info('authorizer refused', { reason: error.message });

@@ -225,7 +225,7 @@ export function authorizerIdentity(): MiddlewareObj {
       const { event } = request as MiddyRequest;
       const authorizer = (event.requestContext as { authorizer?: Record<string, unknown> | null }).authorizer;
       const context = (authorizer && typeof authorizer.lambda === 'object' && authorizer.lambda !== null ? authorizer.lambda : authorizer) as Record<string, unknown> | null | undefined;
-      const { userId, username, authMethod, authHeaderId } = context ?? {};
+      const { userId, username, authMethod, authHeaderId, scopes } = context ?? {};
       if (typeof userId !== 'string' || typeof username !== 'string' || typeof authMethod !== 'string' || !AUTH_METHODS.includes(authMethod)) {
         throw new InvalidSessionError('no authorizer context');
       }
@@ -234,6 +234,7 @@ export function authorizerIdentity(): MiddlewareObj {
         username,
         authMethod: authMethod as CallerIdentity['authMethod'],
         ...(typeof authHeaderId === 'string' && authHeaderId !== '' ? { authHeaderId } : {}),
+        ...(typeof scopes === 'string' && scopes !== '' ? { scopes: scopes.split(' ') } : {}),
       };
     },
   };

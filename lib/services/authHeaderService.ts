@@ -5,14 +5,15 @@
 import { randomUUID } from 'node:crypto';
 import { audit, type AuditContext } from '../audit';
 import { config } from '../config';
-import { InvalidInputError } from '../errors';
-import type { Owner } from '../data/authHeaderRepository';
-import { authHeaders } from '../data/repositories';
+import { AuthHeaderNotFoundError, InvalidInputError, StaleSessionError } from '../errors';
+import type { Owner, StoredAuthHeader } from '../data/authHeaderRepository';
+import { normalizeCidr } from '../auth/allowedAddresses';
+import { authHeaders, sessions } from '../data/repositories';
 import type { SessionClaims } from '../auth/jwt';
 import { log } from '../log';
 import { sessionRefOf } from './sessionService';
 import { getTokenEncryptionKey, getTokenHmacKey } from '../auth/keys';
-import { decryptToken, encryptToken, generateToken, hashToken } from '../auth/tokens';
+import { decryptToken, encryptToken, generateToken, hashToken, looksLikeToken } from '../auth/tokens';
 import { epochSeconds, parseRfc3339, utcTimestamp } from '../time';
 
 /**
@@ -26,13 +27,31 @@ export interface AuthHeaderView {
   created: string;
   expiresAt?: string;
   lastUsed?: string;
+  scopes?: string[];
+  allowedCidrs?: string[];
+}
+
+/** What POST /authheader/add takes (the body, validated by its schema). */
+export interface NewAuthHeader {
+  name: string;
+  expiresAt?: string;
+  scopes?: string[];
+  allowedCidrs?: string[];
 }
 
 const MAX_LIFETIME_YEARS = 10;
 
-/** The optional expiry of a new key: an RFC 3339 date-time in the future, at most 10 years ahead; stored in UTC to the second. */
+const DAY_MS = 86_400_000;
+
+/**
+ * The expiry of a new key, stored in UTC to the second: the RFC 3339 date-time given (in the
+ * future, at most 10 years ahead, and within MAX_AUTH_HEADER_LIFETIME_DAYS when that is set), or,
+ * without one, the lifetime cap from now when there is a cap (GitHub's organization policy for
+ * tokens), else none.
+ */
 function expiryOf(expiresAt: string | undefined, now: Date): string | undefined {
-  if (expiresAt === undefined) return undefined;
+  const capDays = config.maxAuthHeaderLifetimeDays;
+  if (expiresAt === undefined) return capDays > 0 ? utcTimestamp(new Date(epochSeconds(now) * 1000 + capDays * DAY_MS)) : undefined;
   const date = parseRfc3339(expiresAt);
   if (!date) throw new InvalidInputError('"expiresAt" must be an RFC 3339 date-time, e.g. 2030-01-31T00:00:00Z');
   const seconds = new Date(epochSeconds(date) * 1000);
@@ -40,7 +59,25 @@ function expiryOf(expiresAt: string | undefined, now: Date): string | undefined 
   const latest = new Date(now);
   latest.setUTCFullYear(latest.getUTCFullYear() + MAX_LIFETIME_YEARS);
   if (seconds.getTime() > latest.getTime()) throw new InvalidInputError(`"expiresAt" must be at most ${MAX_LIFETIME_YEARS} years ahead`);
+  if (capDays > 0 && seconds.getTime() > now.getTime() + capDays * DAY_MS) throw new InvalidInputError(`"expiresAt" must be at most ${capDays} days ahead (the lifetime cap)`);
   return utcTimestamp(seconds);
+}
+
+/** The allowed addresses, normalized and without repeats, or undefined for none; 400 for one that is not a CIDR. */
+function allowedCidrsOf(input: readonly string[] | undefined): string[] | undefined {
+  if (!input || input.length === 0) return undefined;
+  const normalized = input.map((text) => {
+    const cidr = normalizeCidr(text);
+    if (!cidr) throw new InvalidInputError('each of "allowedCidrs" must be an IPv4 or IPv6 address or CIDR, e.g. 203.0.113.0/24 or 2001:db8::/32');
+    return cidr;
+  });
+  return [...new Set(normalized)];
+}
+
+/** Only the fields a key has: a plain key stays exactly the reference's `{ id, name, token, created }`. */
+function optionalFields(header: Pick<StoredAuthHeader, 'expiresAt' | 'lastUsed' | 'scopes' | 'allowedCidrs'>) {
+  const { expiresAt, lastUsed, scopes, allowedCidrs } = header;
+  return { ...(expiresAt ? { expiresAt } : {}), ...(lastUsed ? { lastUsed } : {}), ...(scopes?.length ? { scopes } : {}), ...(allowedCidrs?.length ? { allowedCidrs } : {}) };
 }
 
 const ownerOf = (session: SessionClaims): Owner => sessionRefOf(session);
@@ -48,8 +85,11 @@ const ownerOf = (session: SessionClaims): Owner => sessionRefOf(session);
 // The ciphertext only decrypts as this user's header with this id.
 const binding = (userId: string, headerId: string) => `${userId}:${headerId}`;
 
-export async function addAuthHeader(session: SessionClaims, name: string, expiresAtInput: string | undefined, context: AuditContext, now: Date = new Date()): Promise<AuthHeaderView> {
-  const expiresAt = expiryOf(expiresAtInput, now);
+export async function addAuthHeader(session: SessionClaims, input: NewAuthHeader, context: AuditContext, now: Date = new Date()): Promise<AuthHeaderView> {
+  const { name } = input;
+  const expiresAt = expiryOf(input.expiresAt, now);
+  const allowedCidrs = allowedCidrsOf(input.allowedCidrs);
+  const scopes = input.scopes?.length ? [...input.scopes] : undefined;
   const [hmacKey, encryptionKey] = await Promise.all([getTokenHmacKey(), getTokenEncryptionKey()]);
   const id = randomUUID();
   const token = generateToken();
@@ -63,18 +103,21 @@ export async function addAuthHeader(session: SessionClaims, name: string, expire
       tokenHash: hashToken(token, hmacKey),
       tokenCiphertext: encryptToken(token, encryptionKey, binding(session.sub, id)),
       expiresAt,
+      scopes,
+      allowedCidrs,
     },
     config.maxAuthHeadersPerUser,
   );
   audit('authheader.created', context, { userId: session.sub, username: session.username, authHeaderId: id });
-  return { id, name, token, created, ...(expiresAt ? { expiresAt } : {}) };
+  return { id, name, token, created, ...optionalFields({ expiresAt, scopes, allowedCidrs }) };
 }
 
 export async function listAuthHeaders(session: SessionClaims): Promise<AuthHeaderView[]> {
   const encryptionKey = await getTokenEncryptionKey();
   const stored = await authHeaders.listByOwner(ownerOf(session));
   const views: AuthHeaderView[] = [];
-  for (const { id, name, created, tokenCiphertext, expiresAt, lastUsed } of stored) {
+  for (const header of stored) {
+    const { id, name, created, tokenCiphertext } = header;
     let token: string;
     try {
       token = decryptToken(tokenCiphertext, encryptionKey, binding(session.sub, id));
@@ -84,19 +127,60 @@ export async function listAuthHeaders(session: SessionClaims): Promise<AuthHeade
       log.warn('auth header skipped in list: its token cannot be decrypted', { userId: session.sub, authHeaderId: id, errorType: (error as Error).name });
       continue;
     }
-    views.push({ id, name, token, created, ...(expiresAt ? { expiresAt } : {}), ...(lastUsed ? { lastUsed } : {}) });
+    views.push({ id, name, token, created, ...optionalFields(header) });
   }
   return views;
 }
 
+/** 404 for a token the caller cannot act on, after the session check (a stale session gets 401 first). */
+async function notFound(session: SessionClaims): Promise<never> {
+  if (!(await sessions.isActive(ownerOf(session)))) throw new StaleSessionError('the session has ended or does not match the stored user');
+  throw new AuthHeaderNotFoundError();
+}
+
 /**
- * The audit line carries no authHeaderId: the transaction cannot return the deleted item, and a
- * read first would cost a round trip (and a GetItem grant) on every delete.
+ * Deletes the caller's key named by its current token. A mistyped or made-up token (wrong checksum,
+ * wrong shape) is not looked up: only the session is checked. Otherwise the owner's item is read
+ * first (one GetItem), for the audit line's key id and the token a roll replaced, still in its
+ * grace, which goes with it; the transaction decides (session, ownership).
  */
 export async function deleteAuthHeader(session: SessionClaims, token: string, context: AuditContext): Promise<void> {
-  // Even a text that cannot be one of our tokens goes through the transaction: its session guard
-  // answers a stale session with 401 before anything can answer 404 (the delete then finds nothing).
-  const hmacKey = await getTokenHmacKey();
-  await authHeaders.deleteByTokenHash(ownerOf(session), hashToken(token, hmacKey));
-  audit('authheader.deleted', context, { userId: session.sub, username: session.username });
+  if (!looksLikeToken(token)) return notFound(session);
+  const tokenHash = hashToken(token, await getTokenHmacKey());
+  const header = await authHeaders.findOwnedByTokenHash(session.sub, tokenHash);
+  await authHeaders.deleteByTokenHash(ownerOf(session), tokenHash, header?.previousTokenHash);
+  audit('authheader.deleted', context, { userId: session.sub, username: session.username, ...(header ? { authHeaderId: header.id } : {}) });
+}
+
+export const DEFAULT_ROLL_GRACE_SECONDS = 3600;
+
+/**
+ * Gives the caller's key (named by its current token) a new token; the old one keeps verifying,
+ * with the same key id, for `graceSeconds`, then is refused everywhere (the authorizer's cache never
+ * keeps it past `retiresAt`). A token already rolled away, unknown, expired or someone else's: 404.
+ */
+export async function rollAuthHeader(session: SessionClaims, token: string, graceSeconds: number, context: AuditContext, now: Date = new Date()): Promise<AuthHeaderView> {
+  if (!looksLikeToken(token)) return notFound(session);
+  const [hmacKey, encryptionKey] = await Promise.all([getTokenHmacKey(), getTokenEncryptionKey()]);
+  const current = await authHeaders.findOwnedByTokenHash(session.sub, hashToken(token, hmacKey));
+  if (!current || (current.expiresAt !== undefined && Date.parse(current.expiresAt) <= now.getTime())) return notFound(session);
+  const next = generateToken();
+  const retiresAt = graceSeconds > 0 ? utcTimestamp(new Date(epochSeconds(now) * 1000 + graceSeconds * 1000)) : undefined;
+  await authHeaders.roll(ownerOf(session), current, { tokenHash: hashToken(next, hmacKey), tokenCiphertext: encryptToken(next, encryptionKey, binding(session.sub, current.id)) }, retiresAt);
+  audit('authheader.rolled', context, { userId: session.sub, username: session.username, authHeaderId: current.id });
+  const { id, name, created } = current;
+  return { id, name, token: next, created, ...optionalFields(current) };
+}
+
+/**
+ * Revokes whatever key this token belongs to, for whoever holds it (a leaked token found in a
+ * repository, RFC 7009-style): the caller learns nothing (the same 200 whatever the token). A text
+ * that cannot be a token does no work; any well-formed one costs the same HMAC and one conditional
+ * UpdateItem whether it exists or not (a second only for a key within a roll's grace). The audit
+ * line names the key's id and owner, never the token.
+ */
+export async function revokeAuthHeader(token: string, context: AuditContext, now: Date = new Date()): Promise<void> {
+  if (!looksLikeToken(token)) return;
+  const revoked = await authHeaders.revokeByTokenHash(hashToken(token, await getTokenHmacKey()), utcTimestamp(now));
+  if (revoked) audit('authheader.revoked', context, { userId: revoked.userId, authHeaderId: revoked.headerId });
 }

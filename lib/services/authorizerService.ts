@@ -15,6 +15,7 @@ import { parseAuthorization } from '../auth/credentials';
 import { type SessionClaims, verifySessionToken } from '../auth/jwt';
 import { getTokenHmacKey } from '../auth/keys';
 import { hashToken } from '../auth/tokens';
+import { type AddressRange, isAllowedFrom, parseRanges } from '../auth/allowedAddresses';
 import { config } from '../config';
 import { authHeaders, sessions, users } from '../data/repositories';
 import { DependencyUnavailableError, InvalidSessionError } from '../errors';
@@ -31,6 +32,8 @@ export interface CallerIdentity {
   authMethod: AuthMethod;
   /** The auth header's id, when the credential is one. */
   authHeaderId?: string;
+  /** The key's scopes, when it has any. */
+  scopes?: string[];
 }
 
 /**
@@ -50,6 +53,8 @@ interface Answer {
   identity: CallerIdentity;
   /** The key's lookup hash, kept so a remembered key's use can be recorded without the HMAC. */
   tokenHash?: string;
+  /** The key's allowed addresses, parsed once: checked on every use, remembered or not. */
+  allowed?: AddressRange[];
 }
 
 /** Remembered answers, by the exact credential string. */
@@ -116,13 +121,16 @@ async function checkAuthHeader(token: string, nowMs: number): Promise<Checked> {
   const tokenHash = hashToken(token, await getTokenHmacKey());
   const owner = await authHeaders.findOwnerByTokenHash(tokenHash);
   if (!owner) throw new InvalidSessionError('unknown auth header', { refusal: 'revoked' });
-  const expiresMs = owner.expiresAt === undefined ? Number.POSITIVE_INFINITY : Date.parse(owner.expiresAt);
-  if (!(nowMs < expiresMs)) throw new InvalidSessionError('auth header expired', { refusal: 'expired' });
+  if (owner.revokedAt !== undefined) throw new InvalidSessionError('auth header revoked', { refusal: 'revoked' });
+  // A token rolled away works until the end of its grace: remembered no longer than that either.
+  const expiresMs = Math.min(owner.expiresAt === undefined ? Number.POSITIVE_INFINITY : Date.parse(owner.expiresAt), owner.retiresAt === undefined ? Number.POSITIVE_INFINITY : Date.parse(owner.retiresAt));
+  if (!(nowMs < expiresMs)) throw new InvalidSessionError('auth header expired or rolled', { refusal: 'expired' });
   const use = recordUse(owner.userId, owner.headerId, tokenHash, nowMs);
   const profile = await users.findIdentity(owner.username);
   if (profile?.id !== owner.userId) throw new InvalidSessionError("auth header's owner no longer exists", { refusal: 'revoked' });
   await settledWithin(use, LAST_USED_WAIT_MS);
-  return { identity: { userId: owner.userId, username: owner.username, authMethod: 'authheader', authHeaderId: owner.headerId }, tokenHash, validUntilMs: expiresMs };
+  const identity: CallerIdentity = { userId: owner.userId, username: owner.username, authMethod: 'authheader', authHeaderId: owner.headerId, ...(owner.scopes?.length ? { scopes: owner.scopes } : {}) };
+  return { identity, tokenHash, validUntilMs: expiresMs, ...(owner.allowedCidrs?.length ? { allowed: parseRanges(owner.allowedCidrs) } : {}) };
 }
 
 async function checkJwt(token: string, now: Date): Promise<Checked> {
@@ -137,16 +145,23 @@ async function checkJwt(token: string, now: Date): Promise<Checked> {
   return { identity: await checkSession(claims), validUntilMs: claims.exp * 1000 };
 }
 
+/** A key with allowed addresses is refused from any other (also when its answer is remembered). */
+function checkAddress(answer: Answer, sourceIp: string | undefined): void {
+  if (answer.allowed && !isAllowedFrom(sourceIp, answer.allowed)) throw new InvalidSessionError('auth header used from an address it is not allowed from', { refusal: 'address_not_allowed' });
+}
+
 /**
- * The caller behind an `Authorization` header value, or InvalidSessionError (the same for every
- * reason). Other errors (DynamoDB, keys) propagate: the caller is not refused for our failure.
+ * The caller behind an `Authorization` header value, from `sourceIp` (the client's address as the
+ * gateway saw it), or InvalidSessionError (the same for every reason). Other errors (DynamoDB,
+ * keys) propagate: the caller is not refused for our failure.
  */
-export async function authenticate(authorization: string | undefined, now: Date = new Date(), cache: AnswerCache = answers): Promise<CallerIdentity> {
+export async function authenticate(authorization: string | undefined, now: Date = new Date(), cache: AnswerCache = answers, sourceIp?: string): Promise<CallerIdentity> {
   const credential = parseAuthorization(authorization);
   if (!credential) throw new InvalidSessionError('no credential of ours in the Authorization header');
   const nowMs = now.getTime();
   const remembered = cache.get(credential.token, nowMs);
   if (remembered) {
+    checkAddress(remembered, sourceIp);
     const { identity, tokenHash } = remembered;
     // Still a use of the key; the interval check makes this a Map lookup nearly always.
     if (tokenHash !== undefined && identity.authHeaderId !== undefined) {
@@ -156,6 +171,8 @@ export async function authenticate(authorization: string | undefined, now: Date 
     return identity;
   }
   const { validUntilMs, ...answer } = credential.kind === 'authheader' ? await checkAuthHeader(credential.token, nowMs) : await checkJwt(credential.token, now);
+  // Remembered whatever the address: the next call from a wrong one is refused without a read.
   cache.set(credential.token, answer, nowMs, validUntilMs);
+  checkAddress(answer, sourceIp);
   return answer.identity;
 }

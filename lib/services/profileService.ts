@@ -18,6 +18,8 @@ export interface MeResponse {
   PasswordExpiration?: string;
   AuthMethod: AuthMethod;
   AuthHeaderId?: string;
+  /** The key's scopes, for a key that has them. */
+  Scopes?: string[];
 }
 
 export async function describeCaller(caller: CallerIdentity): Promise<MeResponse> {
@@ -32,5 +34,6 @@ export async function describeCaller(caller: CallerIdentity): Promise<MeResponse
     ...(profile.passwordExpiration !== undefined ? { PasswordExpiration: profile.passwordExpiration } : {}),
     AuthMethod: caller.authMethod,
     ...(caller.authMethod === 'authheader' && caller.authHeaderId ? { AuthHeaderId: caller.authHeaderId } : {}),
+    ...(caller.authMethod === 'authheader' && caller.scopes?.length ? { Scopes: caller.scopes } : {}),
   };
 }

@@ -33,7 +33,7 @@ test('logs in, adds, lists, (calls /user/me,) deletes and lists again, printing 
 
   const steps = [...stdout.matchAll(/^\d+\. (.*)$/gm)].map((match) => match[1]);
   const hasMe = routes.some((route) => (route.path as string) === '/user/me');
-  expect(steps).toHaveLength(hasMe ? 6 : 5);
+  expect(steps).toHaveLength(hasMe ? 7 : 6);
   expect(stdout).toContain(`curl -s -X POST ${baseUrl}/user/login`);
   expect(stdout).toContain(`curl -s ${baseUrl}/authheader/list \\\n     -H "Authorization: Bearer $TOKEN"`);
   expect(stdout.match(/→ 200 /g)).toHaveLength(steps.length);

@@ -161,6 +161,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/authheader/roll": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Roll an auth header
+         * @description Gives one of the logged-in user's auth headers (named by its current token) a new token: same id, name, scopes, allowed addresses and expiry. The old token keeps working, with the same id, for `graceSeconds` (default 3600, at most 604800; 0 ends it at once), then is refused everywhere.
+         */
+        post: operations["AuthHeaderRoll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/authheader/revoke": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Revoke a leaked auth header token
+         * @description Needs no credential: whoever holds a token may revoke it (as GitHub's credential revocation API, RFC 7009). Answers the same 200 whether or not the token existed; a revoked key is refused from then on (within AUTHORIZER_CACHE_SECONDS). Throttled per address.
+         */
+        post: operations["AuthHeaderRevoke"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -172,6 +212,8 @@ export interface components {
         AddAuthHeaderRequest: {
             name: string;
             expiresAt?: string;
+            scopes?: string[];
+            allowedCidrs?: string[];
         };
         DeleteAuthHeaderRequest: {
             text: string;
@@ -186,6 +228,13 @@ export interface components {
         };
         LogoutRequest: {
             all?: boolean;
+        };
+        RollAuthHeaderRequest: {
+            text: string;
+            graceSeconds?: number;
+        };
+        RevokeAuthHeaderRequest: {
+            text: string;
         };
         /** @description Every error answer: a human-readable message, never a stack trace or an internal error name. */
         Error: {
@@ -234,7 +283,7 @@ export interface components {
             /** @description Addition: an opaque, single-use token for POST /user/refresh. Present once refresh tokens are in use. */
             RefreshToken?: string;
         };
-        /** @description An auth header (API key). Lowercase field names, as in the reference; `expiresAt` and `lastUsed` appear only when set. */
+        /** @description An auth header (API key). Lowercase field names, as in the reference; `expiresAt`, `lastUsed`, `scopes` and `allowedCidrs` appear only when set. */
         AuthHeader: {
             /**
              * Format: uuid
@@ -246,7 +295,7 @@ export interface components {
              * @example production-api-key
              */
             name: string;
-            /** @description Auth header token value: the credential, sent as `Authorization: Bearer <token>`. */
+            /** @description Auth header token value: the credential, sent as `Authorization: Bearer <token>`. Issued as `ahk_[0-9A-Za-z]{49}` (the last 6 characters a CRC32 checksum); keys issued before carry `ahk_` + 43 base64url characters. */
             token: string;
             /**
              * Format: date-time
@@ -263,6 +312,10 @@ export interface components {
              * @description Addition (list only): when the key last authenticated a call, to within a few minutes.
              */
             lastUsed?: string;
+            /** @description Addition: what the key may do, passed by the authorizer as context `scopes` (space-separated). */
+            scopes?: string[];
+            /** @description Addition: the only source addresses the key is accepted from (normalized CIDRs). */
+            allowedCidrs?: string[];
         };
         /** @description The caller's auth headers, tokens included. */
         AuthHeaderList: components["schemas"]["AuthHeader"][];
@@ -285,6 +338,8 @@ export interface components {
              * @description Present when the credential is an auth header.
              */
             AuthHeaderId?: string;
+            /** @description Present when the credential is an auth header with scopes. */
+            Scopes?: string[];
         };
     };
     responses: {
@@ -530,12 +585,18 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        /** @description The new auth header's name (1-128 characters). */
+        /** @description The new auth header's name (1-128 characters); optionally its expiry, scopes and the addresses it may be used from. */
         requestBody: {
             content: {
                 /**
                  * @example {
-                 *       "name": "production-api-key"
+                 *       "name": "production-api-key",
+                 *       "scopes": [
+                 *         "orders:read"
+                 *       ],
+                 *       "allowedCidrs": [
+                 *         "203.0.113.0/24"
+                 *       ]
                  *     }
                  */
                 "application/json": components["schemas"]["AddAuthHeaderRequest"];
@@ -552,7 +613,7 @@ export interface operations {
                      * @example {
                      *       "id": "9b2f3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
                      *       "name": "production-api-key",
-                     *       "token": "ahk_Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx",
+                     *       "token": "ahk_W5kVH75YCstVc3vU0IxbbcyY9srzCVb7lM1BOLQvqXe3xnm1Q",
                      *       "created": "2023-01-15T10:35:00Z"
                      *     }
                      */
@@ -589,7 +650,7 @@ export interface operations {
                      *       {
                      *         "id": "9b2f3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
                      *         "name": "production-api-key",
-                     *         "token": "ahk_Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx",
+                     *         "token": "ahk_W5kVH75YCstVc3vU0IxbbcyY9srzCVb7lM1BOLQvqXe3xnm1Q",
                      *         "created": "2023-01-15T10:35:00Z"
                      *       }
                      *     ]
@@ -615,7 +676,7 @@ export interface operations {
             content: {
                 /**
                  * @example {
-                 *       "text": "ahk_Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx"
+                 *       "text": "ahk_W5kVH75YCstVc3vU0IxbbcyY9srzCVb7lM1BOLQvqXe3xnm1Q"
                  *     }
                  */
                 "application/json": components["schemas"]["DeleteAuthHeaderRequest"];
@@ -820,6 +881,94 @@ export interface operations {
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["InvalidSession"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    AuthHeaderRoll: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The current token, and optionally the grace period in seconds. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "text": "ahk_W5kVH75YCstVc3vU0IxbbcyY9srzCVb7lM1BOLQvqXe3xnm1Q",
+                 *       "graceSeconds": 3600
+                 *     }
+                 */
+                "application/json": components["schemas"]["RollAuthHeaderRequest"];
+            };
+        };
+        responses: {
+            /** @description The auth header with its new token (its list item). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "9b2f3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *       "name": "production-api-key",
+                     *       "token": "ahk_W7QtF04qm5W9h67VN5ZYoo5LimvH4eDVDGEVRDT3Ne51Pb10c",
+                     *       "created": "2023-01-15T10:35:00Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AuthHeader"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["InvalidSession"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    AuthHeaderRevoke: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The token to revoke. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "text": "ahk_W5kVH75YCstVc3vU0IxbbcyY9srzCVb7lM1BOLQvqXe3xnm1Q"
+                 *     }
+                 */
+                "application/json": components["schemas"]["RevokeAuthHeaderRequest"];
+            };
+        };
+        responses: {
+            /** @description Done (whatever the token was). */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Success"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Success"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];

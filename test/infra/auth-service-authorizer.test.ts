@@ -13,6 +13,7 @@ import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambd
 import { AuthServiceAuthorizer } from '../../infra/constructs/auth-service-authorizer';
 import { AuthServiceStack } from '../../infra/stack';
 import { resourcesOf } from './template';
+import { UNAVAILABLE_BODY } from '../../lib/http/errors';
 
 const EXPORT = 'AuthService-AuthorizerFunctionArn';
 let service: Template;
@@ -40,23 +41,23 @@ describe('a consumer stack protecting its own routes with the shared authorizer'
     expect(outputs.AuthorizerFunctionArn?.Export?.Name).toBe(EXPORT);
   });
 
-  test('REST: a REQUEST authorizer on the Authorization header with the given TTL, invoking the imported function, on the route', () => {
+  test('REST: a REQUEST authorizer keyed on the Authorization header and the client address with the given TTL, invoking the imported function, on the route', () => {
     const authorizers = Object.values(resourcesOf(consumer, 'AWS::ApiGateway::Authorizer'));
     expect(authorizers).toHaveLength(1);
-    expect(authorizers[0]?.Properties).toMatchObject({ Type: 'REQUEST', IdentitySource: 'method.request.header.Authorization', AuthorizerResultTtlInSeconds: 30, Name: 'AuthServiceAuthorizer' });
+    expect(authorizers[0]?.Properties).toMatchObject({ Type: 'REQUEST', IdentitySource: 'method.request.header.Authorization,context.identity.sourceIp', AuthorizerResultTtlInSeconds: 30, Name: 'AuthServiceAuthorizer' });
     expect(JSON.stringify(authorizers[0]?.Properties.AuthorizerUri)).toContain(`"Fn::ImportValue":"${EXPORT}"`);
     const method = Object.values(resourcesOf(consumer, 'AWS::ApiGateway::Method')).find((m) => m.Properties.HttpMethod === 'GET');
     expect(method?.Properties.AuthorizationType).toBe('CUSTOM');
   });
 
-  test('HTTP API: a Lambda authorizer with simple responses (payload 2.0) on the Authorization header with the given TTL', () => {
+  test('HTTP API: a Lambda authorizer with simple responses (payload 2.0) keyed on the Authorization header and the client address with the given TTL', () => {
     const authorizers = Object.values(resourcesOf(consumer, 'AWS::ApiGatewayV2::Authorizer'));
     expect(authorizers).toHaveLength(1);
     expect(authorizers[0]?.Properties).toMatchObject({
       AuthorizerType: 'REQUEST',
       AuthorizerPayloadFormatVersion: '2.0',
       EnableSimpleResponses: true,
-      IdentitySource: ['$request.header.Authorization'],
+      IdentitySource: ['$request.header.Authorization', '$context.identity.sourceIp'],
       AuthorizerResultTtlInSeconds: 30,
     });
     expect(JSON.stringify(authorizers[0]?.Properties.AuthorizerUri)).toContain(EXPORT);
@@ -79,7 +80,7 @@ describe('a consumer stack protecting its own routes with the shared authorizer'
     expect(Object.keys(byType).sort()).toEqual(['AUTHORIZER_CONFIGURATION_ERROR', 'AUTHORIZER_FAILURE', 'UNAUTHORIZED']);
     expect(byType.UNAUTHORIZED).toMatchObject({ StatusCode: '401', ResponseTemplates: { 'application/json': '{"message":"Unauthorized"}' }, ResponseParameters: { 'gatewayresponse.header.WWW-Authenticate': "'Bearer'" } });
     for (const type of ['AUTHORIZER_FAILURE', 'AUTHORIZER_CONFIGURATION_ERROR']) {
-      expect(byType[type]).toMatchObject({ StatusCode: '503', ResponseTemplates: { 'application/json': '{"message":"Service unavailable"}' }, ResponseParameters: { 'gatewayresponse.header.Retry-After': "'1'" } });
+      expect(byType[type]).toMatchObject({ StatusCode: '503', ResponseTemplates: { 'application/json': UNAVAILABLE_BODY }, ResponseParameters: { 'gatewayresponse.header.Retry-After': "'1'" } });
     }
     // On the consumer's REST API (HTTP APIs have no gateway responses).
     for (const response of responses) expect(JSON.stringify(response.RestApiId)).toContain('OrdersApi');

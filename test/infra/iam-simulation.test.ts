@@ -10,7 +10,10 @@
  * lib/routes.ts, or the authorizer) that recorded no call, and for one without a deny-matrix row.
  */
 import { beforeAll, describe, expect, test, jest } from '@jest/globals';
+import { handler as revokeHandler } from '../../functions/authheader-revoke';
+import { handler as rollHandler } from '../../functions/authheader-roll';
 import { handler as meHandler } from '../../functions/user-me';
+import { generateToken } from '../../lib/auth/tokens';
 import type { KeyName } from '../../lib/auth/keys';
 import type { LocalKeyFile } from '../../lib/auth/localKeys';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -19,10 +22,11 @@ import { config } from '../../lib/config';
 import { documentClient } from '../../lib/data/client';
 import { TABLES, usernameKey, type TableId } from '../../lib/data/table';
 import { routes } from '../../lib/routes';
+import { handler as addHandler } from '../../functions/authheader-add';
 import { addHeader, callLogin, deleteHeader, givenAuthHeader, listHeaders, loginAs, type AuthHeader } from '../helpers/api';
 import { authorize, bearer, restAuthorizerEvent } from '../helpers/authorizer';
 import { givenUser, useTestTables } from '../helpers/db';
-import { apiEvent, lambdaContext } from '../helpers/invoke';
+import { apiEvent, invoke, lambdaContext } from '../helpers/invoke';
 import { decide, StackPolicies, type PolicyDocument } from '../helpers/iam/policies';
 import { as, installRecorder, recordedCalls } from '../helpers/iam/recorder';
 import { iamRequestsOf, type IamRequest } from '../helpers/iam/requests';
@@ -55,6 +59,18 @@ async function me(authorization: string) {
   expect(result.statusCode).toBe(200);
 }
 
+const invokeAdd = (jwt: string, body: Record<string, unknown>) => invoke(addHandler, { method: 'POST', path: '/authheader/add', token: jwt, body });
+const roll = (jwt: string, text: string, graceSeconds?: number) =>
+  invoke(rollHandler, { method: 'POST', path: '/authheader/roll', token: jwt, body: { text, ...(graceSeconds === undefined ? {} : { graceSeconds }) } });
+const revoke = (text: string) => invoke(revokeHandler, { method: 'POST', path: '/authheader/revoke', body: { text } });
+/** The same token with its last checksum character changed: refused before any lookup. */
+const badChecksum = (token: string) => token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A');
+async function rolled(jwt: string, text: string, graceSeconds?: number): Promise<AuthHeader> {
+  const response = await roll(jwt, text, graceSeconds);
+  if (response.statusCode !== 200) throw new Error(`roll: expected 200, got ${response.statusCode} ${response.rawBody}`);
+  return response.body as AuthHeader;
+}
+
 const expectStatus = async (status: number, response: Promise<{ statusCode: number; rawBody: string }>) => {
   const { statusCode, rawBody } = await response;
   expect(`${statusCode} ${rawBody}`).toMatch(new RegExp(`^${status} `));
@@ -77,10 +93,38 @@ async function driveEveryFunction(): Promise<void> {
   await as('AuthHeaderDelete', () => expectStatus(200, deleteHeader(jwt, (keys.pop() as AuthHeader).token)));
   await as('AuthHeaderDelete', () => expectStatus(404, deleteHeader(jwt, `ahk_${'Z'.repeat(43)}`)));
   await as('AuthHeaderAdd', () => expectStatus(401, addHeader('not-a-jwt')));
+  await as('AuthHeaderAdd', () => expectStatus(200, invokeAdd(jwt, { name: 'scoped', scopes: ['orders:read'], allowedCidrs: ['127.0.0.0/8'] })));
 
-  // The authorizer's key path (with its lastUsed write) and JWT path, in front of GET /user/me.
-  await me((keys[0] as AuthHeader).token);
+  // Roll: with a grace (the old lookup item retires), again within it (the predecessor's lookup
+  // item is deleted), without a grace (the old lookup item is deleted); a bad checksum (the session
+  // check only) and a token already rolled away (404).
+  const [first, second, third] = keys as [AuthHeader, AuthHeader, AuthHeader, AuthHeader];
+  const once = await as('AuthHeaderRoll', () => rolled(jwt, first.token));
+  const twice = await as('AuthHeaderRoll', () => rolled(jwt, once.token));
+  const noGrace = await as('AuthHeaderRoll', () => rolled(jwt, twice.token, 0));
+  await as('AuthHeaderRoll', () => expectStatus(404, roll(jwt, badChecksum(noGrace.token))));
+  await as('AuthHeaderRoll', () => expectStatus(404, roll(jwt, once.token)));
+
+  // Delete of a key within a roll's grace (its predecessor's lookup item goes with it), and of a
+  // text with a bad checksum (the session check only, no auth-header read).
+  const inGrace = await as('AuthHeaderRoll', () => rolled(jwt, second.token));
+  await as('AuthHeaderDelete', () => expectStatus(200, deleteHeader(jwt, inGrace.token)));
+  await as('AuthHeaderDelete', () => expectStatus(404, deleteHeader(jwt, badChecksum(noGrace.token))));
+
+  // The authorizer's key path (with its lastUsed write), a rolled-away token in its grace, a bad
+  // checksum (refused without a call), and the JWT path, in front of GET /user/me.
+  await me(noGrace.token);
+  const successor = await as('AuthHeaderRoll', () => rolled(jwt, third.token));
+  await me(third.token);
+  await me(successor.token);
+  expect((await as('Authorizer', () => authorize(restAuthorizerEvent(badChecksum(successor.token))))).error?.message).toBe('Unauthorized');
   await me(bearer(jwt));
+
+  // Revoke: a key within a roll's grace (both its lookup items), an unknown well-formed token (the
+  // same conditional UpdateItem), a bad checksum (no call).
+  await as('AuthHeaderRevoke', () => expectStatus(200, revoke(third.token)));
+  await as('AuthHeaderRevoke', () => expectStatus(200, revoke(generateToken())));
+  await as('AuthHeaderRevoke', () => expectStatus(200, revoke(badChecksum(noGrace.token))));
 
   // Refresh: a rotation, then the used token again after the grace (reuse ends the session).
   const session = await as('Login', () => ok(callLogin(user.username, user.password)));
@@ -144,7 +188,11 @@ interface Allowance {
   /** Tables it writes, with the attributes an UpdateItem may name ('items': new items it puts or deletes whole). */
   writes: Partial<Record<TableId, readonly string[] | 'items'>>;
   secrets: readonly KeyName[];
+  /** Further requests it must be refused: [what, action, table, attributes named, leading key]. */
+  denied?: readonly (readonly [string, string, TableId, string[] | undefined, string])[];
 }
+
+const LEADING_KEYS: Record<TableId, string> = { users: 'john.doe', authHeaders: 'USER#1234', loginThrottle: 'user#abc', sessions: 'sid-1' };
 
 const THROTTLE_ATTRIBUTES = ['key', 'room', 'inflight', 'lockedUntil', 'expiresAt', 'v'];
 
@@ -154,6 +202,35 @@ const ALLOWANCES: Record<string, Allowance> = {
   AuthHeaderAdd: { writes: { authHeaders: ['pk', 'sk', 'headerCount'] }, secrets: ['jwt', 'tokenHmac', 'tokenEncryption'] },
   AuthHeaderList: { writes: {}, secrets: ['jwt', 'tokenEncryption'] },
   AuthHeaderDelete: { writes: { authHeaders: ['pk', 'sk', 'headerCount'] }, secrets: ['jwt', 'tokenHmac'] },
+  // Roll puts and deletes whole auth-header items; its one UpdateItem names only the grace's attributes.
+  // (Its UpdateItem is a transaction item: like the counter's, its grant holds whether or not AWS
+  // fills in dynamodb:Attributes, so a request naming none is not probed here.)
+  AuthHeaderRoll: {
+    writes: { authHeaders: 'items' },
+    secrets: ['jwt', 'tokenHmac', 'tokenEncryption'],
+    denied: [
+      ['UpdateItem of a lookup item beyond the grace (revokedAt)', 'UpdateItem', 'authHeaders', ['retiresAt', 'revokedAt'], 'TOKEN#abc'],
+      ["UpdateItem of an owner's item (the counter does not move)", 'UpdateItem', 'authHeaders', ['headerCount'], 'USER#1234'],
+      ['GetItem of a lookup item', 'GetItem', 'authHeaders', undefined, 'TOKEN#abc'],
+      ['Query of the auth headers', 'Query', 'authHeaders', undefined, 'USER#1234'],
+    ],
+  },
+  // Revoke's UpdateItem returns the old item (ALL_OLD), so IAM allows it no attribute condition:
+  // what holds is the TOKEN# partition and the action; nothing else of any table.
+  AuthHeaderRevoke: {
+    writes: { authHeaders: ['pk', 'sk', 'revokedAt'] },
+    secrets: ['tokenHmac'],
+    denied: [
+      ["UpdateItem of an owner's item", 'UpdateItem', 'authHeaders', ['lastUsed'], 'USER#1234'],
+      ["UpdateItem of an owner's item, naming no attribute", 'UpdateItem', 'authHeaders', undefined, 'USER#1234'],
+      ['PutItem of a lookup item', 'PutItem', 'authHeaders', undefined, 'TOKEN#abc'],
+      ['DeleteItem of a lookup item', 'DeleteItem', 'authHeaders', undefined, 'TOKEN#abc'],
+      ['GetItem of a lookup item', 'GetItem', 'authHeaders', undefined, 'TOKEN#abc'],
+      ...(['GetItem', 'BatchGetItem', 'Query', 'ConditionCheckItem'] as const).flatMap((action) =>
+        (['users', 'sessions', 'loginThrottle'] as const).map((table) => [`${action} of ${table}`, action, table, undefined, LEADING_KEYS[table]] as const),
+      ),
+    ],
+  },
   UserMe: { writes: {}, secrets: [] },
   UserPassword: {
     readsPasswordHash: true,
@@ -170,15 +247,15 @@ const keysOf = (table: TableId) => {
   const definition = TABLES[table];
   return [definition.partitionKey, ...('sortKey' in definition ? [definition.sortKey as string] : [])];
 };
-const LEADING: Record<TableId, string> = { users: 'john.doe', authHeaders: 'USER#1234', loginThrottle: 'user#abc', sessions: 'sid-1' };
+const LEADING: Record<TableId, string> = LEADING_KEYS;
 
 interface Probe {
   what: string;
   request: IamRequest;
 }
 
-function probe(what: string, action: string, table: TableId, attributes: string[] | undefined, extra: Record<string, string> = {}): Probe {
-  const context: Record<string, string | string[]> = { 'dynamodb:LeadingKeys': [LEADING[table]], ...extra };
+function probe(what: string, action: string, table: TableId, attributes: string[] | undefined, extra: Record<string, string> = {}, leading = LEADING[table]): Probe {
+  const context: Record<string, string | string[]> = { 'dynamodb:LeadingKeys': [leading], ...extra };
   if (attributes) context['dynamodb:Attributes'] = [...new Set([...keysOf(table), ...attributes])];
   return { what, request: { action: `dynamodb:${action}`, resource: policies.tableArn(table), context, origin: what } };
 }
@@ -211,6 +288,7 @@ function forbidden(allowance: Allowance): Probe[] {
   if (!allowance.readsRefreshHashes) {
     for (const action of ['GetItem', 'BatchGetItem']) probes.push(probe(`${action} reading refresh-token hashes`, action, 'sessions', ['live', 'used'], { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' }));
   }
+  for (const [what, action, table, attributes, leading] of allowance.denied ?? []) probes.push(probe(what, action, table, attributes, {}, leading));
   for (const name of KEY_NAMES) {
     const resource = policies.secretArnOf(name);
     if (!allowance.secrets.includes(name)) probes.push({ what: `GetSecretValue of ${name}`, request: { action: 'secretsmanager:GetSecretValue', resource, context: {}, origin: name } });

@@ -11,7 +11,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { UserRepository } from '../../lib/data/userRepository';
 import { TABLES, type TableId } from '../../lib/data/table';
 import { INTERNAL_ERROR_BODY, UNAVAILABLE_BODY } from '../../lib/http/errors';
-import { addAuthHeaderBodySchema, changePasswordBodySchema, deleteAuthHeaderBodySchema, loginBodySchema, PLAIN_TEXT_PATTERN, refreshBodySchema } from '../../lib/http/schemas';
+import { addAuthHeaderBodySchema, changePasswordBodySchema, deleteAuthHeaderBodySchema, loginBodySchema, plainTextPattern, refreshBodySchema, revokeAuthHeaderBodySchema, rollAuthHeaderBodySchema } from '../../lib/http/schemas';
 import { routes } from '../../lib/routes';
 import { buildOpenApiDocument } from '../../lib/tools/openapi/document';
 import { DEFAULT_SETTINGS, settingsFromContext } from '../../infra/settings';
@@ -142,7 +142,11 @@ describe('least privilege', () => {
   test.each([
     ['AuthHeaderAdd', ['dynamodb:PutItem', 'dynamodb:UpdateItem'], ['dynamodb:ConditionCheckItem'], ['dynamodb:ConditionCheckItem']],
     ['AuthHeaderList', ['dynamodb:Query'], ['dynamodb:BatchGetItem'], ['dynamodb:BatchGetItem']],
-    ['AuthHeaderDelete', ['dynamodb:DeleteItem', 'dynamodb:UpdateItem'], ['dynamodb:ConditionCheckItem'], ['dynamodb:ConditionCheckItem']],
+    // BatchGetItem: the session check alone, for a text whose checksum is wrong (nothing else is read).
+    // GetItem: the owner's item first (USER# only), for its id and a rolled predecessor.
+    ['AuthHeaderDelete', ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'], ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem'], ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem']],
+    ['AuthHeaderRoll', ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem'], ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem']],
+    ['AuthHeaderRevoke', ['dynamodb:UpdateItem'], [], []],
   ])('%s: exactly %j on auth headers, %j on users, %j on sessions, nothing on throttle counters', (routeId, onHeaders, onUsers, onSessions) => {
     const grants = grantsTo(routeId);
     expect(onTable(grants, 'authHeaders')).toEqual(onHeaders);
@@ -340,11 +344,11 @@ describe('API', () => {
     }
   });
 
-  test('the authorizer: REQUEST type on the Authorization header, cached 60 s, invoking the authorizer function, which API Gateway may invoke', () => {
+  test('the authorizer: REQUEST type keyed on the Authorization header and the client address (so an allowlisted key is never accepted elsewhere through the cache), cached 60 s, invoking the authorizer function, which API Gateway may invoke', () => {
     const authorizers = resourcesOf(template, 'AWS::ApiGateway::Authorizer');
     expect(Object.keys(authorizers)).toHaveLength(1);
     const authorizer = Object.values(authorizers)[0];
-    expect(authorizer?.Properties).toMatchObject({ Type: 'REQUEST', IdentitySource: 'method.request.header.Authorization', AuthorizerResultTtlInSeconds: 60 });
+    expect(authorizer?.Properties).toMatchObject({ Type: 'REQUEST', IdentitySource: 'method.request.header.Authorization,context.identity.sourceIp', AuthorizerResultTtlInSeconds: 60 });
     expect([...referencedIds(authorizer?.Properties.AuthorizerUri)]).toEqual(['AuthorizerFunction']);
     const permissions = Object.values(resourcesOf(template, 'AWS::Lambda::Permission')).filter((permission) => referencedIds(permission.Properties.FunctionName).has('AuthorizerFunction'));
     expect(permissions).toHaveLength(1);
@@ -367,6 +371,8 @@ describe('API', () => {
     ['AuthHeaderDelete', deleteAuthHeaderBodySchema],
     ['UserPassword', changePasswordBodySchema],
     ['UserRefresh', refreshBodySchema],
+    ['AuthHeaderRoll', rollAuthHeaderBodySchema],
+    ['AuthHeaderRevoke', revokeAuthHeaderBodySchema],
   ] as const)('%s: API Gateway validates the body against the schema from lib/http/schemas.ts', (routeId, schema) => {
     const method = methods().find((m) => m.Properties.OperationName === routeId);
     const modelId = referencedId(method?.Properties.RequestModels['application/json']) as string;
@@ -380,7 +386,11 @@ describe('API', () => {
       properties: Object.fromEntries(
         Object.entries(schema.properties).map(([name, field]) => [
           name,
-          { type: 'string', minLength: field.minLength, maxLength: field.maxLength, ...('plainText' in field && field.plainText ? { pattern: PLAIN_TEXT_PATTERN } : {}) },
+          field.type === 'integer'
+            ? { type: 'integer', minimum: field.minimum, maximum: field.maximum }
+          : 'items' in field
+            ? { type: 'array', maxItems: field.maxItems, uniqueItems: true, items: { ...field.items } }
+            : { type: 'string', minLength: field.minLength, maxLength: field.maxLength, ...('plainText' in field && field.plainText ? { pattern: plainTextPattern() } : {}) },
         ]),
       ),
     });
@@ -483,7 +493,7 @@ describe('API', () => {
 });
 
 describe('WAF', () => {
-  test('a regional web ACL on the stage rate-limits /user/login and /user/password per IP', () => {
+  test('a regional web ACL on the stage rate-limits /user/login, /user/password and /authheader/revoke per IP', () => {
     const acls = Object.values(resourcesOf(template, 'AWS::WAFv2::WebACL'));
     expect(acls).toHaveLength(1);
     const acl = acls[0];
@@ -498,6 +508,7 @@ describe('WAF', () => {
           Statements: [
             { ByteMatchStatement: expect.objectContaining({ FieldToMatch: { UriPath: {} }, SearchString: '/user/login' }) },
             { ByteMatchStatement: expect.objectContaining({ FieldToMatch: { UriPath: {} }, SearchString: '/user/password' }) },
+            { ByteMatchStatement: expect.objectContaining({ FieldToMatch: { UriPath: {} }, SearchString: '/authheader/revoke' }) },
           ],
         },
       },

@@ -10,6 +10,8 @@ import { config } from '../../lib/config';
 import { documentClient } from '../../lib/data/client';
 import { useTestTables } from '../helpers/db';
 import { invoke } from '../helpers/invoke';
+import { givenAuthHeader, listHeaders, userWithKey } from '../helpers/api';
+import { authorize, bearer, restAuthorizerEvent } from '../helpers/authorizer';
 
 useTestTables();
 
@@ -81,6 +83,35 @@ describe('npm run admin -- user ...', () => {
     expect((await login('changer', 'Brand-New-Passphrase-7')).statusCode).toBe(200);
   });
 
+  test("lists a user's keys without their tokens, and revokes one by its id (its token is refused from then on)", async () => {
+    const { user, jwt, key } = await userWithKey('cli-listed');
+    const other = await givenAuthHeader(jwt, 'cli-kept');
+
+    const listed = await admin(['user', 'keys', '--username', user.username, '--json']);
+    expect(listed.code).toBe(0);
+    // Oldest first, then by id: both were created within the same second (times are to the second).
+    const byAge = (a: { created: string; id: string }, b: { created: string; id: string }) => a.created.localeCompare(b.created) || a.id.localeCompare(b.id);
+    expect(JSON.parse(listed.out)).toEqual(
+      [
+        { id: key.id, name: 'cli-listed', created: key.created },
+        { id: other.id, name: 'cli-kept', created: other.created },
+      ].sort(byAge),
+    );
+    expect(listed.out).not.toContain(key.token);
+    expect((await admin(['user', 'keys', '--username', user.username])).out).toContain(`${key.id}\tcli-listed`);
+
+    const revoked = await admin(['user', 'revoke-key', '--username', user.username, '--key-id', key.id]);
+    expect(revoked.code).toBe(0);
+    expect(revoked.out).toContain(`deleted auth header ${key.id}`);
+    expect((await authorize(restAuthorizerEvent(bearer(key.token)))).error?.message).toBe('Unauthorized');
+    expect((await authorize(restAuthorizerEvent(bearer(other.token)))).allowed).toBeDefined();
+    expect(((await listHeaders(jwt)).body as { id: string }[]).map((header) => header.id)).toEqual([other.id]);
+
+    const again = await admin(['user', 'revoke-key', '--username', user.username, '--key-id', key.id]);
+    expect(again).toMatchObject({ code: 1, err: `error: ${user.username} has no auth header with id ${key.id}` });
+    expect((await admin(['user', 'keys', '--username', 'nobody-here'])).err).toBe('error: no user "nobody-here"');
+  });
+
   test('deletes a user', async () => {
     await create('leaver');
 
@@ -109,7 +140,7 @@ describe('npm run admin -- user ...', () => {
     [['user', 'create', '--username', 'x', '--password-stdin'], /missing --email, --firstname, --lastname/],
     [['user', 'delete'], /missing --username/],
     [['user', 'rename'], /unknown command "user rename"/],
-    [['user'], /missing subcommand: user <create\|list\|show\|set-password\|unlock\|delete>/],
+    [['user'], /missing subcommand: user <create\|list\|show\|set-password\|unlock\|keys\|revoke-key\|delete>/],
     [[], /no command given/],
     [['user', 'list', '--colour'], /Unknown option/],
     [['user', 'delete', '--username', 'x', '--json'], /--json is not an option of "user delete"/],

@@ -56,7 +56,7 @@ const emfMetrics = () =>
       return CloudWatchMetrics.flatMap((group) => group.Metrics.map((metric) => ({ name: metric.Name, namespace: group.Namespace, dimensions: group.Dimensions, service: line.service, value: line[metric.Name] })));
     });
 
-let handlers: Record<'login' | 'add' | 'list' | 'delete', Handler>;
+let handlers: Record<'login' | 'add' | 'list' | 'delete' | 'roll' | 'revoke', Handler>;
 let givenUser: typeof import('../helpers/db')['givenUser'];
 
 beforeAll(async () => {
@@ -66,7 +66,7 @@ beforeAll(async () => {
   await ensureTables(documentClient, config.tables);
   ({ givenUser } = await import('../helpers/db'));
   const load = async (module: string) => ((await import(`../../functions/${module}`)) as { handler: Handler }).handler;
-  handlers = { login: await load('login'), add: await load('authheader-add'), list: await load('authheader-list'), delete: await load('authheader-delete') };
+  handlers = { login: await load('login'), add: await load('authheader-add'), list: await load('authheader-list'), delete: await load('authheader-delete'), roll: await load('authheader-roll'), revoke: await load('authheader-revoke') };
 });
 
 beforeEach(() => {
@@ -147,6 +147,25 @@ describe('audit trail', () => {
     expect(auditEvents()).toEqual([expect.objectContaining({ event: 'login.password_expired', reason: 'password_expired', userId: user.id, username: user.username })]);
   });
 
+  test('auth headers: rolled with its id; revoked with its id and owner, never the token (and no line for an unknown token)', async () => {
+    const user = await givenUser();
+    const jwt = (JSON.parse((await login(user.username, user.password)).body) as { Token: string }).Token;
+    const added = JSON.parse((await handlers.add(apiEvent({ path: '/authheader/add', body: { name: 'ci-key' }, token: jwt }), lambdaContext)).body) as { id: string; token: string };
+    captured.length = 0;
+
+    const rolled = JSON.parse((await handlers.roll(apiEvent({ path: '/authheader/roll', body: { text: added.token }, token: jwt }), lambdaContext)).body) as { token: string };
+    await handlers.revoke(apiEvent({ path: '/authheader/revoke', body: { text: rolled.token }, sourceIp: '198.51.100.77' }), lambdaContext);
+    await handlers.revoke(apiEvent({ path: '/authheader/revoke', body: { text: `ahk_${'Q'.repeat(43)}` } }), lambdaContext);
+
+    expect(auditEvents().map(({ event, userId, authHeaderId, sourceIp }) => ({ event, userId, authHeaderId, sourceIp }))).toEqual([
+      { event: 'authheader.rolled', userId: user.id, authHeaderId: added.id, sourceIp: expect.any(String) },
+      { event: 'authheader.revoked', userId: user.id, authHeaderId: added.id, sourceIp: '198.51.100.77' },
+    ]);
+    const output = JSON.stringify(captured);
+    for (const token of [added.token, rolled.token]) expect(output).not.toContain(token);
+    expect(emfMetrics().map((metric) => metric.name)).toEqual(expect.arrayContaining(['AuthHeaderRolled', 'AuthHeaderRevoked']));
+  });
+
   test('auth headers: created with its id, deleted with its owner', async () => {
     const user = await givenUser();
     const jwt = (JSON.parse((await login(user.username, user.password)).body) as { Token: string }).Token;
@@ -158,7 +177,7 @@ describe('audit trail', () => {
     expect(deleted.statusCode).toBe(200);
     expect(auditEvents().map(({ event, userId, username, authHeaderId }) => ({ event, userId, username, authHeaderId }))).toEqual([
       { event: 'authheader.created', userId: user.id, username: user.username, authHeaderId: added.id },
-      { event: 'authheader.deleted', userId: user.id, username: user.username, authHeaderId: undefined },
+      { event: 'authheader.deleted', userId: user.id, username: user.username, authHeaderId: added.id },
     ]);
     expect(emfMetrics().map((metric) => metric.name)).toEqual(expect.arrayContaining(['AuthHeaderCreated', 'AuthHeaderDeleted']));
   });

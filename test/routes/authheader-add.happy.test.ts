@@ -19,7 +19,7 @@ describe('POST /authheader/add', () => {
     expect(response.body).toEqual({ id: expect.any(String), name: 'production-api-key', token: expect.any(String), created: expect.any(String) });
     const header = response.body as AuthHeader;
     expect(header.id).toMatch(/^[0-9a-f-]{36}$/);
-    expect(header.token).toMatch(/^ahk_[A-Za-z0-9_-]{43}$/);
+    expect(header.token).toMatch(/^ahk_[0-9A-Za-z]{49}$/);
     // UTC to the second, like every other date-time of the contract (no milliseconds).
     expect(header.created).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
   });

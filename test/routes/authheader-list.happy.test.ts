@@ -23,6 +23,7 @@ describe('GET /authheader/list', () => {
     const response = await listHeaders(user.jwt);
 
     expect(response.statusCode).toBe(200);
-    expect(response.body).toEqual([first, second]);
+    // Oldest first; two keys created within the same second (times are to the second) by id.
+    expect(response.body).toEqual([first, second].sort((a, b) => a.created.localeCompare(b.created) || a.id.localeCompare(b.id)));
   });
 });

@@ -131,7 +131,7 @@ describe("authorizer: the in-function cache (bounded by AUTHORIZER_CACHE_SECONDS
     const expiresAt = new Date(Date.now() + 30_000).toISOString().replace(/\.\d{3}Z$/, 'Z');
     const { addAuthHeader } = await import('../../lib/services/authHeaderService');
     const { verifySessionToken } = await import('../../lib/auth/jwt');
-    const key = await addAuthHeader(await verifySessionToken(jwt), 'short-lived', expiresAt, { requestId: 'test', sourceIp: '203.0.113.10' });
+    const key = await addAuthHeader(await verifySessionToken(jwt), { name: 'short-lived', expiresAt }, { requestId: 'test', sourceIp: '203.0.113.10' });
     const cache = new AnswerCache(3600);
 
     await authenticate(key.token, new Date(), cache);

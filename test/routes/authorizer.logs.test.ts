@@ -18,15 +18,18 @@ test('logs the reason of a refusal and of a failed lastUsed write, never the key
   const user = await givenUser();
   const jwt = await loginAs(user);
   const key = ((await addHeader(jwt, 'ci-key')).body as { token: string }).token;
+  // A tampered key fails its checksum (refused unread); a well-formed unknown one is looked up.
   const tampered = `${key.slice(0, -1)}${key.endsWith('A') ? 'B' : 'A'}`;
+  const { generateToken } = await import('../../lib/auth/tokens');
+  const unknown = generateToken();
   jest.spyOn(authHeaders, 'recordUse').mockRejectedValueOnce(new Error('ProvisionedThroughputExceeded') as never);
 
   const { output } = await captureConsole(async () => {
-    for (const authorization of [bearer(key), bearer(jwt), bearer(tampered), `Basic ${key}`]) await authorize(restAuthorizerEvent(authorization));
+    for (const authorization of [bearer(key), bearer(jwt), bearer(tampered), bearer(unknown), `Basic ${key}`]) await authorize(restAuthorizerEvent(authorization));
   });
 
   expect(output).toContain('authorizer refused');
   expect(output).toContain('unknown auth header');
   expect(output).toContain('could not record an auth header use');
-  for (const secret of [key, jwt, tampered, key.slice('ahk_'.length), jwt.split('.')[2] as string]) expect(output).not.toContain(secret);
+  for (const secret of [key, jwt, tampered, unknown, key.slice('ahk_'.length), jwt.split('.')[2] as string]) expect(output).not.toContain(secret);
 });

@@ -51,6 +51,8 @@ const ROUTE_CASES = {
   // 404 before the session is checked against the user); it names no header, hence the 404.
   AuthHeaderDelete: { body: { text: `ahk_${'A'.repeat(43)}` }, genuineStatus: 404, ownedObject: authHeaderByToken },
   UserLogout: { genuineStatus: 200, ownedObject: null, endsSession: true },
+  // As delete: token-shaped, naming no header (404); another user's token is refused the same way.
+  AuthHeaderRoll: { body: { text: `ahk_${'A'.repeat(43)}` }, genuineStatus: 404, ownedObject: authHeaderByToken },
 } as const satisfies Record<JwtRouteId, JwtRouteCase>;
 
 function caseFor(route: LoadedRoute): JwtRouteCase {

@@ -80,4 +80,12 @@ describe('config', () => {
     expect(loadConfig({ POWERTOOLS_METRICS_NAMESPACE: 'Acme/Auth', POWERTOOLS_SERVICE_NAME: 'auth-prod' })).toMatchObject({ metricsNamespace: 'Acme/Auth', serviceName: 'auth-prod' });
     expect(() => loadConfig({ POWERTOOLS_METRICS_NAMESPACE: 'has spaces' })).toThrow(ConfigError);
   });
+
+  test('MAX_AUTH_HEADER_LIFETIME_DAYS: 0 (no cap) by default, 0-3650 days, refused at load otherwise', () => {
+    expect(loadConfig({}).maxAuthHeaderLifetimeDays).toBe(0);
+    expect(loadConfig({ MAX_AUTH_HEADER_LIFETIME_DAYS: '366' }).maxAuthHeaderLifetimeDays).toBe(366);
+    expect(() => loadConfig({ MAX_AUTH_HEADER_LIFETIME_DAYS: '3651' })).toThrow(ConfigError);
+    expect(() => loadConfig({ MAX_AUTH_HEADER_LIFETIME_DAYS: '-1' })).toThrow(/MAX_AUTH_HEADER_LIFETIME_DAYS/);
+    expect(() => loadConfig({ MAX_AUTH_HEADER_LIFETIME_DAYS: 'a year' })).toThrow(/MAX_AUTH_HEADER_LIFETIME_DAYS/);
+  });
 });

@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { createUser, deleteUser, NEVER_EXPIRES, setUserPassword } from '../../services/userService';
 import { config } from '../../config';
 import { createDocumentClient } from '../../data/client';
-import { AuthHeaderRepository } from '../../data/authHeaderRepository';
+import { AuthHeaderRepository, type StoredAuthHeader } from '../../data/authHeaderRepository';
 import { LoginThrottleRepository } from '../../data/loginThrottleRepository';
 import { SessionRepository } from '../../data/sessionRepository';
 import { getThrottleKeyHmacKey, SECRET_ID_ENV } from '../../auth/keys';
@@ -58,6 +58,18 @@ const COMMANDS = {
     synopsis: 'user unlock --username U',
     about: "Clears the user's failed-login count and lock-out (the 429 back-off), e.g. after a guessing attack.",
     required: ['username'],
+    allowed: [],
+  },
+  keys: {
+    synopsis: 'user keys --username U [--json]',
+    about: "Lists a user's auth headers: id, name, created, expiry, last use, scopes, allowed addresses (never the token).",
+    required: ['username'],
+    allowed: ['json'],
+  },
+  'revoke-key': {
+    synopsis: 'user revoke-key --username U --key-id <id>',
+    about: "Deletes one of a user's auth headers by its id (from `user keys`): its token, and a rolled-away token still in its grace, are refused from then on.",
+    required: ['username', 'key-id'],
     allowed: [],
   },
   delete: {
@@ -115,6 +127,7 @@ const OPTIONS = {
   'password-expires': { type: 'string' },
   json: { type: 'boolean' },
   yes: { type: 'boolean', short: 'y' },
+  'key-id': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -247,6 +260,12 @@ function repositories(client: ReturnType<typeof createDocumentClient>, tables: R
     authHeaders: new AuthHeaderRepository(client, tables.authHeaders, new SessionRepository(client, tables.sessions, tables.users)),
     loginThrottle: new LoginThrottleRepository(client, tables.loginThrottle, LOGIN_THROTTLE_POLICIES, getThrottleKeyHmacKey),
   };
+}
+
+/** A key as the CLI shows it: everything but the token (and its hash and ciphertext). */
+function keyView(header: StoredAuthHeader) {
+  const { id, name, created, expiresAt, lastUsed, scopes, allowedCidrs } = header;
+  return { id, name, created, ...(expiresAt ? { expiresAt } : {}), ...(lastUsed ? { lastUsed } : {}), ...(scopes?.length ? { scopes } : {}), ...(allowedCidrs?.length ? { allowedCidrs } : {}) };
 }
 
 export async function localTarget(): Promise<Target> {
@@ -399,6 +418,27 @@ export async function runAdmin(
         }
         const cleared = await target.loginThrottle.clearUser(username);
         out(cleared > 0 ? `cleared ${cleared} failed-login counter(s) and lock-outs of ${username}` : `${username} had no failed-login count to clear`);
+        break;
+      }
+      case 'keys': {
+        const user = await target.users.findByUsername(username);
+        if (!user) throw new UserNotFoundError();
+        const keys = (await target.authHeaders.listForAdmin(user.id)).map(keyView);
+        if (options.json) out(JSON.stringify(keys, null, 2));
+        else if (keys.length === 0) out(`${username} has no auth headers`);
+        else for (const key of keys) out([key.id, key.name, `created ${key.created}`, `expires ${key.expiresAt ?? 'never'}`, `last used ${key.lastUsed ?? 'never'}`, ...(key.scopes ? [`scopes ${key.scopes.join(' ')}`] : []), ...(key.allowedCidrs ? [`from ${key.allowedCidrs.join(' ')}`] : [])].join('\t'));
+        break;
+      }
+      case 'revoke-key': {
+        const user = await target.users.findByUsername(username);
+        if (!user) throw new UserNotFoundError();
+        const keyId = options['key-id'] as string;
+        const header = (await target.authHeaders.listForAdmin(user.id)).find((candidate) => candidate.id === keyId);
+        if (!header || !(await target.authHeaders.deleteForAdmin(user.id, header))) {
+          err(`error: ${username} has no auth header with id ${keyId}`);
+          return 1;
+        }
+        out(`deleted auth header ${keyId} (${header.name}) of ${username}; its token is refused from now on (within AUTHORIZER_CACHE_SECONDS)`);
         break;
       }
       case 'delete': {

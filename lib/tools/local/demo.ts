@@ -1,7 +1,7 @@
 /**
  * `npm run demo`: the README's curl flow as one command, against a running `npm start` — log in,
- * add an auth header, list, call GET /user/me with the new key (when lib/routes.ts has it), delete
- * it, list again — printing each request as curl and each answer.
+ * add an auth header, list, call GET /user/me with the new key (when lib/routes.ts has it), roll
+ * it, delete it, list again — printing each request as curl and each answer.
  *
  * Options: `--url <base>` (default http://127.0.0.1:$PORT, PORT default 3000), `--username`,
  * `--password-stdin` (default: the demo user npm start creates).
@@ -69,14 +69,22 @@ export async function runDemo(options: { baseUrl: string; username: string; pass
     expect: 200,
   });
   const jwt = { value: login.Token, shownAs: '$TOKEN' };
-  const added = await call<{ token: string }>({ title: 'Create an auth header (an API key; its token is $KEY)', method: 'POST', path: '/authheader/add', auth: jwt, body: { name: 'demo-key' }, expect: 200 });
+  const added = await call<{ token: string }>({ title: 'Create an auth header (an API key with a scope; its token is $KEY)', method: 'POST', path: '/authheader/add', auth: jwt, body: { name: 'demo-key', scopes: ['demo:read'] }, expect: 200 });
   await call({ title: 'List your auth headers', method: 'GET', path: '/authheader/list', auth: jwt, expect: 200 });
   if (routes.some((route) => route.method === 'GET' && (route.path as string) === '/user/me')) {
     await call({ title: 'Call GET /user/me with the API key: who does this credential belong to?', method: 'GET', path: '/user/me', auth: { value: added.token, shownAs: '$KEY' }, expect: 200 });
   }
-  await call({ title: 'Delete the auth header by its token', method: 'POST', path: '/authheader/delete', auth: jwt, body: { text: added.token }, expect: 200 });
+  const rolled = await call<{ token: string }>({
+    title: 'Roll it: a new token ($KEY2) for the same key; $KEY keeps working for 60 s',
+    method: 'POST',
+    path: '/authheader/roll',
+    auth: jwt,
+    body: { text: added.token, graceSeconds: 60 },
+    expect: 200,
+  });
+  await call({ title: 'Delete the auth header by its current token (both tokens stop)', method: 'POST', path: '/authheader/delete', auth: jwt, body: { text: rolled.token }, expect: 200 });
   const after = await call<unknown[]>({ title: 'List again: it is gone', method: 'GET', path: '/authheader/list', auth: jwt, expect: 200 });
-  if (after.some((item) => (item as { token?: string }).token === added.token)) throw new DemoError('the deleted auth header is still listed');
+  if (after.some((item) => [added.token, rolled.token].includes((item as { token?: string }).token ?? ''))) throw new DemoError('the deleted auth header is still listed');
   print('\nDone: every step answered as the API description (docs/api.md) says.');
 }
 

@@ -10,6 +10,7 @@ import { docsHandler } from './docs';
 import { HOST_NOT_ALLOWED, isAllowedHost } from './hostGuard';
 import type { AuthorizerResult } from '../../http/authorizer';
 import { INTERNAL_ERROR_MESSAGE, UNAUTHORIZED, UNAUTHORIZED_BODY, UNAVAILABLE_MESSAGE } from '../../http/errors';
+import { AUTHORIZER_IDENTITY_SOURCES } from '../../http/identitySources';
 
 type Handler = (event: APIGatewayProxyEvent, context: Context) => Promise<APIGatewayProxyResult>;
 type AuthorizerHandler = (event: APIGatewayRequestAuthorizerEvent, context: Context) => Promise<AuthorizerResult>;
@@ -122,14 +123,49 @@ export function toAuthorizerEvent(event: APIGatewayProxyEvent): APIGatewayReques
 }
 
 /**
- * What API Gateway does for a route behind the authorizer: no `Authorization` header → 401 without
- * calling it; the authorizer failing with "Unauthorized" → its 401 gateway response; failing
- * otherwise → 503 (infra/stack.ts maps AUTHORIZER_FAILURE so); allowed → its context, with the
- * principal id, in `requestContext.authorizer`. Answers on its own and returns undefined when the
- * request goes no further. No gateway cache here: the authorizer's own cache (bounded by
- * AUTHORIZER_CACHE_SECONDS) is the only one.
+ * The gateway's cache of authorizer answers: an Allow is reused for AUTHORIZER_CACHE_SECONDS (the
+ * stack's cacheTtl) for requests with the same identity sources (lib/http/identitySources.ts: the
+ * `Authorization` value and the client's address), without calling the authorizer, as API Gateway
+ * does. The key is built from the same list the stack's authorizer declares, so what this cache
+ * would wrongly reuse, the deployed one would too.
  */
-async function applyAuthorizer(event: APIGatewayProxyEvent, res: ServerResponse, requestId: string): Promise<APIGatewayProxyEvent | undefined> {
+export class GatewayAuthorizerCache {
+  private readonly entries = new Map<string, { result: AuthorizerResult; until: number }>();
+
+  constructor(
+    readonly ttlSeconds: number,
+    private readonly sources: { header: string; context: string } = AUTHORIZER_IDENTITY_SOURCES,
+  ) {}
+
+  /** The cache key: each identity source's value, as the gateway reads them. */
+  keyOf(event: APIGatewayProxyEvent): string {
+    const header = Object.entries(event.headers).find(([name]) => name.toLowerCase() === this.sources.header.toLowerCase())?.[1] ?? '';
+    const context = this.sources.context.split('.').reduce<unknown>((value, part) => (value as Record<string, unknown> | undefined)?.[part], event.requestContext);
+    return JSON.stringify([header, String(context)]);
+  }
+
+  get(event: APIGatewayProxyEvent, nowMs = Date.now()): AuthorizerResult | undefined {
+    const key = this.keyOf(event);
+    const entry = this.entries.get(key);
+    if (entry && nowMs < entry.until) return entry.result;
+    this.entries.delete(key);
+    return undefined;
+  }
+
+  set(event: APIGatewayProxyEvent, result: AuthorizerResult, nowMs = Date.now()): void {
+    if (this.ttlSeconds > 0) this.entries.set(this.keyOf(event), { result, until: nowMs + this.ttlSeconds * 1000 });
+  }
+}
+
+/**
+ * What API Gateway does for a route behind the authorizer: no `Authorization` header → 401 without
+ * calling it; a cached Allow for the same identity sources → that answer, the authorizer not
+ * called (GatewayAuthorizerCache); the authorizer failing with "Unauthorized" → its 401 gateway
+ * response; failing otherwise → 503 (infra/stack.ts maps AUTHORIZER_FAILURE so); allowed → its
+ * context, with the principal id, in `requestContext.authorizer`. Answers on its own and returns
+ * undefined when the request goes no further.
+ */
+async function applyAuthorizer(event: APIGatewayProxyEvent, res: ServerResponse, requestId: string, gatewayCache: GatewayAuthorizerCache): Promise<APIGatewayProxyEvent | undefined> {
   const refuse = () => {
     res.writeHead(401, { 'Content-Type': 'application/json', 'WWW-Authenticate': 'Bearer' });
     res.end(UNAUTHORIZED_BODY);
@@ -138,13 +174,16 @@ async function applyAuthorizer(event: APIGatewayProxyEvent, res: ServerResponse,
   if (!Object.entries(event.headers).some(([name, value]) => name.toLowerCase() === 'authorization' && value?.trim())) return refuse();
   authorizer ??= import('../../../functions/authorizer').then((module) => module.handler as AuthorizerHandler);
   const authorize = await authorizer;
-  let result: AuthorizerResult;
-  try {
-    result = await authorize(toAuthorizerEvent(event), lambdaContext(AUTHORIZER_ROUTE, requestId));
-  } catch (error) {
-    if (error instanceof Error && error.message === UNAUTHORIZED) return refuse();
-    sendJson(res, 503, { message: UNAVAILABLE_MESSAGE }, { 'Retry-After': '1' });
-    return undefined;
+  let result = gatewayCache.get(event);
+  if (!result) {
+    try {
+      result = await authorize(toAuthorizerEvent(event), lambdaContext(AUTHORIZER_ROUTE, requestId));
+    } catch (error) {
+      if (error instanceof Error && error.message === UNAUTHORIZED) return refuse();
+      sendJson(res, 503, { message: UNAVAILABLE_MESSAGE }, { 'Retry-After': '1' });
+      return undefined;
+    }
+    gatewayCache.set(event, result);
   }
   if (!('principalId' in result)) throw new Error('the authorizer gave a REST event an HTTP API answer');
   return { ...event, requestContext: { ...event.requestContext, authorizer: { ...result.context, principalId: result.principalId } } };
@@ -177,10 +216,17 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
   });
 }
 
-/** The server for every route; `host` is the address it will be bound to (for the Host check, hostGuard.ts). */
-export function createLocalServer(options: { host?: string } = {}): Server {
+/**
+ * The server for every route; `host` is the address it will be bound to (for the Host check,
+ * hostGuard.ts); `gatewayCacheSeconds`: the gateway cache's TTL (default AUTHORIZER_CACHE_SECONDS,
+ * as the stack sets it).
+ */
+export function createLocalServer(options: { host?: string; gatewayCacheSeconds?: number } = {}): Server {
   const boundHost = options.host ?? '127.0.0.1';
   const handlers = new Map<Route, Promise<Handler>>();
+  // Made on the first authorizer route, like the handlers: lib/config is read only once a request needs it.
+  let gatewayCache: Promise<GatewayAuthorizerCache> | undefined;
+  const gatewayCacheOf = () => (gatewayCache ??= import('../../config').then(({ config }) => new GatewayAuthorizerCache(options.gatewayCacheSeconds ?? config.authorizerCacheSeconds)));
   const docs = docsHandler();
   return createServer(async (req, res) => {
     try {
@@ -211,7 +257,7 @@ export function createLocalServer(options: { host?: string } = {}): Server {
       const handler = await (handlers.get(route) as Promise<Handler>);
       const requestId = randomUUID();
       let event: APIGatewayProxyEvent | undefined = toProxyEvent(req, body, route, requestId);
-      if (route.auth === 'authorizer') event = await applyAuthorizer(event, res, requestId);
+      if (route.auth === 'authorizer') event = await applyAuthorizer(event, res, requestId, await gatewayCacheOf());
       if (!event) return;
       const result = await handler(event, lambdaContext(route, requestId));
       const headers: Record<string, string | number | boolean> = { ...result.headers };

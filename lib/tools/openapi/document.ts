@@ -5,7 +5,7 @@
  * local server serves it, the stack publishes it; no Lambda imports it.
  */
 import { readFileSync } from 'node:fs';
-import { type ObjectSchema, PLAIN_TEXT_PATTERN } from '../../http/schemas';
+import { type ObjectSchema, plainTextPattern } from '../../http/schemas';
 import {
   errorResponses,
   type JsonSchema,
@@ -88,12 +88,12 @@ const DESCRIPTION = [
 function requestSchema(body: ObjectSchema): JsonSchema {
   const { title: _title, optional: _optional, ...schema } = structuredClone(body) as ObjectSchema & Record<string, unknown>;
   // The validator's own marks become JSON Schema: `plainText` is the gateway model's pattern (the
-  // function checks all of Unicode's Cc/Cf; the pattern covers the BMP), `optional` the body's `required`.
+  // function checks all of Unicode; the pattern is exact on the BMP), `optional` the body's `required`.
   const properties = Object.fromEntries(
     Object.entries(body.properties).map(([name, field]) => {
       if (field.type !== 'string' || !field.plainText) return [name, field];
       const { plainText: _plainText, ...plain } = field;
-      return [name, { ...plain, pattern: PLAIN_TEXT_PATTERN }];
+      return [name, { ...plain, pattern: plainTextPattern() }];
     }),
   );
   return { ...schema, properties };

@@ -55,16 +55,18 @@ export const responseSchemas = {
   },
   AuthHeader: {
     type: 'object',
-    description: 'An auth header (API key). Lowercase field names, as in the reference; `expiresAt` and `lastUsed` appear only when set.',
+    description: 'An auth header (API key). Lowercase field names, as in the reference; `expiresAt`, `lastUsed`, `scopes` and `allowedCidrs` appear only when set.',
     required: ['id', 'name', 'token', 'created'],
     additionalProperties: false,
     properties: {
       id: { type: 'string', format: 'uuid', description: 'Auth header ID' },
       name: { type: 'string', description: 'Auth header name', examples: ['production-api-key'] },
-      token: { type: 'string', description: 'Auth header token value: the credential, sent as `Authorization: Bearer <token>`.' },
+      token: { type: 'string', description: 'Auth header token value: the credential, sent as `Authorization: Bearer <token>`. Issued as `ahk_[0-9A-Za-z]{49}` (the last 6 characters a CRC32 checksum); keys issued before carry `ahk_` + 43 base64url characters.' },
       created: { type: 'string', format: 'date-time', description: 'Creation timestamp' },
       expiresAt: { type: 'string', format: 'date-time', description: 'Addition: when the key stops being accepted, if it was created with an expiry.' },
       lastUsed: { type: 'string', format: 'date-time', description: 'Addition (list only): when the key last authenticated a call, to within a few minutes.' },
+      scopes: { type: 'array', items: { type: 'string' }, description: 'Addition: what the key may do, passed by the authorizer as context `scopes` (space-separated).' },
+      allowedCidrs: { type: 'array', items: { type: 'string' }, description: 'Addition: the only source addresses the key is accepted from (normalized CIDRs).' },
     },
   },
   AuthHeaderList: {
@@ -86,6 +88,7 @@ export const responseSchemas = {
       PasswordExpiration: { type: 'string', format: 'date-time' },
       AuthMethod: { type: 'string', enum: ['jwt', 'authheader'] },
       AuthHeaderId: { type: 'string', format: 'uuid', description: 'Present when the credential is an auth header.' },
+      Scopes: { type: 'array', items: { type: 'string' }, description: 'Present when the credential is an auth header with scopes.' },
     },
   },
 } as const satisfies Record<string, JsonSchema>;
@@ -161,7 +164,7 @@ const loginExample = {
 const authHeaderExample = {
   id: '9b2f3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d',
   name: 'production-api-key',
-  token: 'ahk_Zm9vYmFyYmF6cXV4cXV1eGNvcmdlZ3JhdWx0Z2FycGx',
+  token: 'ahk_W5kVH75YCstVc3vU0IxbbcyY9srzCVb7lM1BOLQvqXe3xnm1Q',
   created: '2023-01-15T10:35:00Z',
 };
 
@@ -187,7 +190,10 @@ export const routeDocs = {
     tag: 'Auth headers',
     summary: 'Create an auth header',
     description: 'Creates an auth header (API key) for the logged-in user. The answer holds its token, the credential machine clients send.',
-    request: { description: 'The new auth header\'s name (1-128 characters).', example: { name: 'production-api-key' } },
+    request: {
+      description: 'The new auth header\'s name (1-128 characters); optionally its expiry, scopes and the addresses it may be used from.',
+      example: { name: 'production-api-key', scopes: ['orders:read'], allowedCidrs: ['203.0.113.0/24'] },
+    },
     responses: {
       200: { description: 'Auth header created successfully', schema: 'AuthHeader', example: authHeaderExample },
       ...WITH_BODY,
@@ -284,6 +290,32 @@ export const routeDocs = {
       200: { description: 'Logged out', schema: 'Success', example: { message: 'Success' } },
       ...WITH_BODY,
       401: 'InvalidSession',
+      ...ANY_ROUTE,
+    },
+  },
+  AuthHeaderRoll: {
+    tag: 'Auth headers',
+    summary: 'Roll an auth header',
+    description:
+      'Gives one of the logged-in user\'s auth headers (named by its current token) a new token: same id, name, scopes, allowed addresses and expiry. The old token keeps working, with the same id, for `graceSeconds` (default 3600, at most 604800; 0 ends it at once), then is refused everywhere.',
+    request: { description: 'The current token, and optionally the grace period in seconds.', example: { text: authHeaderExample.token, graceSeconds: 3600 } },
+    responses: {
+      200: { description: 'The auth header with its new token (its list item).', schema: 'AuthHeader', example: { ...authHeaderExample, token: 'ahk_W7QtF04qm5W9h67VN5ZYoo5LimvH4eDVDGEVRDT3Ne51Pb10c' } },
+      ...WITH_BODY,
+      401: 'InvalidSession',
+      404: 'NotFound',
+      ...ANY_ROUTE,
+    },
+  },
+  AuthHeaderRevoke: {
+    tag: 'Auth headers',
+    summary: 'Revoke a leaked auth header token',
+    description:
+      'Needs no credential: whoever holds a token may revoke it (as GitHub\'s credential revocation API, RFC 7009). Answers the same 200 whether or not the token existed; a revoked key is refused from then on (within AUTHORIZER_CACHE_SECONDS). Throttled per address.',
+    request: { description: 'The token to revoke.', example: { text: authHeaderExample.token } },
+    responses: {
+      200: { description: 'Done (whatever the token was).', schema: 'Success', example: { message: 'Success' } },
+      ...WITH_BODY,
       ...ANY_ROUTE,
     },
   },

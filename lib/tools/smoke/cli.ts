@@ -2,8 +2,8 @@
  * `npm run smoke -- --url <base URL> [--stack <StackName> [--region <region>]]`
  *
  * Runs the API contract end to end against a running service — a deployed stage or `npm start` —
- * as a throwaway user: login (and a wrong password), add, list, GET /user/me with the key and with
- * the JWT, refresh, delete, logout, and the main error paths. One line per step; exit code 0 when
+ * as a throwaway user: login (and a wrong password), add, list, roll, GET /user/me with the key and
+ * with the JWT, refresh, delete, revoke, logout, and the main error paths. One line per step; exit code 0 when
  * every step passed, 1 when one failed, 2 for a wrong command line.
  *
  * The user: created before the first step and deleted (with every auth header it holds, and its
@@ -169,7 +169,7 @@ async function runContract(baseUrl: string, username: string, password: string, 
   const jwt = `Bearer ${session.Token}`;
 
   await step('POST /authheader/add without a token → 401', async () => expectStatus(await post('/authheader/add', { name: 'smoke' }), 401, 'no token'));
-  const key = await step('POST /authheader/add → 200 with a token', async () => {
+  const added = await step('POST /authheader/add → 200 with a token', async () => {
     const answer = await post('/authheader/add', { name: 'smoke' }, jwt);
     expectStatus(answer, 200, 'add');
     expectThat(typeof answer.body.token === 'string' && typeof answer.body.id === 'string', 'add: no token / id');
@@ -178,8 +178,17 @@ async function runContract(baseUrl: string, username: string, password: string, 
   await step('GET /authheader/list → 200 listing the key', async () => {
     const answer = await get('/authheader/list', jwt);
     expectStatus(answer, 200, 'list');
-    expectThat(Array.isArray(answer.body) && answer.body.some((header: { id: string }) => header.id === key?.id), 'list: the new key is missing');
+    expectThat(Array.isArray(answer.body) && answer.body.some((header: { id: string }) => header.id === added?.id), 'list: the new key is missing');
   });
+  // The key from here on is the rolled one (same id, new token); without a grace the old token's lookup item is gone.
+  const key = added
+    ? await step('POST /authheader/roll (graceSeconds 0) → 200, the same key with a new token', async () => {
+        const answer = await post('/authheader/roll', { text: added.token, graceSeconds: 0 }, jwt);
+        expectStatus(answer, 200, 'roll');
+        expectThat(answer.body.id === added.id && typeof answer.body.token === 'string' && answer.body.token !== added.token, 'roll: not the same key with a new token');
+        return answer.body as { id: string; token: string };
+      })
+    : undefined;
   if (key) {
     await step('GET /user/me with the key → 200, AuthMethod authheader', async () => {
       const answer = await get('/user/me', `Bearer ${key.token}`);
@@ -212,6 +221,8 @@ async function runContract(baseUrl: string, username: string, password: string, 
     });
   }
   await step('POST /authheader/delete of a key that does not exist → 404', async () => expectStatus(await post('/authheader/delete', { text: `ahk_${'Z'.repeat(43)}` }, current), 404, 'delete unknown'));
+  await step('POST /authheader/revoke of a token that is no key → 200 (the same answer whatever the token)', async () =>
+    expectStatus(await post('/authheader/revoke', { text: `ahk_${'Z'.repeat(43)}` }), 200, 'revoke unknown'));
   await step('POST /user/logout → 200, and the session is refused after', async () => {
     expectStatus(await post('/user/logout', {}, current), 200, 'logout');
     expectStatus(await get('/authheader/list', current), 401, 'list after logout');
