@@ -27,6 +27,7 @@ import type { Construct } from 'constructs';
 import { SECRET_ID_ENV } from '../lib/auth/keys';
 import { TABLES, type TableId } from '../lib/data/table';
 import { METRICS } from '../lib/metricNames';
+import { MFA_PROOF_ATTRIBUTES, MFA_READ_ATTRIBUTES, MFA_WRITE_ATTRIBUTES } from '../lib/data/mfaRepository';
 import { SESSION_CHECK_ATTRIBUTES } from '../lib/data/sessionRepository';
 import { IDENTITY_ATTRIBUTES, PROFILE_ATTRIBUTES, PUBLIC_PROFILE_ATTRIBUTES } from '../lib/data/userRepository';
 import { UNAUTHORIZED_BODY } from '../lib/http/errors';
@@ -55,6 +56,22 @@ const projectedRead = (attributes: readonly string[]): GrantConditions => ({
 
 /** Login reads the profile with its hash (UserRepository.findByUsername). */
 const LOGIN_USER_READ = projectedRead(PROFILE_ATTRIBUTES);
+
+/**
+ * An UpdateItem of a user's profile that may name no attribute but these (the key among them: AWS
+ * requires it) and returns nothing: the MFA attributes (lib/data/mfaRepository.ts).
+ */
+const profileUpdate = (attributes: readonly string[]): GrantConditions => ({
+  Null: { 'dynamodb:Attributes': 'false' },
+  'ForAllValues:StringEquals': { 'dynamodb:Attributes': [...attributes] },
+  StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' },
+});
+
+/** A JWT's session check as one projected BatchGetItem (SessionRepository.isActive). */
+const SESSION_CHECK_READ = {
+  users: projectedRead(['username', ...SESSION_CHECK_ATTRIBUTES.profile]),
+  sessions: projectedRead(['sid', ...SESSION_CHECK_ATTRIBUTES.session]),
+};
 
 /** Items of the auth-headers table whose partition key starts so (`TOKEN#` lookups, `USER#` owners' items). */
 const partitionPrefix = (prefix: 'TOKEN#' | 'USER#'): GrantConditions => ({
@@ -160,12 +177,14 @@ export class AuthServiceStack extends Stack {
     // The endpoints.
 
     // POST /user/login — public: reads named profile attributes, keeps throttle counters, starts a
-    // session (JWT + refresh token, stored as its HMAC).
+    // session (JWT + refresh token, stored as its HMAC); with MFA on, in one transaction with the
+    // code's proof (the TOTP step or the recovery code, on the profile's MFA attributes only).
     this.endpoint('Login', settings.login)
       .allow(users, ['GetItem'], LOGIN_USER_READ)
+      .allow(users, ['UpdateItem'], profileUpdate(MFA_PROOF_ATTRIBUTES))
       .allow(loginThrottle, ['GetItem', 'UpdateItem'])
       .allow(sessions, ['PutItem'])
-      .useSecrets(jwt, tokenHmac);
+      .useSecrets(jwt, tokenHmac, tokenEncryption);
 
     // POST /authheader/add — JWT: writes a header and its lookup item and counts it, conditioned on
     // the session and the cap.
@@ -202,7 +221,7 @@ export class AuthServiceStack extends Stack {
       .allow(users, ['UpdateItem'])
       .allow(loginThrottle, ['GetItem', 'UpdateItem'])
       .allow(sessions, ['PutItem'])
-      .useSecrets(jwt, tokenHmac);
+      .useSecrets(jwt, tokenHmac, tokenEncryption);
 
     // POST /user/refresh — public: one BatchGetItem (session + profile), one conditional UpdateItem
     // (rotation) or a DeleteItem (reuse ends the session).
@@ -217,6 +236,37 @@ export class AuthServiceStack extends Stack {
       .allow(users, ['ConditionCheckItem', 'UpdateItem'])
       .allow(sessions, ['DeleteItem'])
       .useSecrets(jwt);
+
+    // POST /user/mfa/totp/setup — JWT: reads the caller's MFA state beside the session check, stores
+    // a sealed pending secret (the profile's MFA attributes only), conditioned on the session.
+    this.endpoint('MfaTotpSetup', settings.authHeaders)
+      .allow(users, ['GetItem'], projectedRead(MFA_READ_ATTRIBUTES))
+      .allow(users, ['BatchGetItem'], SESSION_CHECK_READ.users)
+      .allow(sessions, ['BatchGetItem'], SESSION_CHECK_READ.sessions)
+      .allow(users, ['UpdateItem'], profileUpdate(MFA_WRITE_ATTRIBUTES))
+      .allow(sessions, ['ConditionCheckItem'])
+      .useSecrets(jwt, tokenEncryption);
+
+    // POST /user/mfa/totp/confirm — JWT: as setup, and writes the active secret, the code's step and
+    // the recovery codes' HMACs.
+    this.endpoint('MfaTotpConfirm', settings.authHeaders)
+      .allow(users, ['GetItem'], projectedRead(MFA_READ_ATTRIBUTES))
+      .allow(users, ['BatchGetItem'], SESSION_CHECK_READ.users)
+      .allow(sessions, ['BatchGetItem'], SESSION_CHECK_READ.sessions)
+      .allow(users, ['UpdateItem'], profileUpdate(MFA_WRITE_ATTRIBUTES))
+      .allow(sessions, ['ConditionCheckItem'])
+      .useSecrets(jwt, tokenHmac, tokenEncryption);
+
+    // POST /user/mfa/disable — JWT: as confirm, removing the MFA attributes; attempts go through
+    // login's throttle counters (a stolen JWT must not guess codes freely).
+    this.endpoint('MfaDisable', settings.authHeaders)
+      .allow(users, ['GetItem'], projectedRead(MFA_READ_ATTRIBUTES))
+      .allow(users, ['BatchGetItem'], SESSION_CHECK_READ.users)
+      .allow(sessions, ['BatchGetItem'], SESSION_CHECK_READ.sessions)
+      .allow(users, ['UpdateItem'], profileUpdate(MFA_WRITE_ATTRIBUTES))
+      .allow(sessions, ['ConditionCheckItem'])
+      .allow(loginThrottle, ['GetItem', 'UpdateItem'])
+      .useSecrets(jwt, tokenHmac, tokenEncryption);
 
     this.checkEveryRouteWired();
 

@@ -13,6 +13,7 @@
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { BatchGetCommand, DeleteCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { AuthenticationMethods } from '../auth/jwt';
 import { InvalidSessionError } from '../errors';
 import { usernameKey } from './table';
 
@@ -42,6 +43,8 @@ export interface StoredSession {
   /** The grace retry of the last used token has been spent. */
   graceSpent: boolean;
   rev: number;
+  /** How the session began (RFC 8176 `amr`), so refreshed JWTs say the same; absent = password only. */
+  amr?: AuthenticationMethods;
 }
 
 /** The profile as a session sees it (never the password hash). */
@@ -110,6 +113,7 @@ function toSession(item: Record<string, unknown>): StoredSession {
     lastUsedAt: item.lastUsedAt === undefined ? undefined : Number(item.lastUsedAt),
     graceSpent: item.graceSpent === true,
     rev: Number(item.rev ?? 0),
+    ...(Array.isArray(item.amr) ? { amr: item.amr.map(String) as unknown as AuthenticationMethods } : {}),
   };
 }
 

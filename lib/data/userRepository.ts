@@ -8,6 +8,7 @@
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException, TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { ConflictError, UsernameTakenError, UserNotFoundError } from '../errors';
+import { type ProfileUpdatePart, withProfilePart } from './profileUpdate';
 import { authHeaderKeys, usernameKey } from './table';
 
 type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
@@ -27,22 +28,24 @@ export interface UserRecord {
   passwordExpiration: string;
   /** Moved on by "log out everywhere"; sessions record the epoch they began in (absent = 0). */
   sessionEpoch: number;
+  /** The sealed TOTP secret when MFA is on (lib/data/mfaRepository.ts); login needs it. */
+  totpSecret?: string;
 }
 
-export type PublicUser = Omit<UserRecord, 'passwordHash'>;
+export type PublicUser = Omit<UserRecord, 'passwordHash' | 'totpSecret'>;
 
 const USER_FIELDS = ['id', 'username', 'email', 'firstname', 'lastname', 'created', 'passwordHash', 'passwordVersion', 'passwordExpiration', 'sessionEpoch'] as const;
 
 /** What a profile read returns; the login role's IAM policy allows exactly these attributes. */
-export const PROFILE_ATTRIBUTES = [...USER_FIELDS, 'displayUsername'] as const;
+export const PROFILE_ATTRIBUTES = [...USER_FIELDS, 'displayUsername', 'totpSecret'] as const;
 
 /** What the authorizer reads to check a credential still belongs to this user (its IAM policy allows only these). */
 export const IDENTITY_ATTRIBUTES = ['id', 'passwordVersion'] as const;
 export type UserIdentity = Pick<UserRecord, (typeof IDENTITY_ATTRIBUTES)[number]>;
 
 /** What GET /user/me answers with (its IAM policy allows only these). */
-export const PUBLIC_PROFILE_ATTRIBUTES = ['id', 'username', 'displayUsername', 'email', 'firstname', 'lastname', 'passwordExpiration'] as const;
-export type PublicProfile = Pick<UserRecord, 'id' | 'username' | 'email' | 'firstname' | 'lastname' | 'passwordExpiration'>;
+export const PUBLIC_PROFILE_ATTRIBUTES = ['id', 'username', 'displayUsername', 'email', 'firstname', 'lastname', 'passwordExpiration', 'mfaEnabled'] as const;
+export type PublicProfile = Pick<UserRecord, 'id' | 'username' | 'email' | 'firstname' | 'lastname' | 'passwordExpiration'> & { mfaEnabled: boolean };
 
 /** A projected GetItem's expression for exactly these attribute names. */
 function projection(names: readonly string[]) {
@@ -59,6 +62,7 @@ function toUser(item: Record<string, unknown>): UserRecord {
   if (typeof item.displayUsername === 'string') user.username = item.displayUsername;
   // Absent on profiles that never logged out everywhere.
   user.sessionEpoch = Number(item.sessionEpoch ?? 0);
+  if (typeof item.totpSecret === 'string') user.totpSecret = item.totpSecret;
   return user as unknown as UserRecord;
 }
 
@@ -107,7 +111,7 @@ export class UserRepository {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { username: usernameKey(username) }, ConsistentRead: true, ...projection(PUBLIC_PROFILE_ATTRIBUTES) }));
     if (!Item) return undefined;
     const { id, email, firstname, lastname, passwordExpiration } = toUser(Item);
-    return { id, username: toUser(Item).username, email, firstname, lastname, passwordExpiration };
+    return { id, username: toUser(Item).username, email, firstname, lastname, passwordExpiration, mfaEnabled: Item.mfaEnabled === true };
   }
 
   /** Creates a user; a username taken in any case is a 409. */
@@ -132,14 +136,14 @@ export class UserRepository {
    * deletion makes this one fail instead of silently winning. `alsoWrite` (the session the change
    * starts) commits in the same transaction or not at all.
    */
-  async setPassword(username: string, change: PasswordChange, alsoWrite: TransactItem[] = []): Promise<void> {
-    const update = {
+  async setPassword(username: string, change: PasswordChange, alsoWrite: TransactItem[] = [], alsoUpdate?: ProfileUpdatePart): Promise<void> {
+    const update = withProfilePart({
       TableName: this.tableName,
       Key: { username: usernameKey(username) },
       UpdateExpression: 'SET passwordHash = :hash, passwordExpiration = :expiration, passwordVersion = :next',
       ConditionExpression: 'passwordVersion = :from',
-      ExpressionAttributeValues: { ':hash': change.passwordHash, ':expiration': change.passwordExpiration, ':from': change.fromVersion, ':next': change.fromVersion + 1 },
-    };
+      ExpressionAttributeValues: { ':hash': change.passwordHash, ':expiration': change.passwordExpiration, ':from': change.fromVersion, ':next': change.fromVersion + 1 } as Record<string, unknown>,
+    }, alsoUpdate);
     const changedMeanwhile = (cause: unknown) => new ConflictError('the password was changed (or the user deleted) meanwhile; try again', { cause });
     try {
       if (alsoWrite.length === 0) await this.client.send(new UpdateCommand(update));
@@ -160,7 +164,7 @@ export class UserRepository {
         new ScanCommand({ TableName: this.tableName, ExclusiveStartKey }),
       );
       for (const item of page.Items ?? []) {
-        const { passwordHash: _hash, ...user } = toUser(item);
+        const { passwordHash: _hash, totpSecret: _secret, ...user } = toUser(item);
         users.push(user);
       }
       ExclusiveStartKey = page.LastEvaluatedKey;

@@ -6,11 +6,12 @@
 import { audit, type AuditContext } from '../audit';
 import { count, METRICS } from '../metrics';
 import { LoginThrottledError, type LoginAttempt } from '../data/loginThrottleRepository';
-import { loginThrottle, users } from '../data/repositories';
+import { loginThrottle, sessions, users } from '../data/repositories';
 import type { UserRecord } from '../data/userRepository';
 import { InvalidCredentialsError, PasswordExpiredError } from '../errors';
 import { prepareDummyHash, verifyPassword } from '../auth/passwords';
-import { isPasswordExpired, startSession, type LoginResponse } from './sessionService';
+import { checkSecondFactor, type SecondFactor } from './mfaService';
+import { isPasswordExpired, prepareSession, startSession, type LoginResponse } from './sessionService';
 
 export type { LoginResponse } from './sessionService';
 
@@ -38,7 +39,7 @@ async function beginAttempt(username: string, context: AuditContext, now: Date):
  * throttle refuses, and bcrypt runs only after the throttle has let the attempt through. A refusal
  * (LoginThrottledError, a 429) charges nothing and is the same whether or not the username exists.
  */
-export async function checkCredentials(username: string, password: string, context: AuditContext, now: Date): Promise<UserRecord> {
+export async function checkCredentials(username: string, password: string, context: AuditContext, now: Date, code?: string): Promise<{ user: UserRecord; secondFactor?: SecondFactor }> {
   const [attempt, user] = await Promise.all([beginAttempt(username, context, now), users.findByUsername(username)]);
   // Unknown user and wrong password do the same bcrypt work, the same write and give the same answer.
   const passwordMatches = await verifyPassword(password, user?.passwordHash);
@@ -49,19 +50,28 @@ export async function checkCredentials(username: string, password: string, conte
     audit('login.failed', context, user ? { userId: user.id, username: user.username, reason: 'wrong_password' } : { reason: 'unknown_user' });
     throw new InvalidCredentialsError();
   }
-  // A right password writes nothing: its charge stops counting on its own within seconds.
-  return user;
+  // MFA on: the code too (lib/services/mfaService.ts). A right password writes nothing: its charge
+  // stops counting on its own within seconds.
+  return { user, secondFactor: await checkSecondFactor(user, code, attempt, context, now) };
 }
 
-export async function login(username: string, password: string, context: AuditContext, now: Date = new Date()): Promise<LoginResponse> {
-  const user = await checkCredentials(username, password, context, now);
+export async function login(username: string, password: string, context: AuditContext, code?: string, now: Date = new Date()): Promise<LoginResponse> {
+  const { user, secondFactor } = await checkCredentials(username, password, context, now, code);
   const known = { userId: user.id, username: user.username };
   // Only after the password is proven correct may the caller learn that it has expired.
   if (isPasswordExpired(user, now)) {
     audit('login.password_expired', context, { ...known, reason: 'password_expired' });
     throw new PasswordExpiredError();
   }
-  const response = await startSession(user, now);
+  let response: LoginResponse;
+  if (secondFactor) {
+    // The code's proof (its TOTP step, or the recovery code) commits with the session or not at all.
+    const started = await prepareSession(user, now, secondFactor.amr);
+    await secondFactor.commitWith([sessions.startItem(started.item)]);
+    response = started.response;
+  } else {
+    response = await startSession(user, now);
+  }
   audit('login.succeeded', context, known);
   return response;
 }

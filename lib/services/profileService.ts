@@ -17,6 +17,7 @@ export interface MeResponse {
   PasswordExpiration: string;
   AuthMethod: AuthMethod;
   AuthHeaderId?: string;
+  MfaEnabled: boolean;
 }
 
 export async function describeCaller(caller: CallerIdentity): Promise<MeResponse> {
@@ -31,5 +32,6 @@ export async function describeCaller(caller: CallerIdentity): Promise<MeResponse
     PasswordExpiration: profile.passwordExpiration,
     AuthMethod: caller.authMethod,
     ...(caller.authMethod === 'authheader' && caller.authHeaderId ? { AuthHeaderId: caller.authHeaderId } : {}),
+    MfaEnabled: profile.mfaEnabled,
   };
 }

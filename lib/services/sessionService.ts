@@ -6,7 +6,7 @@
 import { audit, type AuditContext } from '../audit';
 import { config } from '../config';
 import { InvalidRefreshTokenError, InvalidSessionError, PasswordExpiredError } from '../errors';
-import { issueSessionToken, type SessionClaims } from '../auth/jwt';
+import { AMR_PASSWORD, type AuthenticationMethods, issueSessionToken, type SessionClaims } from '../auth/jwt';
 import { getRefreshTokenHmacKey } from '../auth/keys';
 import { generateRefreshToken, hashRefreshToken, newSessionId, parseRefreshToken } from '../auth/refreshTokens';
 import { profileMatches, USED_KEPT, type SessionProfile, type SessionRef, type StoredSession } from '../data/sessionRepository';
@@ -69,7 +69,7 @@ function loginResponse(profile: ProfileForSession, token: string, refreshToken: 
 }
 
 /** A JWT and a fresh refresh token for `session`, and the refresh token's hash to store. */
-async function mint(profile: ProfileForSession, session: Pick<StoredSession, 'sid' | 'passwordVersion' | 'sessionEpoch' | 'expiresAt'>, now: Date) {
+async function mint(profile: ProfileForSession, session: Pick<StoredSession, 'sid' | 'passwordVersion' | 'sessionEpoch' | 'expiresAt' | 'amr'>, now: Date) {
   const refreshToken = generateRefreshToken({ username: profile.username, sid: session.sid });
   const [{ token }, hmacKey] = await Promise.all([issueSessionToken(profile, session, now), getRefreshTokenHmacKey()]);
   return { token, refreshToken, refreshTokenHash: hashRefreshToken(refreshToken, hmacKey) };
@@ -80,15 +80,16 @@ async function mint(profile: ProfileForSession, session: Pick<StoredSession, 'si
  * and the login body to answer once it is stored. The caller writes the item — alone (login) or
  * inside its own transaction (password change).
  */
-export async function prepareSession(profile: ProfileForSession, now: Date = new Date()): Promise<{ item: StoredSession; response: LoginResponse }> {
+export async function prepareSession(profile: ProfileForSession, now: Date = new Date(), amr: AuthenticationMethods = AMR_PASSWORD): Promise<{ item: StoredSession; response: LoginResponse }> {
   const binding = {
     sid: newSessionId(),
     passwordVersion: profile.passwordVersion,
     sessionEpoch: profile.sessionEpoch,
     expiresAt: Math.floor(now.getTime() / 1000) + config.refreshTokenTtlSeconds,
+    amr,
   };
   const { token, refreshToken, refreshTokenHash } = await mint(profile, binding, now);
-  const item: StoredSession = { ...binding, userId: profile.id, username: profile.username, created: utcTimestamp(now), live: [refreshTokenHash], used: [], graceSpent: false, rev: 0 };
+  const item: StoredSession = { ...binding, amr: [...amr], userId: profile.id, username: profile.username, created: utcTimestamp(now), live: [refreshTokenHash], used: [], graceSpent: false, rev: 0 };
   return { item, response: loginResponse(profile, token, refreshToken) };
 }
 

@@ -71,6 +71,8 @@ export interface NewPasswordOptions {
   passwordExpires?: string;
   /** Writes that commit together with the change (the session POST /user/password starts). */
   alsoWrite?: (changed: UserRecord) => Promise<Parameters<UserRepository['setPassword']>[2]>;
+  /** A condition and actions merged into the password's own profile Update (an MFA code's proof). */
+  alsoUpdateProfile?: Parameters<UserRepository['setPassword']>[3];
   now?: Date;
 }
 
@@ -88,7 +90,7 @@ export async function applyNewPassword(repository: UserRepository, user: UserRec
     throw new InvalidInputError(SAME_AS_CURRENT);
   }
   const changed: UserRecord = { ...user, passwordHash: await hashPassword(password), passwordVersion: user.passwordVersion + 1, passwordExpiration: expiration };
-  await repository.setPassword(user.username, { passwordHash: changed.passwordHash, passwordExpiration: expiration, fromVersion: user.passwordVersion }, await options.alsoWrite?.(changed));
+  await repository.setPassword(user.username, { passwordHash: changed.passwordHash, passwordExpiration: expiration, fromVersion: user.passwordVersion }, await options.alsoWrite?.(changed), options.alsoUpdateProfile);
   return changed;
 }
 

@@ -16,7 +16,9 @@ import { createUser, setUserPassword } from '../../services/userService';
 import { config } from '../../config';
 import { createDocumentClient } from '../../data/client';
 import { LoginThrottleRepository } from '../../data/loginThrottleRepository';
+import { MfaRepository } from '../../data/mfaRepository';
 import { LOGIN_THROTTLE_POLICIES } from '../../data/repositories';
+import { SessionRepository } from '../../data/sessionRepository';
 import { UserRepository, type PublicUser } from '../../data/userRepository';
 import type { TableId } from '../../data/table';
 import { DependencyUnavailableError, DomainError, UsernameTakenError, UserNotFoundError } from '../../errors';
@@ -53,6 +55,12 @@ const COMMANDS = {
   unlock: {
     synopsis: 'user unlock --username U',
     about: "Clears the user's failed-login count and lock-out (the 429 back-off), e.g. after a guessing attack.",
+    required: ['username'],
+    allowed: [],
+  },
+  'mfa-reset': {
+    synopsis: 'user mfa-reset --username U',
+    about: "Turns MFA off for a user who lost their authenticator (secret and recovery codes removed) and ends the user's sessions; they log in with the password alone and may enrol again.",
     required: ['username'],
     allowed: [],
   },
@@ -184,12 +192,14 @@ function warnIfPast(expires: string | undefined, err: (line: string) => void): v
 interface Target {
   users: UserRepository;
   loginThrottle: LoginThrottleRepository;
+  mfa: MfaRepository;
   description: string;
   close(): void;
 }
 
-function repositories(client: ReturnType<typeof createDocumentClient>, tables: Record<TableId, string>): Pick<Target, 'users' | 'loginThrottle'> {
+function repositories(client: ReturnType<typeof createDocumentClient>, tables: Record<TableId, string>): Pick<Target, 'users' | 'loginThrottle' | 'mfa'> {
   return {
+    mfa: new MfaRepository(client, tables.users, new SessionRepository(client, tables.sessions, tables.users)),
     users: new UserRepository(client, tables.users, tables.authHeaders),
     loginThrottle: new LoginThrottleRepository(client, tables.loginThrottle, LOGIN_THROTTLE_POLICIES),
   };
@@ -228,8 +238,8 @@ function describeUser(user: PublicUser): string {
   ].join('\n');
 }
 
-function publicView(user: PublicUser & { passwordHash?: string }): PublicUser {
-  const { passwordHash: _hash, ...rest } = user;
+function publicView(user: PublicUser & { passwordHash?: string; totpSecret?: string }): PublicUser {
+  const { passwordHash: _hash, totpSecret: _secret, ...rest } = user;
   return rest;
 }
 
@@ -325,6 +335,11 @@ export async function runAdmin(
       case 'unlock': {
         const cleared = await target.loginThrottle.clearUser(username);
         out(cleared > 0 ? `cleared ${cleared} failed-login counter(s) and lock-outs of ${username}` : `${username} had no failed-login count to clear`);
+        break;
+      }
+      case 'mfa-reset': {
+        await target.mfa.reset(username);
+        out(`MFA of ${username} is off (secret and recovery codes removed); existing sessions of this user are no longer valid`);
         break;
       }
       case 'delete': {

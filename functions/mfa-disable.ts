@@ -1,0 +1,18 @@
+/** POST /user/mfa/disable — JWT: a TOTP code or an unused recovery code turns MFA off. */
+import middy from '@middy/core';
+import { disableMfa } from '../lib/services/mfaService';
+import { auditContext, type ApiEvent, type ApiResult, httpApi, json, jsonBody, jwtAuth, route } from '../lib/http/middleware';
+import { type BodyOf, mfaCodeBodySchema } from '../lib/http/schemas';
+
+type Body = BodyOf<typeof mfaCodeBodySchema>;
+
+export const handler = middy<ApiEvent, ApiResult>()
+  .use(httpApi())
+  .use(jwtAuth())
+  .use(jsonBody(mfaCodeBodySchema))
+  .handler(
+    route<Body>(async (request) => {
+      await disableMfa(request.session, request.body.code, auditContext(request));
+      return json({ message: 'Success' });
+    }),
+  );
