@@ -2,14 +2,14 @@
 import middy from '@middy/core';
 import { disableMfa } from '../lib/services/mfaService';
 import { auditContext, type ApiEvent, type ApiResult, httpApi, json, jsonBody, jwtAuth, route } from '../lib/http/middleware';
-import { type BodyOf, mfaCodeBodySchema } from '../lib/http/schemas';
+import { type BodyOf, disableMfaBodySchema } from '../lib/http/schemas';
 
-type Body = BodyOf<typeof mfaCodeBodySchema>;
+type Body = BodyOf<typeof disableMfaBodySchema>;
 
 export const handler = middy<ApiEvent, ApiResult>()
   .use(httpApi())
   .use(jwtAuth())
-  .use(jsonBody(mfaCodeBodySchema))
+  .use(jsonBody(disableMfaBodySchema))
   .handler(
     route<Body>(async (request) => {
       await disableMfa(request.session, request.body.code, auditContext(request));

@@ -2,12 +2,12 @@
 import middy from '@middy/core';
 import { confirmTotp } from '../lib/services/mfaService';
 import { auditContext, type ApiEvent, type ApiResult, httpApi, json, jsonBody, jwtAuth, route } from '../lib/http/middleware';
-import { type BodyOf, mfaCodeBodySchema } from '../lib/http/schemas';
+import { type BodyOf, confirmTotpBodySchema } from '../lib/http/schemas';
 
-type Body = BodyOf<typeof mfaCodeBodySchema>;
+type Body = BodyOf<typeof confirmTotpBodySchema>;
 
 export const handler = middy<ApiEvent, ApiResult>()
   .use(httpApi())
   .use(jwtAuth())
-  .use(jsonBody(mfaCodeBodySchema))
+  .use(jsonBody(confirmTotpBodySchema))
   .handler(route<Body>(async (request) => json(await confirmTotp(request.session, request.body.code, auditContext(request)))));

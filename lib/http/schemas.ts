@@ -100,9 +100,17 @@ export const logoutBodySchema = {
   optional: true,
 } as const satisfies ObjectSchema;
 
-/** A TOTP code (6 digits) or a recovery code: what confirms enrolment and turns MFA off. */
-export const mfaCodeBodySchema = {
-  title: 'MfaCodeRequest',
+/** A current TOTP code from the pending secret: confirms enrolment. */
+export const confirmTotpBodySchema = {
+  title: 'ConfirmTotpRequest',
+  type: 'object',
+  required: ['code'],
+  properties: { code: str(1, 64) },
+} as const satisfies ObjectSchema;
+
+/** A TOTP code or a recovery code: turns MFA off. (Its own title: one API Gateway model per name.) */
+export const disableMfaBodySchema = {
+  title: 'DisableMfaRequest',
   type: 'object',
   required: ['code'],
   properties: { code: str(1, 64) },

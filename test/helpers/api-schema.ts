@@ -249,7 +249,10 @@ export interface components {
         LogoutRequest: {
             all?: boolean;
         };
-        MfaCodeRequest: {
+        ConfirmTotpRequest: {
+            code: string;
+        };
+        DisableMfaRequest: {
             code: string;
         };
         /** @description Every error answer: a human-readable message, never a stack trace or an internal error name. */
@@ -953,7 +956,7 @@ export interface operations {
                  *       "code": "123456"
                  *     }
                  */
-                "application/json": components["schemas"]["MfaCodeRequest"];
+                "application/json": components["schemas"]["ConfirmTotpRequest"];
             };
         };
         responses: {
@@ -967,7 +970,15 @@ export interface operations {
                      * @example {
                      *       "recoveryCodes": [
                      *         "8k2m4-q7r9t-x3v5w-b6c8d",
-                     *         "…"
+                     *         "h4n7p-2w9x3-k5m8r-t6v2a",
+                     *         "c3d8f-9g2h4-j6k7m-n8p9q",
+                     *         "r2s3t-4v5w6-x7y8z-0a1b2",
+                     *         "e5f6g-h7j8k-m9n0p-q1r2s",
+                     *         "t3v4w-x5y6z-0a1b2-c3d4e",
+                     *         "f5g6h-j7k8m-n9p0q-r1s2t",
+                     *         "v3w4x-y5z6a-7b8c9-d0e1f",
+                     *         "g2h3j-k4m5n-p6q7r-s8t9v",
+                     *         "w0x1y-z2a3b-4c5d6-e7f8g"
                      *       ]
                      *     }
                      */
@@ -998,7 +1009,7 @@ export interface operations {
                  *       "code": "123456"
                  *     }
                  */
-                "application/json": components["schemas"]["MfaCodeRequest"];
+                "application/json": components["schemas"]["DisableMfaRequest"];
             };
         };
         responses: {
