@@ -14,9 +14,9 @@ import { Secret, TOTP } from 'otpauth';
 import { decryptToken, encryptToken } from './tokens';
 
 export const TOTP_PERIOD_SECONDS = 30;
-export const TOTP_DIGITS = 6;
+const TOTP_DIGITS = 6;
 /** Steps accepted on either side of the current one. */
-export const TOTP_WINDOW = 1;
+const TOTP_WINDOW = 1;
 /** 160 bits: RFC 4226's recommended secret length for HMAC-SHA1. */
 const SECRET_BYTES = 20;
 
@@ -32,7 +32,7 @@ const RECOVERY_PATTERN = new RegExp(`^[${RECOVERY_ALPHABET}]{${RECOVERY_GROUP_LE
 const TOTP_PATTERN = new RegExp(`^\\d{${TOTP_DIGITS}}$`);
 
 /** What a second-factor `code` is, by its shape alone (no secret involved). */
-export type CodeKind = 'totp' | 'recovery' | 'malformed';
+type CodeKind = 'totp' | 'recovery' | 'malformed';
 
 export function codeKind(code: string): CodeKind {
   const trimmed = code.trim();
@@ -77,7 +77,7 @@ export function matchTotp(secretBase32: string, code: string, now: Date): number
 }
 
 /** The additional data a stored secret is bound to. */
-export type SecretRole = 'active' | 'pending';
+type SecretRole = 'active' | 'pending';
 const binding = (userId: string, role: SecretRole) => `totp:${role}:${userId}`;
 
 export function sealTotpSecret(secretBase32: string, key: Uint8Array, userId: string, role: SecretRole): string {

@@ -23,7 +23,7 @@ import { type ProfileUpdatePart, profileUpdateItem, type TransactItem, usedValue
 import type { SessionRef, SessionRepository } from './sessionRepository';
 import { usernameKey } from './table';
 
-export const MFA_ATTRIBUTES = {
+const MFA_ATTRIBUTES = {
   secret: 'totpSecret',
   pending: 'totpPending',
   lastStep: 'totpLastStep',
@@ -47,7 +47,7 @@ export interface MfaState {
 }
 
 /** How a guarded MFA write ended: done, or its profile condition did not hold (state changed, code used). */
-export type GuardedOutcome = 'written' | 'condition_failed';
+type GuardedOutcome = 'written' | 'condition_failed';
 
 const MAX_CONFLICT_RETRIES = 4;
 

@@ -19,18 +19,18 @@ import { loginThrottle, mfa, sessions } from '../data/repositories';
 import type { UserRecord } from '../data/userRepository';
 import { sessionRefOf } from './sessionService';
 
-export interface TotpSetupResponse {
+interface TotpSetupResponse {
   secret: string;
   otpauthUrl: string;
 }
 
-export interface RecoveryCodesResponse {
+interface RecoveryCodesResponse {
   recoveryCodes: string[];
 }
 
-export const MFA_ALREADY_ON = 'MFA is already on; turn it off first (POST /user/mfa/disable)';
-export const MFA_NOT_ON = 'MFA is not on';
-export const WRONG_CODE = 'Wrong, expired or already used code';
+const MFA_ALREADY_ON = 'MFA is already on; turn it off first (POST /user/mfa/disable)';
+const MFA_NOT_ON = 'MFA is not on';
+const WRONG_CODE = 'Wrong, expired or already used code';
 const NO_SETUP = 'No TOTP setup to confirm: call POST /user/mfa/totp/setup first';
 const CHANGED_MEANWHILE = 'MFA settings changed meanwhile; try again';
 
