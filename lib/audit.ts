@@ -21,6 +21,10 @@ const EVENT_METRIC = {
   'session.ended': METRICS.names.sessionEnded,
   'authheader.created': METRICS.names.authHeaderCreated,
   'authheader.deleted': METRICS.names.authHeaderDeleted,
+  'mfa.enabled': METRICS.names.mfaEnabled,
+  'mfa.disabled': METRICS.names.mfaDisabled,
+  'mfa.challenge_failed': METRICS.names.mfaChallengeFailed,
+  'mfa.recovery_code_used': METRICS.names.mfaRecoveryCodeUsed,
   'authorizer.allowed': METRICS.names.keyVerificationAllowed,
   'authorizer.denied': METRICS.names.keyVerificationDenied,
 } as const satisfies Record<string, MetricName>;
@@ -43,7 +47,10 @@ export type AuditReason =
   | 'session_ended'
   | 'reuse_detected'
   /** session.ended by a logout of every session of the user. */
-  | 'logout_all';
+  | 'logout_all'
+  /** mfa.challenge_failed: a code that matches nothing, or one already used (replayed). */
+  | 'wrong_code'
+  | 'replayed_code';
 
 /** Where a request came from: set once per request by the HTTP layer, passed down to the services. */
 export interface AuditContext {
@@ -80,6 +87,10 @@ const OUTCOME: Record<AuditEvent, AuditOutcome> = {
   'session.ended': 'success',
   'authheader.created': 'success',
   'authheader.deleted': 'success',
+  'mfa.enabled': 'success',
+  'mfa.disabled': 'success',
+  'mfa.challenge_failed': 'failure',
+  'mfa.recovery_code_used': 'success',
   'authorizer.allowed': 'success',
   'authorizer.denied': 'failure',
 };

@@ -25,6 +25,11 @@ export const METRICS = {
     sessionEnded: 'SessionEnded',
     authHeaderCreated: 'AuthHeaderCreated',
     authHeaderDeleted: 'AuthHeaderDeleted',
+    /** MFA: turned on / off (by the user), a wrong or replayed second factor, a recovery code used. */
+    mfaEnabled: 'MfaEnabled',
+    mfaDisabled: 'MfaDisabled',
+    mfaChallengeFailed: 'MfaChallengeFailed',
+    mfaRecoveryCodeUsed: 'MfaRecoveryCodeUsed',
     /** The authorizer's decisions on a presented credential (JWT or auth header). */
     keyVerificationAllowed: 'KeyVerificationAllowed',
     keyVerificationDenied: 'KeyVerificationDenied',

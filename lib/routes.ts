@@ -9,6 +9,8 @@ import {
   deleteAuthHeaderBodySchema,
   loginBodySchema,
   logoutBodySchema,
+  confirmTotpBodySchema,
+  disableMfaBodySchema,
   type ObjectSchema,
   refreshBodySchema,
 } from './http/schemas';
@@ -43,6 +45,9 @@ export const routes = [
   { id: 'UserPassword', method: 'POST', path: '/user/password', module: 'user-password', auth: 'none', body: changePasswordBodySchema },
   { id: 'UserRefresh', method: 'POST', path: '/user/refresh', module: 'user-refresh', auth: 'none', body: refreshBodySchema },
   { id: 'UserLogout', method: 'POST', path: '/user/logout', module: 'user-logout', auth: 'jwt', body: logoutBodySchema },
+  { id: 'MfaTotpSetup', method: 'POST', path: '/user/mfa/totp/setup', module: 'mfa-totp-setup', auth: 'jwt' },
+  { id: 'MfaTotpConfirm', method: 'POST', path: '/user/mfa/totp/confirm', module: 'mfa-totp-confirm', auth: 'jwt', body: confirmTotpBodySchema },
+  { id: 'MfaDisable', method: 'POST', path: '/user/mfa/disable', module: 'mfa-disable', auth: 'jwt', body: disableMfaBodySchema },
 ] as const satisfies readonly Route[];
 
 export type RouteId = (typeof routes)[number]['id'];

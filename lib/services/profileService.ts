@@ -18,6 +18,7 @@ export interface MeResponse {
   PasswordExpiration?: string;
   AuthMethod: AuthMethod;
   AuthHeaderId?: string;
+  MfaEnabled: boolean;
 }
 
 export async function describeCaller(caller: CallerIdentity): Promise<MeResponse> {
@@ -32,5 +33,6 @@ export async function describeCaller(caller: CallerIdentity): Promise<MeResponse
     ...(profile.passwordExpiration !== undefined ? { PasswordExpiration: profile.passwordExpiration } : {}),
     AuthMethod: caller.authMethod,
     ...(caller.authMethod === 'authheader' && caller.authHeaderId ? { AuthHeaderId: caller.authHeaderId } : {}),
+    MfaEnabled: profile.mfaEnabled,
   };
 }

@@ -17,6 +17,7 @@ import { config } from '../../config';
 import { createDocumentClient } from '../../data/client';
 import { AuthHeaderRepository } from '../../data/authHeaderRepository';
 import { LoginThrottleRepository } from '../../data/loginThrottleRepository';
+import { MfaRepository } from '../../data/mfaRepository';
 import { SessionRepository } from '../../data/sessionRepository';
 import { getThrottleKeyHmacKey, SECRET_ID_ENV } from '../../auth/keys';
 import { LOGIN_THROTTLE_POLICIES } from '../../data/repositories';
@@ -57,6 +58,12 @@ const COMMANDS = {
   unlock: {
     synopsis: 'user unlock --username U',
     about: "Clears the user's failed-login count and lock-out (the 429 back-off), e.g. after a guessing attack.",
+    required: ['username'],
+    allowed: [],
+  },
+  'mfa-reset': {
+    synopsis: 'user mfa-reset --username U',
+    about: "Turns MFA off for a user who lost their authenticator (secret and recovery codes removed) and ends the user's sessions; they log in with the password alone and may enrol again.",
     required: ['username'],
     allowed: [],
   },
@@ -237,14 +244,17 @@ export interface Target {
   users: UserRepository;
   authHeaders: AuthHeaderRepository;
   loginThrottle: LoginThrottleRepository;
+  mfa: MfaRepository;
   description: string;
   close(): void;
 }
 
-function repositories(client: ReturnType<typeof createDocumentClient>, tables: Record<TableId, string>): Pick<Target, 'users' | 'authHeaders' | 'loginThrottle'> {
+function repositories(client: ReturnType<typeof createDocumentClient>, tables: Record<TableId, string>): Pick<Target, 'users' | 'authHeaders' | 'loginThrottle' | 'mfa'> {
+  const sessions = new SessionRepository(client, tables.sessions, tables.users);
   return {
     users: new UserRepository(client, tables.users),
-    authHeaders: new AuthHeaderRepository(client, tables.authHeaders, new SessionRepository(client, tables.sessions, tables.users)),
+    authHeaders: new AuthHeaderRepository(client, tables.authHeaders, sessions),
+    mfa: new MfaRepository(client, tables.users, sessions),
     loginThrottle: new LoginThrottleRepository(client, tables.loginThrottle, LOGIN_THROTTLE_POLICIES, getThrottleKeyHmacKey),
   };
 }
@@ -286,8 +296,8 @@ function describeUser(user: PublicUser): string {
   ].join('\n');
 }
 
-function publicView(user: PublicUser & { passwordHash?: string }): PublicUser {
-  const { passwordHash: _hash, ...rest } = user;
+function publicView(user: PublicUser & { passwordHash?: string; totpSecret?: string }): PublicUser {
+  const { passwordHash: _hash, totpSecret: _secret, ...rest } = user;
   return rest;
 }
 
@@ -399,6 +409,11 @@ export async function runAdmin(
         }
         const cleared = await target.loginThrottle.clearUser(username);
         out(cleared > 0 ? `cleared ${cleared} failed-login counter(s) and lock-outs of ${username}` : `${username} had no failed-login count to clear`);
+        break;
+      }
+      case 'mfa-reset': {
+        await target.mfa.reset(username);
+        out(`MFA of ${username} is off (secret and recovery codes removed); existing sessions of this user are no longer valid`);
         break;
       }
       case 'delete': {
