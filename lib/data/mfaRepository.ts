@@ -19,7 +19,8 @@ import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentC
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InvalidSessionError, UserNotFoundError } from '../errors';
-import { type ProfileUpdatePart, profileUpdateItem, type TransactItem, usedValues } from './profileUpdate';
+import type { TransactItem } from './dynamo';
+import { type ProfileUpdatePart, profileUpdateItem, usedValues } from './profileUpdate';
 import type { SessionRef, SessionRepository } from './sessionRepository';
 import { usernameKey } from './table';
 import type { TransactionPart } from './transaction';
@@ -116,21 +117,9 @@ export class MfaRepository {
     return { delete: ['recoveryCodes :mfaCodeSet'], condition: 'contains(recoveryCodes, :mfaCode)', values: { ':mfaCode': codeHash, ':mfaCodeSet': new Set([codeHash]) } };
   }
 
-  /** The part as its own transaction item on this user's profile (beside a session's Put). */
-  proofItem(username: string, part: ProfileUpdatePart): TransactItem {
+  /** The part as its own transaction item on this user's profile. */
+  private proofItem(username: string, part: ProfileUpdatePart): TransactItem {
     return profileUpdateItem(this.usersTableName, { username: usernameKey(username) }, part);
-  }
-
-  /**
-   * Writes `items` and the proof in one transaction. `condition_failed` when the proof no longer
-   * holds (the code was used meanwhile, by a parallel request too): nothing is written then.
-   */
-  async commitWithProof(items: readonly TransactItem[], username: string, part: ProfileUpdatePart): Promise<GuardedOutcome> {
-    const proofIndex = items.length;
-    const failed = await this.transact([...items, this.proofItem(username, part)]);
-    if (failed === undefined) return 'written';
-    if (failed === proofIndex) return 'condition_failed';
-    throw new Error(`transaction item ${failed} refused beside an MFA proof`);
   }
 
   /**

@@ -1,13 +1,12 @@
 /**
- * A part of an UpdateItem on a user's profile that another write carries: a transaction item of its
- * own beside a session's Put (login), or merged into the profile Update a write already makes
- * (a password change: one transaction may not touch one item twice). The second factor's proof —
- * "this TOTP step is newer than the last one used", "this recovery code is still unused" — travels
- * as one of these, so it commits together with the session it admits, or not at all.
+ * A part of an UpdateItem on a user's profile: the MFA routes' own writes (MfaRepository), and the
+ * second factor's proof — "this TOTP step is newer than the last one used", "this recovery code is
+ * still unused". A login or password change carries the proof as a UserChange
+ * (mfaService.checkSecondFactor), which UserRepository merges into its one Update of the profile
+ * inside the success write (lib/services/successWrite.ts), so it commits with the session it
+ * admits, or not at all.
  */
-import type { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-
-export type TransactItem = NonNullable<ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']>[number];
+import type { TransactItem } from './dynamo';
 
 export interface ProfileUpdatePart {
   /** `SET` actions, e.g. `totpLastStep = :mfaStep`. */
@@ -22,18 +21,11 @@ export interface ProfileUpdatePart {
   readonly values: Readonly<Record<string, unknown>>;
 }
 
-interface UpdateInput {
-  UpdateExpression?: string;
-  ConditionExpression?: string;
-  ExpressionAttributeValues?: Record<string, unknown>;
-  ExpressionAttributeNames?: Record<string, string>;
-}
-
 /** `SET a, b REMOVE c DELETE d` from the parts' actions (empty clauses left out). */
-function expression(parts: readonly ProfileUpdatePart[], hostSet: readonly string[] = []): string {
+function expression(parts: readonly ProfileUpdatePart[]): string {
   const clause = (keyword: string, actions: readonly string[]) => (actions.length > 0 ? `${keyword} ${actions.join(', ')}` : '');
   return [
-    clause('SET', [...hostSet, ...parts.flatMap((part) => part.set ?? [])]),
+    clause('SET', parts.flatMap((part) => part.set ?? [])),
     clause('REMOVE', parts.flatMap((part) => part.remove ?? [])),
     clause('DELETE', parts.flatMap((part) => part.delete ?? [])),
   ]
@@ -51,17 +43,4 @@ export function usedValues(values: Readonly<Record<string, unknown>>, ...express
 export function profileUpdateItem(tableName: string, key: Record<string, unknown>, part: ProfileUpdatePart): TransactItem {
   const UpdateExpression = expression([part]);
   return { Update: { TableName: tableName, Key: key, UpdateExpression, ConditionExpression: part.condition, ExpressionAttributeValues: usedValues(part.values, UpdateExpression, part.condition) } };
-}
-
-/**
- * `update` (an Update of the same profile whose expression is `SET ...` only) with the part merged
- * in: both sets of actions, both conditions.
- */
-export function withProfilePart<T extends UpdateInput>(update: T, part: ProfileUpdatePart | undefined): T {
-  if (!part) return update;
-  const hostSet = (update.UpdateExpression ?? '').replace(/^\s*SET\s+/i, '');
-  if (/\b(REMOVE|DELETE|ADD)\b/i.test(hostSet)) throw new Error('withProfilePart merges into a SET-only update expression');
-  const UpdateExpression = expression([part], hostSet ? [hostSet] : []);
-  const ConditionExpression = update.ConditionExpression ? `(${update.ConditionExpression}) AND (${part.condition})` : part.condition;
-  return { ...update, UpdateExpression, ConditionExpression, ExpressionAttributeValues: { ...update.ExpressionAttributeValues, ...usedValues(part.values, UpdateExpression, ConditionExpression) } };
 }
