@@ -18,7 +18,7 @@ import { GatewayResponse, IdentitySource, type IRestApi, RequestAuthorizer, type
 import { HttpLambdaAuthorizer, HttpLambdaResponseType } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { Function as LambdaFunction, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { UNAUTHORIZED_BODY } from '../../lib/http/errors';
+import { UNAUTHORIZED_BODY, UNAVAILABLE_BODY } from '../../lib/http/errors';
 
 /**
  * The answers the auth service's own API gives when its authorizer refuses or fails, for a
@@ -28,8 +28,8 @@ import { UNAUTHORIZED_BODY } from '../../lib/http/errors';
  */
 export const AUTHORIZER_GATEWAY_RESPONSES = [
   { id: 'Unauthorized', type: ResponseType.UNAUTHORIZED, statusCode: '401', body: UNAUTHORIZED_BODY, headers: { 'WWW-Authenticate': "'Bearer'" } },
-  { id: 'AuthorizerFailure', type: ResponseType.AUTHORIZER_FAILURE, statusCode: '503', body: JSON.stringify({ message: 'Service unavailable' }), headers: { 'Retry-After': "'1'" } },
-  { id: 'AuthorizerConfigurationError', type: ResponseType.AUTHORIZER_CONFIGURATION_ERROR, statusCode: '503', body: JSON.stringify({ message: 'Service unavailable' }), headers: { 'Retry-After': "'1'" } },
+  { id: 'AuthorizerFailure', type: ResponseType.AUTHORIZER_FAILURE, statusCode: '503', body: UNAVAILABLE_BODY, headers: { 'Retry-After': "'1'" } },
+  { id: 'AuthorizerConfigurationError', type: ResponseType.AUTHORIZER_CONFIGURATION_ERROR, statusCode: '503', body: UNAVAILABLE_BODY, headers: { 'Retry-After': "'1'" } },
 ] as const;
 
 /** A REQUEST authorizer that tells its owner which REST API it was attached to (once per API). */

@@ -94,10 +94,13 @@ export class MfaRepository {
     });
   }
 
-  /** Turns MFA off, if `proof` (a code's part, see below) still holds. */
-  disable(ref: SessionRef, proof: ProfileUpdatePart, now: Date): Promise<GuardedOutcome> {
+  /**
+   * Turns MFA off, if `proof` (a code's part, see below) still holds. `alsoWrite` (parts without
+   * conditions: the throttle charge's settling) commits in the same transaction.
+   */
+  disable(ref: SessionRef, proof: ProfileUpdatePart, now: Date, alsoWrite: readonly TransactionPart[] = []): Promise<GuardedOutcome> {
     // REMOVE wins over the proof's own SET/DELETE of the same attributes, so those are dropped.
-    return this.guarded(ref, now, { remove: Object.values(MFA_ATTRIBUTES), condition: proof.condition, values: proof.values });
+    return this.guarded(ref, now, { remove: Object.values(MFA_ATTRIBUTES), condition: proof.condition, values: proof.values }, alsoWrite);
   }
 
   /**
@@ -144,7 +147,7 @@ export class MfaRepository {
   }
 
   /** [profile Update (with the session's profile condition), session ConditionCheck]. */
-  private async guarded(ref: SessionRef, now: Date, part: ProfileUpdatePart): Promise<GuardedOutcome> {
+  private async guarded(ref: SessionRef, now: Date, part: ProfileUpdatePart, alsoWrite: readonly TransactionPart[] = []): Promise<GuardedOutcome> {
     const [profileCheck, sessionCheck] = this.sessions.activeConditions(ref, now) as [TransactionPart, TransactionPart];
     const guard = (profileCheck.item as { ConditionCheck: { ConditionExpression: string; ExpressionAttributeValues: Record<string, unknown> } }).ConditionCheck;
     const { Update } = this.proofItem(ref.username, part) as { Update: { UpdateExpression: string } };
@@ -152,7 +155,7 @@ export class MfaRepository {
     const update = {
       Update: { ...Update, ConditionExpression, ExpressionAttributeValues: { ...guard.ExpressionAttributeValues, ...usedValues(part.values, Update.UpdateExpression, ConditionExpression) } },
     } as TransactItem;
-    const failed = await this.transact([update, sessionCheck.item]);
+    const failed = await this.transact([update, sessionCheck.item, ...alsoWrite.map((extra) => extra.item)]);
     if (failed === undefined) return 'written';
     if (failed === 1) throw new InvalidSessionError('the session has ended', { refusal: 'session_ended' });
     return 'condition_failed';

@@ -124,7 +124,10 @@ export async function disableMfa(claims: SessionClaims, code: string, context: A
   };
   const proof = await proofOf(state.secret, claims.sub, code, now);
   if (!proof) return refuse('wrong_code');
-  if ((await mfa.disable(sessionRefOf(claims), proof.part, now)) === 'condition_failed') return refuse(proof.method === 'totp' ? 'replayed_code' : 'wrong_code');
+  // A right code frees the attempt's charge in the same transaction; it resets no failure count (a
+  // JWT holder proving a code says nothing about the password).
+  const settle = loginThrottle.successParts(attempt, now, { resetPair: false });
+  if ((await mfa.disable(sessionRefOf(claims), proof.part, now, settle)) === 'condition_failed') return refuse(proof.method === 'totp' ? 'replayed_code' : 'wrong_code');
   if (proof.method === 'recovery') audit('mfa.recovery_code_used', context, { userId: claims.sub, username: claims.username });
   audit('mfa.disabled', context, who(claims));
 }

@@ -82,6 +82,13 @@ async function pairFailures(username: string): Promise<number> {
   return counter ? PAIR_LIMIT - Number(counter.room) : 0;
 }
 
+/** Attempts of this username from this test's address whose charge is still in flight (not settled). */
+async function pairInFlight(username: string): Promise<number> {
+  const pairKey = throttleKeys(await getThrottleKeyHmacKey()).pair(username, '127.0.0.1');
+  const counter = (await scanTable('loginThrottle')).find((item) => item.key === pairKey);
+  return counter?.inflight instanceof Set ? counter.inflight.size : 0;
+}
+
 describe('enrolment', () => {
   test('setup answers a secret and an otpauth URL and changes nothing; a wrong code is 400; the right one turns MFA on with 10 recovery codes', async () => {
     const user = await givenUser();
@@ -129,6 +136,8 @@ describe('login with MFA on', () => {
     expect(noCode.status).toBe(401);
     expect(noCode.json).toEqual({ message: expect.any(String), MfaRequired: true });
     expect(await pairFailures(user.username)).toBe(0);
+    // Its charge is freed at once (successParts without resetting the pair), not left to expire.
+    expect(await pairInFlight(user.username)).toBe(0);
 
     const wrongPassword = await call('/user/login', { ...credentials, password: 'Not-The-Password-1', code: codeForStep(user.secret, user.step + 1) });
     expect(wrongPassword).toEqual({ status: 401, json: INCORRECT });
