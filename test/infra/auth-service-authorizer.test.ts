@@ -13,6 +13,7 @@ import { Code, Function as LambdaFunction, Runtime } from 'aws-cdk-lib/aws-lambd
 import { AuthServiceAuthorizer } from '../../infra/constructs/auth-service-authorizer';
 import { AuthServiceStack } from '../../infra/stack';
 import { resourcesOf } from './template';
+import { UNAVAILABLE_BODY } from '../../lib/http/errors';
 
 const EXPORT = 'AuthService-AuthorizerFunctionArn';
 let service: Template;
@@ -79,7 +80,7 @@ describe('a consumer stack protecting its own routes with the shared authorizer'
     expect(Object.keys(byType).sort()).toEqual(['AUTHORIZER_CONFIGURATION_ERROR', 'AUTHORIZER_FAILURE', 'UNAUTHORIZED']);
     expect(byType.UNAUTHORIZED).toMatchObject({ StatusCode: '401', ResponseTemplates: { 'application/json': '{"message":"Unauthorized"}' }, ResponseParameters: { 'gatewayresponse.header.WWW-Authenticate': "'Bearer'" } });
     for (const type of ['AUTHORIZER_FAILURE', 'AUTHORIZER_CONFIGURATION_ERROR']) {
-      expect(byType[type]).toMatchObject({ StatusCode: '503', ResponseTemplates: { 'application/json': '{"message":"Service unavailable"}' }, ResponseParameters: { 'gatewayresponse.header.Retry-After': "'1'" } });
+      expect(byType[type]).toMatchObject({ StatusCode: '503', ResponseTemplates: { 'application/json': UNAVAILABLE_BODY }, ResponseParameters: { 'gatewayresponse.header.Retry-After': "'1'" } });
     }
     // On the consumer's REST API (HTTP APIs have no gateway responses).
     for (const response of responses) expect(JSON.stringify(response.RestApiId)).toContain('OrdersApi');

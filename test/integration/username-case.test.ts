@@ -91,7 +91,7 @@ describe('usernames regardless of case', () => {
     const found = await users.findByUsername(user.username.toUpperCase());
     const setPassword = await admin('user', 'set-password', '--username', user.username.toLowerCase(), '--password', 'Brand-New-Passphrase-7');
     const afterChange = await login(user.username, 'Brand-New-Passphrase-7');
-    const deleted = await admin('user', 'delete', '--username', user.username.toUpperCase());
+    const deleted = await admin('user', 'delete', '--username', user.username.toUpperCase(), '--yes');
 
     // Assess
     expect(found).toMatchObject({ id: user.id, username: user.username });
