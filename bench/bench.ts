@@ -10,7 +10,7 @@ import { benchAuthHeaderRoutes } from './sections/authHeaders';
 import { benchAuthorizer } from './sections/authorizer';
 import { benchBcryptTradeoff, formatTradeoff } from './sections/bcrypt';
 import { VARIANTS, benchColdStart, benchColdStartVariants, deleteTokensNeeded } from './sections/coldStart';
-import { benchLogin } from './sections/login';
+import { benchLogin, benchLoginWithCode, type MfaBenchUser } from './sections/login';
 import { benchMiddleware } from './sections/middleware';
 import { FULL, QUICK } from './sections/options';
 import { benchScaling } from './sections/scaling';
@@ -71,7 +71,15 @@ export async function runBenchmark(args: RunArguments): Promise<void> {
     const deleteTokens = await fixtures.addHeaders(coldUser, deleteTokensNeeded(options.coldStartProcesses));
 
     const results: Record<string, SectionResult> = {};
-    await section('login', results, () => benchLogin(fixtures, loginUser, options));
+    await section('login', results, async () => {
+      const passwordOnly = await benchLogin(fixtures, loginUser, options);
+      // Login with a TOTP code: each user has two usable codes now and one more every 30 s.
+      const mfaUsers: MfaBenchUser[] = [];
+      const mfaUserCount = Math.ceil((options.loginSamples + Math.min(options.warmup, 10)) / 2) + 4;
+      for (let i = 0; i < mfaUserCount; i += 8) mfaUsers.push(...(await Promise.all(Array.from({ length: Math.min(8, mfaUserCount - i) }, () => fixtures.createMfaBenchUser('mfa')))));
+      const withCode = await benchLoginWithCode(fixtures, mfaUsers, await fixtures.createMfaBenchUser('mfa-floor'), options);
+      return { rows: [...passwordOnly.rows, ...withCode.rows], details: { ...passwordOnly.details, withCode: withCode.details } };
+    });
     await section('authHeaderRoutes', results, () => benchAuthHeaderRoutes(fixtures, list20, writeUser, options));
     await section('sessionRoutes', results, () => benchSessionRoutes(fixtures, sessionUser, passwordUser, passwordFloorUser, options));
     await section('middleware', results, () => benchMiddleware(list20, options));

@@ -5,7 +5,11 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { totpCode } from '../lib/auth/totp';
+import { usernameKey } from '../lib/data/table';
 import { addAuthHeader } from '../lib/services/authHeaderService';
+import { confirmTotp, setupTotp } from '../lib/services/mfaService';
 import { verifySessionToken, type SessionClaims } from '../lib/auth/jwt';
 import { createUser } from '../lib/services/userService';
 import { config } from '../lib/config';
@@ -32,6 +36,7 @@ export interface Fixtures {
   api: ApiClient;
   server: Server;
   createBenchUser(label: string, headerCount?: number): Promise<BenchUser>;
+  createMfaBenchUser(label: string): Promise<BenchUser & { secret: string; lastStep: number }>;
   /** Adds auth headers in-process (same code path as the route) and returns their tokens. */
   addHeaders(user: BenchUser, count: number): Promise<string[]>;
   close(): Promise<void>;
@@ -74,10 +79,20 @@ export async function createFixtures(): Promise<Fixtures> {
     return user;
   };
 
+  /** A user with TOTP on (enrolled through the service), its confirming step forgotten so every code from now on is usable. */
+  const createMfaBenchUser = async (label: string): Promise<BenchUser & { secret: string; lastStep: number }> => {
+    const user = await createBenchUser(label);
+    const { secret } = await setupTotp(user.session);
+    await confirmTotp(user.session, totpCode(secret), BENCH_AUDIT_CONTEXT);
+    await documentClient.send(new UpdateCommand({ TableName: config.tables.users, Key: { username: usernameKey(user.record.username) }, UpdateExpression: 'REMOVE totpLastStep' }));
+    return { ...user, secret, lastStep: 0 };
+  };
+
   return {
     api,
     server,
     createBenchUser,
+    createMfaBenchUser,
     addHeaders,
     close: () =>
       new Promise<void>((resolveClose) => {

@@ -9,4 +9,4 @@ type Body = BodyOf<typeof loginBodySchema>;
 export const handler = middy<ApiEvent, ApiResult>()
   .use(httpApi())
   .use(jsonBody(loginBodySchema))
-  .handler(route<Body>(async (request) => json(await login(request.body.username, request.body.password, auditContext(request)))));
+  .handler(route<Body>(async (request) => json(await login(request.body.username, request.body.password, auditContext(request), request.body.code))));

@@ -9,4 +9,4 @@ type Body = BodyOf<typeof changePasswordBodySchema>;
 export const handler = middy<ApiEvent, ApiResult>()
   .use(httpApi())
   .use(jsonBody(changePasswordBodySchema))
-  .handler(route<Body>(async ({ body, ...request }) => json(await changePassword(body.username, body.password, body.newPassword, auditContext(request)))));
+  .handler(route<Body>(async ({ body, ...request }) => json(await changePassword(body.username, body.password, body.newPassword, auditContext(request), body.code))));

@@ -29,6 +29,7 @@ import { SECRET_ID_ENV } from '../lib/auth/keys';
 import { TABLES, type TableDefinition, type TableId } from '../lib/data/table';
 import { THROTTLE_ATTRIBUTES } from '../lib/data/loginThrottleRepository';
 import { METRICS } from '../lib/metricNames';
+import { MFA_PROOF_ATTRIBUTES, MFA_READ_ATTRIBUTES, MFA_WRITE_ATTRIBUTES } from '../lib/data/mfaRepository';
 import { PROFILE_FOR_SESSION, SESSION_CHECK_ATTRIBUTES } from '../lib/data/sessionRepository';
 import { IDENTITY_ATTRIBUTES, PROFILE_ATTRIBUTES, PUBLIC_PROFILE_ATTRIBUTES } from '../lib/data/userRepository';
 import { INTERNAL_ERROR_BODY, UNAUTHORIZED_BODY, UNAVAILABLE_BODY } from '../lib/http/errors';
@@ -98,8 +99,24 @@ const PASSWORD_ATTRIBUTES = ['passwordHash', 'passwordExpiration', 'passwordVers
 /** A refresh token's rotation (SessionRepository's conditional UpdateItem of the session). */
 const ROTATION_ATTRIBUTES = ['live', 'used', 'lastUsedAt', 'graceSpent', 'rev'];
 
-/** Login's success write may rehash a password (rehashChange), inside its transaction: `passwordHash` only. */
-const LOGIN_REHASH = itemWrite('users', ['passwordHash']);
+/**
+ * Login's success write changes the profile in ONE Update inside its transaction (UserRepository
+ * changePart): the rehash (rehashChange: `passwordHash`) and, with MFA on, the code's proof (the
+ * TOTP step, or the recovery code taken out; lib/data/mfaRepository.ts MFA_PROOF_ATTRIBUTES).
+ */
+const LOGIN_PROFILE_UPDATE = itemWrite('users', ['passwordHash', ...MFA_PROOF_ATTRIBUTES]);
+/** The password change's Update of the profile, the code's proof folded in (UserRepository.setPassword). */
+const PASSWORD_PROFILE_UPDATE = itemWrite('users', [...PASSWORD_ATTRIBUTES, ...MFA_PROOF_ATTRIBUTES]);
+
+/** The MFA routes read only the MFA state (MfaRepository.read), never the hash. */
+const MFA_READ = projectedRead('users', MFA_READ_ATTRIBUTES);
+/** The MFA routes' profile Update (a transaction item beside the session check): the MFA attributes only. */
+const MFA_UPDATE = itemWrite('users', MFA_WRITE_ATTRIBUTES);
+/** A JWT's session check as one projected BatchGetItem (SessionRepository.isActive). */
+const SESSION_CHECK_READ = {
+  users: projectedRead('users', SESSION_CHECK_ATTRIBUTES.profile),
+  sessions: projectedRead('sessions', SESSION_CHECK_ATTRIBUTES.session),
+};
 
 /** Items of the auth-headers table whose partition key starts so (`TOKEN#` lookups, `USER#` owners' items). */
 const partitionPrefix = (prefix: 'TOKEN#' | 'USER#'): GrantConditions => ({
@@ -208,14 +225,15 @@ export class AuthServiceStack extends Stack {
 
     // POST /user/login — public: reads named profile attributes, keeps throttle counters, starts a
     // session (JWT + refresh token, stored as its HMAC) in one success write that also settles the
-    // throttle and may rehash the password at the configured bcrypt cost.
+    // throttle, may rehash the password at the configured bcrypt cost and, with MFA on, records the
+    // code's proof (the TOTP step, or the recovery code taken out): one Update of the profile.
     this.endpoint('Login', settings.login)
       .allow(users, ['GetItem'], LOGIN_USER_READ)
-      .allow(users, ['UpdateItem'], LOGIN_REHASH)
+      .allow(users, ['UpdateItem'], LOGIN_PROFILE_UPDATE)
       .allow(loginThrottle, ['GetItem'])
       .allow(loginThrottle, ['UpdateItem'], THROTTLE_UPDATE)
       .allow(sessions, ['PutItem'])
-      .useSecrets(jwt, tokenHmac);
+      .useSecrets(jwt, tokenHmac, tokenEncryption);
 
     // POST /authheader/add — JWT: writes a header and its lookup item and counts it, conditioned on
     // the session and the cap.
@@ -273,11 +291,11 @@ export class AuthServiceStack extends Stack {
     // ends every session) and the new session in one transaction. bcrypt twice: login's sizing.
     this.endpoint('UserPassword', settings.login)
       .allow(users, ['GetItem'], LOGIN_USER_READ)
-      .allow(users, ['UpdateItem'], itemWrite('users', PASSWORD_ATTRIBUTES))
+      .allow(users, ['UpdateItem'], PASSWORD_PROFILE_UPDATE)
       .allow(loginThrottle, ['GetItem'])
       .allow(loginThrottle, ['UpdateItem'], THROTTLE_UPDATE)
       .allow(sessions, ['PutItem'])
-      .useSecrets(jwt, tokenHmac);
+      .useSecrets(jwt, tokenHmac, tokenEncryption);
 
     // POST /user/refresh — public: one BatchGetItem (session + profile), one conditional UpdateItem
     // (rotation) or a DeleteItem (reuse ends the session).
@@ -294,6 +312,38 @@ export class AuthServiceStack extends Stack {
       .allow(users, ['ConditionCheckItem', 'UpdateItem'], PROFILE_CHECK)
       .allow(sessions, ['DeleteItem'], SESSION_CHECK)
       .useSecrets(jwt);
+
+    // POST /user/mfa/totp/setup — JWT: reads the caller's MFA state beside the session check, stores
+    // a sealed pending secret (the profile's MFA attributes only), conditioned on the session.
+    this.endpoint('MfaTotpSetup', settings.authHeaders)
+      .allow(users, ['GetItem'], MFA_READ)
+      .allow(users, ['BatchGetItem'], SESSION_CHECK_READ.users)
+      .allow(sessions, ['BatchGetItem'], SESSION_CHECK_READ.sessions)
+      .allow(users, ['UpdateItem'], MFA_UPDATE)
+      .allow(sessions, ['ConditionCheckItem'], SESSION_CHECK)
+      .useSecrets(jwt, tokenEncryption);
+
+    // POST /user/mfa/totp/confirm — JWT: as setup, and writes the active secret, the code's step and
+    // the recovery codes' HMACs.
+    this.endpoint('MfaTotpConfirm', settings.authHeaders)
+      .allow(users, ['GetItem'], MFA_READ)
+      .allow(users, ['BatchGetItem'], SESSION_CHECK_READ.users)
+      .allow(sessions, ['BatchGetItem'], SESSION_CHECK_READ.sessions)
+      .allow(users, ['UpdateItem'], MFA_UPDATE)
+      .allow(sessions, ['ConditionCheckItem'], SESSION_CHECK)
+      .useSecrets(jwt, tokenHmac, tokenEncryption);
+
+    // POST /user/mfa/disable — JWT: as confirm, removing the MFA attributes; attempts go through
+    // login's throttle counters (a stolen JWT must not guess codes freely).
+    this.endpoint('MfaDisable', settings.authHeaders)
+      .allow(users, ['GetItem'], MFA_READ)
+      .allow(users, ['BatchGetItem'], SESSION_CHECK_READ.users)
+      .allow(sessions, ['BatchGetItem'], SESSION_CHECK_READ.sessions)
+      .allow(users, ['UpdateItem'], MFA_UPDATE)
+      .allow(sessions, ['ConditionCheckItem'], SESSION_CHECK)
+      .allow(loginThrottle, ['GetItem'])
+      .allow(loginThrottle, ['UpdateItem'], THROTTLE_UPDATE)
+      .useSecrets(jwt, tokenHmac, tokenEncryption);
 
     this.checkEveryRouteWired();
 

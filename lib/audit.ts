@@ -23,6 +23,10 @@ const EVENT_METRIC = {
   'authheader.deleted': METRICS.names.authHeaderDeleted,
   'authheader.rolled': METRICS.names.authHeaderRolled,
   'authheader.revoked': METRICS.names.authHeaderRevoked,
+  'mfa.enabled': METRICS.names.mfaEnabled,
+  'mfa.disabled': METRICS.names.mfaDisabled,
+  'mfa.challenge_failed': METRICS.names.mfaChallengeFailed,
+  'mfa.recovery_code_used': METRICS.names.mfaRecoveryCodeUsed,
   'authorizer.allowed': METRICS.names.keyVerificationAllowed,
   'authorizer.denied': METRICS.names.keyVerificationDenied,
 } as const satisfies Record<string, MetricName>;
@@ -47,7 +51,10 @@ export type AuditReason =
   | 'address_not_allowed'
   | 'reuse_detected'
   /** session.ended by a logout of every session of the user. */
-  | 'logout_all';
+  | 'logout_all'
+  /** mfa.challenge_failed: a code that matches nothing, or one already used (replayed). */
+  | 'wrong_code'
+  | 'replayed_code';
 
 /** Where a request came from: set once per request by the HTTP layer, passed down to the services. */
 export interface AuditContext {
@@ -86,6 +93,10 @@ const OUTCOME: Record<AuditEvent, AuditOutcome> = {
   'authheader.deleted': 'success',
   'authheader.rolled': 'success',
   'authheader.revoked': 'success',
+  'mfa.enabled': 'success',
+  'mfa.disabled': 'success',
+  'mfa.challenge_failed': 'failure',
+  'mfa.recovery_code_used': 'success',
   'authorizer.allowed': 'success',
   'authorizer.denied': 'failure',
 };

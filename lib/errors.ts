@@ -28,6 +28,16 @@ export class InvalidInputError extends DomainError {}
 export class InvalidCredentialsError extends DomainError { static override readonly defaultMessage = 'Incorrect username or password'; }
 
 /**
+ * The password is right but the user has MFA on and sent no `code`: 401 with `MfaRequired: true`,
+ * the one 401 that says the password was right (the contract's "Multi-factor authentication").
+ */
+export class MfaRequiredError extends InvalidCredentialsError {
+  constructor(message = 'A second factor is required: send "code" (a TOTP code or a recovery code)', options?: Options) {
+    super(message, options);
+  }
+}
+
+/**
  * The presented session or credential is not (or no longer) valid: missing, malformed, expired,
  * ended, from before a password change, of a deleted user: 401 with `WWW-Authenticate: Bearer`.
  */

@@ -28,6 +28,11 @@ export const METRICS = {
     authHeaderRolled: 'AuthHeaderRolled',
     /** Keys revoked by whoever held their token (POST /authheader/revoke): each one is a leak. */
     authHeaderRevoked: 'AuthHeaderRevoked',
+    /** MFA: turned on / off (by the user), a wrong or replayed second factor, a recovery code used. */
+    mfaEnabled: 'MfaEnabled',
+    mfaDisabled: 'MfaDisabled',
+    mfaChallengeFailed: 'MfaChallengeFailed',
+    mfaRecoveryCodeUsed: 'MfaRecoveryCodeUsed',
     /** The authorizer's decisions on a presented credential (JWT or auth header). */
     keyVerificationAllowed: 'KeyVerificationAllowed',
     keyVerificationDenied: 'KeyVerificationDenied',

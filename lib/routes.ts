@@ -9,6 +9,8 @@ import {
   deleteAuthHeaderBodySchema,
   loginBodySchema,
   logoutBodySchema,
+  confirmTotpBodySchema,
+  disableMfaBodySchema,
   type ObjectSchema,
   refreshBodySchema,
   revokeAuthHeaderBodySchema,
@@ -47,6 +49,9 @@ export const routes = [
   { id: 'UserLogout', method: 'POST', path: '/user/logout', module: 'user-logout', auth: 'jwt', body: logoutBodySchema },
   { id: 'AuthHeaderRoll', method: 'POST', path: '/authheader/roll', module: 'authheader-roll', auth: 'jwt', body: rollAuthHeaderBodySchema },
   { id: 'AuthHeaderRevoke', method: 'POST', path: '/authheader/revoke', module: 'authheader-revoke', auth: 'none', body: revokeAuthHeaderBodySchema },
+  { id: 'MfaTotpSetup', method: 'POST', path: '/user/mfa/totp/setup', module: 'mfa-totp-setup', auth: 'jwt' },
+  { id: 'MfaTotpConfirm', method: 'POST', path: '/user/mfa/totp/confirm', module: 'mfa-totp-confirm', auth: 'jwt', body: confirmTotpBodySchema },
+  { id: 'MfaDisable', method: 'POST', path: '/user/mfa/disable', module: 'mfa-disable', auth: 'jwt', body: disableMfaBodySchema },
 ] as const satisfies readonly Route[];
 
 export type RouteId = (typeof routes)[number]['id'];

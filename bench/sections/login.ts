@@ -4,7 +4,8 @@ import { handler as loginHandler } from '../../functions/login';
 import { config } from '../../lib/config';
 import type { ApiResult } from '../../lib/http/middleware';
 import type { Fixtures, BenchUser } from '../fixtures';
-import { loginFloor } from '../floors';
+import { TOTP_PERIOD_SECONDS, totpCode, totpStep } from '../../lib/auth/totp';
+import { loginFloor, loginWithCodeFloor } from '../floors';
 import { ratioRow, type SectionResult } from '../report';
 import { summarize } from '../stats';
 import { interleaved } from '../timing';
@@ -70,5 +71,59 @@ export async function benchLogin(fixtures: Fixtures, user: BenchUser, options: B
       ratioRow('1 login', 'login handler in-process (no HTTP)', handler, floor, undefined, 'attribution only: handler - floor = JWT + middleware + the success write (its three throttle parts beside the session Put)'),
     ],
     details: { bcryptCost: config.bcryptCost, route, floor, handler, addedMsAtP50: route.p50 - floor.p50, httpMsAtP50: route.p50 - handler.p50, sequentialLogins: logins, sequentialLoginsPerSecond },
+  };
+}
+
+/** A bench user with MFA on: its secret, and the last TOTP step it used (the service refuses any other). */
+export interface MfaBenchUser extends BenchUser {
+  secret: string;
+  lastStep: number;
+}
+
+/**
+ * Login with a TOTP code against its floor (bcrypt + the reads + the one transaction that starts the
+ * session and records the code's step). A code works once, for a step within one of now and newer
+ * than the user's last: each user offers the codes of the current and the next step, and the logins
+ * take turns among enough users that every sample finds one.
+ */
+export async function benchLoginWithCode(fixtures: Fixtures, users: readonly MfaBenchUser[], floorUser: BenchUser, options: BenchOptions): Promise<SectionResult> {
+  let turn = 0;
+  const nextCode = (): { user: MfaBenchUser; code: string } => {
+    const now = new Date();
+    const current = totpStep(now);
+    for (let tries = 0; tries < users.length; tries++) {
+      const user = users[(turn += 1) % users.length] as MfaBenchUser;
+      const step = Math.max(user.lastStep + 1, current);
+      if (step > current + 1) continue;
+      user.lastStep = step;
+      return { user, code: totpCode(user.secret, new Date(step * TOTP_PERIOD_SECONDS * 1000)) };
+    }
+    throw new Error('login with a code: every bench user has used its codes for this step; add users');
+  };
+  const samples = await interleaved(
+    {
+      route: async () => {
+        const { user, code } = nextCode();
+        await fixtures.api.ok('POST', '/user/login', { body: { username: user.record.username, password: user.password, code } });
+      },
+      floor: () => loginWithCodeFloor(floorUser),
+    },
+    options.loginSamples,
+    Math.min(options.warmup, 10),
+  );
+  const route = summarize(samples.route);
+  const floor = summarize(samples.floor);
+  return {
+    rows: [
+      ratioRow(
+        '1 login',
+        `POST /user/login with a TOTP code (bcrypt cost ${config.bcryptCost})`,
+        route,
+        floor,
+        1.1,
+        'floor = (throttle TransactWriteItems ‖ GetItem with the sealed secret) + bcrypt.compare + TransactWriteItems (session Put + code step Update)',
+      ),
+    ],
+    details: { route, floor, addedMsAtP50: route.p50 - floor.p50 },
   };
 }

@@ -39,6 +39,8 @@ export interface SessionClaims {
   sid: string;
   /** The user's session epoch when the session began: "log out everywhere" moves it on. */
   sep: number;
+  /** How the session's user authenticated (RFC 8176): `["pwd"]`, or `["pwd", "otp"]` with MFA. */
+  amr?: AuthenticationMethods;
   iat: number;
   exp: number;
 }
@@ -51,6 +53,11 @@ export interface IssuedToken {
   expiresAt: Date;
 }
 
+/** RFC 8176 `amr` values this service issues. */
+export type AuthenticationMethods = readonly ('pwd' | 'otp')[];
+export const AMR_PASSWORD: AuthenticationMethods = ['pwd'];
+export const AMR_PASSWORD_AND_OTP: AuthenticationMethods = ['pwd', 'otp'];
+
 /** The session a JWT belongs to (see lib/data/sessionRepository.ts). */
 export interface SessionBinding {
   sid: string;
@@ -59,6 +66,8 @@ export interface SessionBinding {
   sessionEpoch: number;
   /** Epoch seconds: the session's absolute end. */
   expiresAt: number;
+  /** How the session began (absent on sessions stored before MFA: password only). */
+  amr?: AuthenticationMethods;
 }
 
 /** Signs a session token; it never outlives the password it was obtained with, nor its session. */
@@ -72,7 +81,7 @@ export async function issueSessionToken(
   // A password that never expires bounds nothing: the token lives TOKEN_TTL_SECONDS (or to the session's end).
   const passwordExpiry = user.passwordExpiration === undefined ? Infinity : epochSeconds(new Date(user.passwordExpiration));
   const exp = Math.min(iat + config.tokenTtlSeconds, passwordExpiry, session.expiresAt);
-  const token = await new SignJWT({ username: user.username, pwv: session.passwordVersion, sid: session.sid, sep: session.sessionEpoch })
+  const token = await new SignJWT({ username: user.username, pwv: session.passwordVersion, sid: session.sid, sep: session.sessionEpoch, amr: [...(session.amr ?? AMR_PASSWORD)] })
     .setProtectedHeader({ alg: JWT_ALGORITHM, typ: 'JWT', kid: current.kid })
     .setSubject(user.id)
     .setIssuer(config.jwtIssuer)
@@ -173,5 +182,6 @@ async function verifyWithJose(token: string, byKid: ReadonlyMap<string, Uint8Arr
     throw new InvalidTokenError('JWT claims have the wrong types');
   }
   if (iat > now.getTime() / 1000 + CLOCK_TOLERANCE_SECONDS) throw new InvalidTokenError('JWT issued in the future');
-  return { sub, username, pwv, sid, sep, iat, exp };
+  const amr = Array.isArray(payload.amr) && payload.amr.every((method) => method === 'pwd' || method === 'otp') ? (payload.amr as AuthenticationMethods) : undefined;
+  return { sub, username, pwv, sid, sep, iat, exp, ...(amr ? { amr } : {}) };
 }

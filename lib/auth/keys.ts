@@ -203,3 +203,16 @@ export async function getThrottleKeyHmacKey(): Promise<Uint8Array> {
 export async function getTokenEncryptionKey(): Promise<Uint8Array> {
   return deriveKey((await loadSecret('tokenEncryption')).k, 'token-encryption');
 }
+
+/**
+ * The AES-256-GCM key for stored TOTP secrets (active and pending): the auth-header encryption
+ * secret under its own HKDF purpose, so one key never encrypts two kinds of data.
+ */
+export async function getTotpEncryptionKey(): Promise<Uint8Array> {
+  return deriveKey((await loadSecret('tokenEncryption')).k, 'totp-encryption');
+}
+
+/** The HMAC key for stored recovery codes: the token HMAC secret under its own HKDF purpose. */
+export async function getRecoveryCodeHmacKey(): Promise<Uint8Array> {
+  return deriveKey((await loadSecret('tokenHmac')).k, 'recovery-code-hmac');
+}

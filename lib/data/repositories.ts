@@ -5,12 +5,14 @@ import { AuthHeaderRepository } from './authHeaderRepository';
 import { documentClient } from './client';
 import { LoginThrottleRepository, type ThrottlePolicies } from './loginThrottleRepository';
 import { Transaction } from './transaction';
+import { MfaRepository } from './mfaRepository';
 import { SessionRepository } from './sessionRepository';
 import { UserRepository } from './userRepository';
 
 export const users = new UserRepository(documentClient, config.tables.users);
 export const sessions = new SessionRepository(documentClient, config.tables.sessions, config.tables.users);
 export const authHeaders = new AuthHeaderRepository(documentClient, config.tables.authHeaders, sessions);
+export const mfa = new MfaRepository(documentClient, config.tables.users, sessions);
 
 // A counter is forgotten an hour after it started or after its last lock-out ended.
 const THROTTLE_WINDOW_SECONDS = 3600;

@@ -12,6 +12,7 @@
  */
 import { BatchGetCommand, DeleteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { AuthenticationMethods } from '../auth/jwt';
 import { InvalidSessionError } from '../errors';
 import { projection, type TransactItem, writeIf } from './dynamo';
 import { usernameKey } from './table';
@@ -46,6 +47,8 @@ export interface StoredSession {
    */
   lastUsedAt?: number;
   rev: number;
+  /** How the session began (RFC 8176 `amr`), so refreshed JWTs say the same; absent = password only. */
+  amr?: AuthenticationMethods;
 }
 
 /** Used tokens remembered for reuse detection; an older one is merely unknown (401, session kept). */
@@ -78,6 +81,7 @@ function toSession(item: Record<string, unknown>): StoredSession {
     used: Array.isArray(item.used) ? item.used.map(String) : [],
     lastUsedAt: item.lastUsedAt === undefined ? undefined : Number(item.lastUsedAt),
     rev: Number(item.rev ?? 0),
+    ...(Array.isArray(item.amr) ? { amr: item.amr.map(String) as unknown as AuthenticationMethods } : {}),
   };
 }
 

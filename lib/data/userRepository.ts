@@ -5,7 +5,7 @@
  * `UserRecord.username` holds (login's `Username`, the JWT's `username` claim). Reads are strongly
  * consistent so a password change or a deletion takes effect on the very next request.
  */
-import { DeleteCommand, GetCommand, PutCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { ConflictError, InvalidCredentialsError, UsernameTakenError, UserNotFoundError } from '../errors';
 import { projection, scanAll, writeIf } from './dynamo';
@@ -27,23 +27,25 @@ export interface UserRecord {
   passwordExpiration?: string;
   /** Moved on by "log out everywhere"; sessions record the epoch they began in (absent = 0). */
   sessionEpoch: number;
+  /** The sealed TOTP secret when MFA is on (lib/data/mfaRepository.ts); login needs it. */
+  totpSecret?: string;
 }
 
-/** A user as anyone but the password check sees them: never the hash. */
-export type PublicUser = Omit<UserRecord, 'passwordHash'>;
+/** A user as anyone but the password check sees them: never the hash, never the TOTP secret. */
+export type PublicUser = Omit<UserRecord, 'passwordHash' | 'totpSecret'>;
 
 const USER_FIELDS = ['id', 'username', 'email', 'firstname', 'lastname', 'created', 'passwordHash', 'passwordVersion', 'passwordExpiration', 'sessionEpoch'] as const;
 
 /** What a profile read returns; the login role's IAM policy allows exactly these attributes. */
-export const PROFILE_ATTRIBUTES = [...USER_FIELDS, 'displayUsername'] as const;
+export const PROFILE_ATTRIBUTES = [...USER_FIELDS, 'displayUsername', 'totpSecret'] as const;
 
 /** What the authorizer reads to check a credential still belongs to this user (its IAM policy allows only these). */
 export const IDENTITY_ATTRIBUTES = ['id', 'passwordVersion'] as const;
 export type UserIdentity = Pick<UserRecord, (typeof IDENTITY_ATTRIBUTES)[number]>;
 
 /** What GET /user/me answers with (its IAM policy allows only these). */
-export const PUBLIC_PROFILE_ATTRIBUTES = ['id', 'username', 'displayUsername', 'email', 'firstname', 'lastname', 'passwordExpiration'] as const;
-export type PublicProfile = Pick<UserRecord, 'id' | 'username' | 'email' | 'firstname' | 'lastname' | 'passwordExpiration'>;
+export const PUBLIC_PROFILE_ATTRIBUTES = ['id', 'username', 'displayUsername', 'email', 'firstname', 'lastname', 'passwordExpiration', 'mfaEnabled'] as const;
+export type PublicProfile = Pick<UserRecord, 'id' | 'username' | 'email' | 'firstname' | 'lastname' | 'passwordExpiration'> & { mfaEnabled: boolean };
 
 function toUser(item: Record<string, unknown>): UserRecord {
   const user = {} as Record<string, unknown>;
@@ -52,12 +54,13 @@ function toUser(item: Record<string, unknown>): UserRecord {
   if (typeof item.displayUsername === 'string') user.username = item.displayUsername;
   // Absent on profiles that never logged out everywhere.
   user.sessionEpoch = Number(item.sessionEpoch ?? 0);
+  if (typeof item.totpSecret === 'string') user.totpSecret = item.totpSecret;
   return user as unknown as UserRecord;
 }
 
 /** A stored user item (or a projection of it without the hash) as a PublicUser. */
 export function publicUserOf(item: Record<string, unknown>): PublicUser {
-  const { passwordHash: _hash, ...user } = toUser(item);
+  const { passwordHash: _hash, totpSecret: _secret, ...user } = toUser(item);
   return user;
 }
 
@@ -73,7 +76,9 @@ export interface PasswordChange {
 export interface UserChange {
   readonly name: string;
   /** SET clauses, without the keyword. */
-  readonly set: string;
+  readonly set?: string;
+  /** DELETE clauses (elements out of a set, e.g. a used recovery code), without the keyword. */
+  readonly delete?: string;
   readonly condition?: string;
   readonly values: Record<string, unknown>;
   readonly onConditionFailed: () => Error;
@@ -93,6 +98,12 @@ export function rehashChange(checkedHash: string, newHash: string): UserChange {
     values: { ':rehashNew': newHash, ':rehashChecked': checkedHash },
     onConditionFailed: () => new InvalidCredentialsError(),
   };
+}
+
+/** `SET a, b REMOVE c DELETE d`, empty clauses left out. */
+function updateExpression(set: readonly string[], remove: readonly string[], deleted: readonly string[]): string {
+  const clause = (keyword: string, actions: readonly string[]) => (actions.length > 0 ? [`${keyword} ${actions.join(', ')}`] : []);
+  return [...clause('SET', set), ...clause('REMOVE', remove), ...clause('DELETE', deleted)].join(' ');
 }
 
 /** The stored item of a user: the key in its case-insensitive form, the username as created beside it. */
@@ -129,8 +140,8 @@ export class UserRepository {
   async findPublicProfile(username: string): Promise<PublicProfile | undefined> {
     const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: { username: usernameKey(username) }, ConsistentRead: true, ...projection(PUBLIC_PROFILE_ATTRIBUTES) }));
     if (!Item) return undefined;
-    const user = toUser(Item);
-    return { id: user.id, username: user.username, email: user.email, firstname: user.firstname, lastname: user.lastname, passwordExpiration: user.passwordExpiration };
+    const { id, email, firstname, lastname, passwordExpiration } = toUser(Item);
+    return { id, username: toUser(Item).username, email, firstname, lastname, passwordExpiration, mfaEnabled: Item.mfaEnabled === true };
   }
 
   /** Creates a user; a username taken in any case is a 409. */
@@ -153,7 +164,11 @@ export class UserRepository {
     const update = {
       TableName: this.tableName,
       Key: { username: usernameKey(username) },
-      UpdateExpression: `SET ${['passwordHash = :hash', 'passwordVersion = :next', ...(expires ? ['passwordExpiration = :expiration'] : []), ...userChanges.map((extra) => extra.set)].join(', ')}${expires ? '' : ' REMOVE passwordExpiration'}`,
+      UpdateExpression: updateExpression(
+        ['passwordHash = :hash', 'passwordVersion = :next', ...(expires ? ['passwordExpiration = :expiration'] : []), ...userChanges.flatMap((extra) => (extra.set ? [extra.set] : []))],
+        expires ? [] : ['passwordExpiration'],
+        userChanges.flatMap((extra) => (extra.delete ? [extra.delete] : [])),
+      ),
       ConditionExpression: conditions.join(' AND '),
       ExpressionAttributeValues: Object.assign(
         { ':hash': change.passwordHash, ':from': change.fromVersion, ':next': change.fromVersion + 1, ...(expires ? { ':expiration': change.passwordExpiration } : {}) },
@@ -181,7 +196,11 @@ export class UserRepository {
         Update: {
           TableName: this.tableName,
           Key: { username: usernameKey(username) },
-          UpdateExpression: `SET ${changes.map((change) => change.set).join(', ')}`,
+          UpdateExpression: updateExpression(
+            changes.flatMap((change) => (change.set ? [change.set] : [])),
+            [],
+            changes.flatMap((change) => (change.delete ? [change.delete] : [])),
+          ),
           ...(conditions.length > 0 ? { ConditionExpression: conditions.join(' AND ') } : {}),
           ExpressionAttributeValues: Object.assign({}, ...changes.map((change) => change.values)),
         },

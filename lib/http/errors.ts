@@ -13,12 +13,17 @@ import {
   InvalidInputError,
   InvalidRefreshTokenError,
   InvalidSessionError,
+  MfaRequiredError,
   NotFoundError,
   PasswordExpiredError,
   ThrottledError,
 } from '../errors';
 
-export type HttpError = ReturnType<typeof createError> & { headers?: Record<string, string> };
+export type HttpError = ReturnType<typeof createError> & {
+  headers?: Record<string, string>;
+  /** Fields the body carries beside `message` (MfaRequired). */
+  bodyFields?: Record<string, unknown>;
+};
 
 /** The 401 body of every session failure, whatever the reason (the reason goes to the log only). */
 export const INVALID_SESSION_MESSAGE = 'Missing, invalid or expired token';
@@ -67,6 +72,7 @@ function fromDomain(error: DomainError): HttpError | undefined {
   // A refresh token is not sent as a bearer credential: no WWW-Authenticate challenge.
   if (error instanceof InvalidRefreshTokenError) return httpError(401, INVALID_REFRESH_TOKEN_MESSAGE, error);
   if (error instanceof InvalidInputError) return httpError(400, error.message, error);
+  if (error instanceof MfaRequiredError) return Object.assign(httpError(401, error.message, error), { bodyFields: { MfaRequired: true } });
   if (error instanceof InvalidCredentialsError) return httpError(401, INCORRECT_CREDENTIALS_MESSAGE, error);
   if (error instanceof InvalidSessionError) return httpError(401, INVALID_SESSION_MESSAGE, error, { 'WWW-Authenticate': 'Bearer' });
   if (error instanceof PasswordExpiredError) return httpError(403, error.message, error);

@@ -96,7 +96,7 @@ const jsonErrorBody = (): MiddlewareObj => ({
       return;
     }
     log.info('request refused', { status: answer.statusCode, reason: answer.message, error: refusalFields(error) });
-    answer.message = JSON.stringify({ message: answer.message });
+    answer.message = JSON.stringify({ message: answer.message, ...answer.bodyFields });
     request.error = answer;
   },
 });

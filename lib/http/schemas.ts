@@ -118,7 +118,8 @@ export const loginBodySchema = {
   required: ['username', 'password'],
   // Generous upper bounds: long enough for any real credential, short enough that a login with a
   // megabyte "password" is refused before bcrypt (which reads 72 bytes at most anyway).
-  properties: { username: str(1, 128), password: str(1, 1024) },
+  // code: a TOTP code or a recovery code, needed once the user has MFA on (docs/mfa.md).
+  properties: { username: str(1, 128), password: str(1, 1024), code: str(1, 64) },
 } as const satisfies ObjectSchema;
 
 export const addAuthHeaderBodySchema = {
@@ -162,7 +163,7 @@ export const changePasswordBodySchema = {
   type: 'object',
   required: ['username', 'password', 'newPassword'],
   // The new password's own rules (8 characters, 72 bytes, ...) are the policy's, with its messages.
-  properties: { username: str(1, 128), password: str(1, 1024), newPassword: str(1, 1024) },
+  properties: { username: str(1, 128), password: str(1, 1024), newPassword: str(1, 1024), code: str(1, 64) },
 } as const satisfies ObjectSchema;
 
 export const refreshBodySchema = {
@@ -178,6 +179,22 @@ export const logoutBodySchema = {
   required: [],
   properties: { all: bool() },
   optional: true,
+} as const satisfies ObjectSchema;
+
+/** A current TOTP code from the pending secret: confirms enrolment. */
+export const confirmTotpBodySchema = {
+  title: 'ConfirmTotpRequest',
+  type: 'object',
+  required: ['code'],
+  properties: { code: str(1, 64) },
+} as const satisfies ObjectSchema;
+
+/** A TOTP code or a recovery code: turns MFA off. (Its own title: one API Gateway model per name.) */
+export const disableMfaBodySchema = {
+  title: 'DisableMfaRequest',
+  type: 'object',
+  required: ['code'],
+  properties: { code: str(1, 64) },
 } as const satisfies ObjectSchema;
 
 const LONE_SURROGATE = /\p{Cs}/u;

@@ -11,6 +11,7 @@ import { loginThrottle, sessions, users } from '../data/repositories';
 import type { UserRecord } from '../data/userRepository';
 import { InvalidCredentialsError, LoginThrottledError, PasswordExpiredError } from '../errors';
 import { prepareDummyHash, verifyPassword } from '../auth/passwords';
+import { checkSecondFactor, type SecondFactor } from './mfaService';
 import { isPasswordExpired, prepareSession, type LoginResponse } from './sessionService';
 import { rehashIfNeeded, SuccessWrite } from './successWrite';
 
@@ -37,6 +38,8 @@ async function beginAttempt(username: string, context: AuditContext, now: Date):
 export interface ProvenCredentials {
   user: UserRecord;
   attempt: LoginAttempt;
+  /** MFA on: the checked code, whose proof the success write carries. */
+  secondFactor?: SecondFactor;
 }
 
 /**
@@ -47,7 +50,7 @@ export interface ProvenCredentials {
  * (LoginThrottledError, a 429) charges nothing and is the same whether or not the username exists.
  * The caller settles the attempt with its success write.
  */
-export async function checkCredentials(username: string, password: string, context: AuditContext, now: Date): Promise<ProvenCredentials> {
+export async function checkCredentials(username: string, password: string, context: AuditContext, now: Date, code?: string): Promise<ProvenCredentials> {
   const [attempt, user] = await Promise.all([beginAttempt(username, context, now), users.findByUsername(username)]);
   // Unknown user and wrong password do the same bcrypt work, the same write and give the same answer.
   const passwordMatches = await verifyPassword(password, user?.passwordHash);
@@ -58,11 +61,13 @@ export async function checkCredentials(username: string, password: string, conte
     audit('login.failed', context, user ? { userId: user.id, username: user.username, reason: 'wrong_password' } : { reason: 'unknown_user' });
     throw new InvalidCredentialsError();
   }
-  return { user, attempt };
+  // MFA on: the code too (lib/services/mfaService.ts). No code: the charge is freed, nothing
+  // counted or cleared (MfaRequired). A right code's proof joins the caller's success write.
+  return { user, attempt, secondFactor: await checkSecondFactor(user, code, attempt, context, now) };
 }
 
-export async function login(username: string, password: string, context: AuditContext, now: Date = new Date()): Promise<LoginResponse> {
-  const { user, attempt } = await checkCredentials(username, password, context, now);
+export async function login(username: string, password: string, context: AuditContext, code?: string, now: Date = new Date()): Promise<LoginResponse> {
+  const { user, attempt, secondFactor } = await checkCredentials(username, password, context, now, code);
   const known = { userId: user.id, username: user.username };
   const write = new SuccessWrite(user.username, attempt, now);
   // Only after the password is proven correct may the caller learn that it has expired. The
@@ -72,9 +77,19 @@ export async function login(username: string, password: string, context: AuditCo
     audit('login.password_expired', context, { ...known, reason: 'password_expired' });
     throw new PasswordExpiredError();
   }
-  const [{ item, response }] = await Promise.all([prepareSession(user, now), rehashIfNeeded(write, user, password)]);
-  // Issue 22 (MFA) adds its TOTP step here: write.changeUser(...) — see successWrite.ts.
-  await write.add(sessions.startPart(item)).commit();
+  // The code's proof (its TOTP step, or the recovery code taken out) is one more change to the
+  // user's item: it merges with the rehash into one Update and commits with the session, or
+  // nothing is written. Added first, so a failed merged condition is answered as the proof's.
+  if (secondFactor) write.changeUser(secondFactor.change);
+  const [{ item, response }] = await Promise.all([prepareSession(user, now, secondFactor?.amr), rehashIfNeeded(write, user, password)]);
+  try {
+    await write.add(sessions.startPart(item)).commit();
+  } catch (error) {
+    // The code was used meanwhile (a replay, a parallel login with the same code): a counted failure.
+    if (secondFactor?.isRefusal(error)) await secondFactor.refused();
+    throw error;
+  }
+  secondFactor?.used();
   audit('login.succeeded', context, known);
   return response;
 }

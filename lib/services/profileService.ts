@@ -20,6 +20,7 @@ export interface MeResponse {
   AuthHeaderId?: string;
   /** The key's scopes, for a key that has them. */
   Scopes?: string[];
+  MfaEnabled: boolean;
 }
 
 export async function describeCaller(caller: CallerIdentity): Promise<MeResponse> {
@@ -35,5 +36,6 @@ export async function describeCaller(caller: CallerIdentity): Promise<MeResponse
     AuthMethod: caller.authMethod,
     ...(caller.authMethod === 'authheader' && caller.authHeaderId ? { AuthHeaderId: caller.authHeaderId } : {}),
     ...(caller.authMethod === 'authheader' && caller.scopes?.length ? { Scopes: caller.scopes } : {}),
+    MfaEnabled: profile.mfaEnabled,
   };
 }

@@ -6,7 +6,7 @@
 import { audit, type AuditContext } from '../audit';
 import { config } from '../config';
 import { InvalidRefreshTokenError, InvalidSessionError, PasswordExpiredError } from '../errors';
-import { issueSessionToken, type SessionClaims } from '../auth/jwt';
+import { AMR_PASSWORD, type AuthenticationMethods, issueSessionToken, type SessionClaims } from '../auth/jwt';
 import { getRefreshTokenHmacKey } from '../auth/keys';
 import { generateRefreshToken, hashRefreshToken, newSessionId, parseRefreshToken, successorToken } from '../auth/refreshTokens';
 import { profileMatches, USED_KEPT, type SessionRef, type StoredSession } from '../data/sessionRepository';
@@ -75,7 +75,7 @@ function loginResponse(profile: ProfileForSession, token: string, refreshToken: 
 }
 
 /** A JWT and the refresh token (new, or the successor of `used`) for `session`, with the refresh token's hash to store. */
-async function mint(profile: ProfileForSession, session: Pick<StoredSession, 'sid' | 'passwordVersion' | 'sessionEpoch' | 'expiresAt'>, now: Date, used?: string) {
+async function mint(profile: ProfileForSession, session: Pick<StoredSession, 'sid' | 'passwordVersion' | 'sessionEpoch' | 'expiresAt' | 'amr'>, now: Date, used?: string) {
   const [{ token }, hmacKey] = await Promise.all([issueSessionToken(profile, session, now), getRefreshTokenHmacKey()]);
   const parts = { username: profile.username, sid: session.sid };
   const refreshToken = used === undefined ? generateRefreshToken(parts) : successorToken(used, parts, hmacKey);
@@ -87,15 +87,16 @@ async function mint(profile: ProfileForSession, session: Pick<StoredSession, 'si
  * and the login body to answer once it is stored. The caller stores the item with its success write
  * (lib/services/successWrite.ts: SessionRepository.startPart).
  */
-export async function prepareSession(profile: ProfileForSession, now: Date = new Date()): Promise<{ item: StoredSession; response: LoginResponse }> {
+export async function prepareSession(profile: ProfileForSession, now: Date = new Date(), amr: AuthenticationMethods = AMR_PASSWORD): Promise<{ item: StoredSession; response: LoginResponse }> {
   const binding = {
     sid: newSessionId(),
     passwordVersion: profile.passwordVersion,
     sessionEpoch: profile.sessionEpoch,
     expiresAt: Math.floor(now.getTime() / 1000) + config.refreshTokenTtlSeconds,
+    amr,
   };
   const { token, refreshToken, refreshTokenHash } = await mint(profile, binding, now);
-  const item: StoredSession = { ...binding, userId: profile.id, username: profile.username, created: utcTimestamp(now), live: [refreshTokenHash], used: [], lastUsedAt: now.getTime(), rev: 0 };
+  const item: StoredSession = { ...binding, amr: [...amr], userId: profile.id, username: profile.username, created: utcTimestamp(now), live: [refreshTokenHash], used: [], lastUsedAt: now.getTime(), rev: 0 };
   return { item, response: loginResponse(profile, token, refreshToken) };
 }
 

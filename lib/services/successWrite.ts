@@ -9,7 +9,7 @@
  * | `throttle.user`   | LoginThrottleRepository.successParts   | none: frees the charge            |
  * | `throttle.ip`     | LoginThrottleRepository.successParts   | none: frees the charge            |
  * | `session`         | SessionRepository.startPart            | the session id is new             |
- * | `rehash`, … (user item) | `changeUser` (UserRepository.changePart merges them) | each change's own, ANDed |
+ * | `mfa.step`, `rehash` (user item) | `changeUser` (UserRepository.changePart merges them) | each change's own, ANDed |
  * | `password`        | UserRepository.setPassword (password change only; it adds this write's parts to its own transaction) | the version read |
  *
  * DynamoDB allows one operation per item in a transaction, so every change to the user's profile
@@ -18,13 +18,13 @@
  * ANDed). A failed merged condition means the proven credential no longer holds (the hash changed
  * meanwhile, the TOTP step was used meanwhile): the first change's error, a 401 for both.
  *
- * Adding a part (issue 22, the TOTP step): in lib/services/loginService.ts `login`, before
- * `commit()`, call
- *   write.changeUser({ name: 'totp.step', set: 'totpLastStep = :totpStep',
- *     condition: '(attribute_not_exists(totpLastStep) OR totpLastStep < :totpStep)',
- *     values: { ':totpStep': step }, onConditionFailed: () => new InvalidCredentialsError() })
- * and the same in lib/services/passwordService.ts, where setPassword folds `changesToUser` into the
- * password's own Update of the item. A part on an item of its own uses `add(part)`.
+ * The MFA code's proof (issue 22) is such a change: mfaService.checkSecondFactor answers it as
+ * `secondFactor.change` (name `mfa.step`: `SET totpLastStep` conditioned on the secret as read and a
+ * later step, or `DELETE recoveryCodes` conditioned on `contains`), and lib/services/loginService.ts
+ * `login` adds it with `changeUser` before `commit()`; lib/services/passwordService.ts folds it into
+ * the password's own Update the same way. Its failed condition (the code used meanwhile) is a counted
+ * failure. "Code required" (no code sent) settles with `successParts(..., { resetPair: false })`:
+ * the charge freed, the pair's failures kept. A part on an item of its own uses `add(part)`.
  */
 import type { LoginAttempt } from '../data/loginThrottleRepository';
 import { loginThrottle, newTransaction, users } from '../data/repositories';

@@ -9,7 +9,7 @@ import { routes } from '../../lib/routes';
 import { createLocalServer } from '../../lib/tools/local/server';
 import { DEMO_USER } from '../../lib/tools/local/start';
 import { freePort } from '../../lib/tools/local/dynamodb';
-import { useTestTables } from '../helpers/db';
+import { scanTable, useTestTables } from '../helpers/db';
 
 const run = promisify(execFile);
 useTestTables();
@@ -44,6 +44,21 @@ test('logs in, adds, lists, (calls /user/me,) deletes and lists again, printing 
   expect(stdout).toContain('Done:');
   // Whole session JWTs and API keys stay off the screen.
   expect(stdout).not.toMatch(/eyJ[\w-]{20,}\.[\w-]+\.[\w-]+|ahk_[\w-]{20,}/);
+}, 90_000);
+
+test('--mfa enrols a throwaway user, logs in with a code (replay refused), uses a recovery code, turns MFA off, and removes the user', async () => {
+  const before = (await scanTable('users')).length;
+
+  // This file's tables (jest's process.env is not the one a child inherits by default).
+  const { stdout } = await run(process.execPath, ['--import', 'tsx', 'lib/tools/local/demo.ts', '--url', baseUrl, '--mfa'], { timeout: 60_000, env: { ...process.env } });
+
+  expect(stdout).toContain(`curl -s -X POST ${baseUrl}/user/mfa/totp/setup \\\n     -H "Authorization: Bearer $TOKEN"`);
+  expect(stdout).toMatch(/Log in with password and code\n(.*\n)+?   → 200 /);
+  expect(stdout).toMatch(/The same code again: refused .*\n(.*\n)+?   → 401 /);
+  expect(stdout).toContain(`the JWT's amr claim: ["pwd","otp"]`);
+  expect(stdout).toMatch(/"MfaEnabled":true/);
+  expect(stdout).toContain('Done: enrolment');
+  expect((await scanTable('users')).length).toBe(before);
 }, 90_000);
 
 test('says to start the service when nothing answers', async () => {

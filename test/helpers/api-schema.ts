@@ -201,6 +201,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/user/mfa/totp/setup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start TOTP enrolment
+         * @description A new TOTP secret (SHA-1, 6 digits, 30 s) for an authenticator app. Nothing changes until it is confirmed; a new setup replaces an unconfirmed one. From then on login and password change need `code`.
+         */
+        post: operations["MfaTotpSetup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/user/mfa/totp/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Confirm TOTP enrolment
+         * @description A current code from the pending secret turns MFA on, and answers ten recovery codes (each usable once, shown only here). A wrong code answers 400.
+         */
+        post: operations["MfaTotpConfirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/user/mfa/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Turn MFA off
+         * @description A current TOTP code or an unused recovery code turns MFA off. A wrong code answers 400 and counts as a failed login (the login throttle applies).
+         */
+        post: operations["MfaDisable"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -208,6 +268,7 @@ export interface components {
         LoginRequest: {
             username: string;
             password: string;
+            code?: string;
         };
         AddAuthHeaderRequest: {
             name: string;
@@ -222,6 +283,7 @@ export interface components {
             username: string;
             password: string;
             newPassword: string;
+            code?: string;
         };
         RefreshRequest: {
             refreshToken: string;
@@ -236,10 +298,34 @@ export interface components {
         RevokeAuthHeaderRequest: {
             text: string;
         };
+        ConfirmTotpRequest: {
+            code: string;
+        };
+        DisableMfaRequest: {
+            code: string;
+        };
         /** @description Every error answer: a human-readable message, never a stack trace or an internal error name. */
         Error: {
             /** @example Incorrect username or password */
             message: string;
+        };
+        /** @description Login and password change refused: wrong credentials, or (`MfaRequired: true`, the only 401 that says the password was right) a second factor is needed in `code`. */
+        CredentialsError: {
+            /** @example Incorrect username or password */
+            message: string;
+            /** @constant */
+            MfaRequired?: true;
+        };
+        /** @description Addition: a TOTP secret to enrol (SHA-1, 6 digits, 30 s), pending until confirmed. */
+        TotpSetup: {
+            /** @description The secret, base32, for typing into an authenticator app. */
+            secret: string;
+            /** @description The same as an `otpauth://` URL, for a QR code. */
+            otpauthUrl: string;
+        };
+        /** @description Addition: MFA is on. Ten recovery codes, each usable once in place of a TOTP code; shown only here. */
+        RecoveryCodes: {
+            recoveryCodes: string[];
         };
         Success: {
             /** @constant */
@@ -340,6 +426,8 @@ export interface components {
             AuthHeaderId?: string;
             /** @description Present when the credential is an auth header with scopes. */
             Scopes?: string[];
+            /** @description Whether the user has TOTP multi-factor authentication on. */
+            MfaEnabled: boolean;
         };
     };
     responses: {
@@ -357,7 +445,7 @@ export interface components {
                 "application/json": components["schemas"]["Error"];
             };
         };
-        /** @description Incorrect credentials: unknown user and wrong password answer alike. */
+        /** @description Incorrect credentials: unknown user, wrong password and (with MFA on) a wrong or used code answer alike. A right password without `code` for a user with MFA answers `MfaRequired: true`. */
         IncorrectCredentials: {
             headers: {
                 [name: string]: unknown;
@@ -368,7 +456,7 @@ export interface components {
                  *       "message": "Incorrect username or password"
                  *     }
                  */
-                "application/json": components["schemas"]["Error"];
+                "application/json": components["schemas"]["CredentialsError"];
             };
         };
         /** @description Missing, malformed, invalid or expired credential: the same answer whatever the reason. */
@@ -437,6 +525,20 @@ export interface components {
                 /**
                  * @example {
                  *       "message": "Too many auth headers"
+                 *     }
+                 */
+                "application/json": components["schemas"]["Error"];
+            };
+        };
+        /** @description MFA is already on (setup, confirm), or not on (disable). Nothing changed. */
+        MfaConflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                /**
+                 * @example {
+                 *       "message": "MFA is already on; turn it off first (POST /user/mfa/disable)"
                  *     }
                  */
                 "application/json": components["schemas"]["Error"];
@@ -534,7 +636,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        /** @description The credentials. */
+        /** @description The credentials; once the user has MFA on, also `code`: a current TOTP code or an unused recovery code. */
         requestBody: {
             content: {
                 /**
@@ -731,7 +833,8 @@ export interface operations {
                      *       "Lastname": "Doe",
                      *       "PasswordExpiration": "2024-06-15T18:30:00Z",
                      *       "AuthMethod": "authheader",
-                     *       "AuthHeaderId": "9b2f3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
+                     *       "AuthHeaderId": "9b2f3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d",
+                     *       "MfaEnabled": false
                      *     }
                      */
                     "application/json": components["schemas"]["MeResponse"];
@@ -750,7 +853,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        /** @description The credentials and the new password. */
+        /** @description The credentials and the new password (and `code` once the user has MFA on, as for login). */
         requestBody: {
             content: {
                 /**
@@ -969,6 +1072,134 @@ export interface operations {
                 };
             };
             400: components["responses"]["BadRequest"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    MfaTotpSetup: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The secret, pending until confirmed. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "secret": "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP",
+                     *       "otpauthUrl": "otpauth://totp/auth-service:john.doe?issuer=auth-service&secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&algorithm=SHA1&digits=6&period=30"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["TotpSetup"];
+                };
+            };
+            401: components["responses"]["InvalidSession"];
+            409: components["responses"]["MfaConflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    MfaTotpConfirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A current TOTP code from the authenticator app. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "code": "123456"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ConfirmTotpRequest"];
+            };
+        };
+        responses: {
+            /** @description MFA is on. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "recoveryCodes": [
+                     *         "8k2m4-q7r9t-x3v5w-b6c8d",
+                     *         "h4n7p-2w9x3-k5m8r-t6v2a",
+                     *         "c3d8f-9g2h4-j6k7m-n8p9q",
+                     *         "r2s3t-4v5w6-x7y8z-0a1b2",
+                     *         "e5f6g-h7j8k-m9n0p-q1r2s",
+                     *         "t3v4w-x5y6z-0a1b2-c3d4e",
+                     *         "f5g6h-j7k8m-n9p0q-r1s2t",
+                     *         "v3w4x-y5z6a-7b8c9-d0e1f",
+                     *         "g2h3j-k4m5n-p6q7r-s8t9v",
+                     *         "w0x1y-z2a3b-4c5d6-e7f8g"
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["RecoveryCodes"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["InvalidSession"];
+            409: components["responses"]["MfaConflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    MfaDisable: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A current TOTP code or an unused recovery code. */
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "code": "123456"
+                 *     }
+                 */
+                "application/json": components["schemas"]["DisableMfaRequest"];
+            };
+        };
+        responses: {
+            /** @description MFA is off. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "message": "Success"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Success"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["InvalidSession"];
+            409: components["responses"]["MfaConflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];

@@ -14,6 +14,12 @@ import { handler as revokeHandler } from '../../functions/authheader-revoke';
 import { handler as rollHandler } from '../../functions/authheader-roll';
 import { handler as meHandler } from '../../functions/user-me';
 import { generateToken } from '../../lib/auth/tokens';
+import bcrypt from 'bcryptjs';
+import { handler as disableHandler } from '../../functions/mfa-disable';
+import { handler as confirmHandler } from '../../functions/mfa-totp-confirm';
+import { handler as setupHandler } from '../../functions/mfa-totp-setup';
+import { handler as loginHandler } from '../../functions/login';
+import { totpCode, totpStep } from '../../lib/auth/totp';
 import type { KeyName } from '../../lib/auth/keys';
 import type { LocalKeyFile } from '../../lib/auth/localKeys';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
@@ -23,7 +29,7 @@ import { documentClient } from '../../lib/data/client';
 import { TABLES, usernameKey, type TableId } from '../../lib/data/table';
 import { routes } from '../../lib/routes';
 import { handler as addHandler } from '../../functions/authheader-add';
-import { addHeader, callLogin, deleteHeader, givenAuthHeader, listHeaders, loginAs, type AuthHeader } from '../helpers/api';
+import { addHeader, callLogin, freshIp, deleteHeader, givenAuthHeader, listHeaders, loginAs, type AuthHeader } from '../helpers/api';
 import { authorize, bearer, restAuthorizerEvent } from '../helpers/authorizer';
 import { givenUser, useTestTables } from '../helpers/db';
 import { apiEvent, invoke, lambdaContext } from '../helpers/invoke';
@@ -75,6 +81,48 @@ const expectStatus = async (status: number, response: Promise<{ statusCode: numb
   const { statusCode, rawBody } = await response;
   expect(`${statusCode} ${rawBody}`).toMatch(new RegExp(`^${status} `));
 };
+
+/** The code an authenticator app shows in TOTP time step `step`. */
+const codeAt = (secret: string, step: number) => totpCode(secret, new Date(step * 30_000));
+
+const mfaLogin = (user: { username: string; password: string }, code?: string) =>
+  invoke(loginHandler, { method: 'POST', path: '/user/login', body: { username: user.username, password: user.password, ...(code === undefined ? {} : { code }) }, sourceIp: freshIp() });
+
+/**
+ * MFA: setup, a wrong then a right confirming code, login without a code (MfaRequired), with a
+ * wrong code, with a TOTP code (stored at another bcrypt cost: the rehash and the TOTP step in one
+ * profile Update) and with a recovery code; a password change with a recovery code; disable.
+ */
+async function driveMfa(): Promise<void> {
+  const user = await givenUser();
+  const jwt = await as('Login', () => loginAs(user));
+  const setup = await as('MfaTotpSetup', () => invoke(setupHandler, { method: 'POST', path: '/user/mfa/totp/setup', token: jwt, rawBody: null }));
+  expect(setup.statusCode).toBe(200);
+  const secret = (setup.body as { secret: string }).secret;
+  const step = totpStep(new Date());
+  const confirm = (code: string) => invoke(confirmHandler, { method: 'POST', path: '/user/mfa/totp/confirm', token: jwt, body: { code } });
+  await as('MfaTotpConfirm', () => expectStatus(400, confirm(codeAt(secret, step + 7))));
+  const confirmed = await as('MfaTotpConfirm', () => confirm(codeAt(secret, step)));
+  expect(confirmed.statusCode).toBe(200);
+  const [recovery, another, third, fourth] = (confirmed.body as { recoveryCodes: string[] }).recoveryCodes as [string, string, string, string];
+
+  await as('Login', () => expectStatus(401, mfaLogin(user)));
+  await as('Login', () => expectStatus(401, mfaLogin(user, codeAt(secret, step + 7))));
+  // A hash at another cost: this login's success write rehashes it and records the step, one Update.
+  const otherCost = bcrypt.hashSync(user.password, config.bcryptCost === 4 ? 5 : 4);
+  await documentClient.send(new UpdateCommand({ TableName: config.tables.users, Key: { username: usernameKey(user.username) }, UpdateExpression: 'SET passwordHash = :hash', ExpressionAttributeValues: { ':hash': otherCost } }));
+  await as('Login', () => expectStatus(200, mfaLogin(user, codeAt(secret, step + 1))));
+  await as('Login', () => expectStatus(200, mfaLogin(user, recovery)));
+
+  // The password change with a recovery code (its DELETE folds into the password's own Update).
+  await as('UserPassword', () => ok(changePassword({ username: user.username, password: user.password, newPassword: 'Another-Horse-Battery-7', code: another })));
+
+  // Disable: a wrong code (counted in login's throttle), then a recovery code.
+  const session = await as('Login', () => ok(mfaLogin({ username: user.username, password: 'Another-Horse-Battery-7' }, third)));
+  const disable = (code: string) => invoke(disableHandler, { method: 'POST', path: '/user/mfa/disable', token: session.Token, body: { code }, sourceIp: freshIp() });
+  await as('MfaDisable', () => expectStatus(400, disable('000000')));
+  await as('MfaDisable', () => expectStatus(200, disable(fourth)));
+}
 
 /** Every path of every function that touches a table or a key, once. */
 async function driveEveryFunction(): Promise<void> {
@@ -142,6 +190,8 @@ async function driveEveryFunction(): Promise<void> {
   // Password change: a wrong password, then the change (hash, version and new session in one transaction).
   await as('UserPassword', () => expectStatus(401, changePassword({ username: user.username, password: 'Wrong-Password-0000', newPassword: 'Another-Horse-Battery-7' })));
   await as('UserPassword', () => ok(changePassword({ username: user.username, password: user.password, newPassword: 'Another-Horse-Battery-7' })));
+
+  await driveMfa();
 }
 
 const functionIds = [...routes.map((route) => route.id), 'Authorizer'];
@@ -195,10 +245,19 @@ interface Allowance {
 const LEADING_KEYS: Record<TableId, string> = { users: 'john.doe', authHeaders: 'USER#1234', loginThrottle: 'user#abc', sessions: 'sid-1' };
 
 const THROTTLE_ATTRIBUTES = ['key', 'room', 'inflight', 'lockedUntil', 'expiresAt', 'v'];
+/** A code's proof on the profile (login, password change): the TOTP step, or a recovery code taken out. */
+const MFA_PROOF = ['totpSecret', 'totpLastStep', 'recoveryCodes'];
+/** What the MFA routes' profile Update may name: the MFA attributes, the session check's. */
+const MFA_ROUTE_WRITES = ['username', 'id', 'passwordVersion', 'sessionEpoch', 'totpSecret', 'totpPending', 'totpLastStep', 'recoveryCodes', 'mfaEnabled'];
 
 const ALLOWANCES: Record<string, Allowance> = {
-  // The success write's rehash (a hash at another BCRYPT_COST): passwordHash and nothing else of the user.
-  Login: { readsPasswordHash: true, writesPasswordHash: true, writes: { users: ['username', 'passwordHash'], loginThrottle: THROTTLE_ATTRIBUTES, sessions: 'items' }, secrets: ['jwt', 'tokenHmac'] },
+  // One profile Update in the success write: the rehash and the MFA code's proof, nothing else.
+  Login: {
+    readsPasswordHash: true,
+    writesPasswordHash: true,
+    writes: { users: ['username', 'passwordHash', ...MFA_PROOF], loginThrottle: THROTTLE_ATTRIBUTES, sessions: 'items' },
+    secrets: ['jwt', 'tokenHmac', 'tokenEncryption'],
+  },
   AuthHeaderAdd: { writes: { authHeaders: ['pk', 'sk', 'headerCount'] }, secrets: ['jwt', 'tokenHmac', 'tokenEncryption'] },
   AuthHeaderList: { writes: {}, secrets: ['jwt', 'tokenEncryption'] },
   AuthHeaderDelete: { writes: { authHeaders: ['pk', 'sk', 'headerCount'] }, secrets: ['jwt', 'tokenHmac'] },
@@ -235,12 +294,17 @@ const ALLOWANCES: Record<string, Allowance> = {
   UserPassword: {
     readsPasswordHash: true,
     writesPasswordHash: true,
-    writes: { users: ['username', 'passwordHash', 'passwordExpiration', 'passwordVersion'], loginThrottle: THROTTLE_ATTRIBUTES, sessions: 'items' },
-    secrets: ['jwt', 'tokenHmac'],
+    writes: { users: ['username', 'passwordHash', 'passwordExpiration', 'passwordVersion', ...MFA_PROOF], loginThrottle: THROTTLE_ATTRIBUTES, sessions: 'items' },
+    secrets: ['jwt', 'tokenHmac', 'tokenEncryption'],
   },
   UserRefresh: { readsRefreshHashes: true, writes: { sessions: ['sid', 'live', 'used', 'lastUsedAt', 'graceSpent', 'rev'] }, secrets: ['jwt', 'tokenHmac'] },
   UserLogout: { writes: { users: ['username', 'id', 'passwordVersion', 'sessionEpoch'], sessions: 'items' }, secrets: ['jwt'] },
   Authorizer: { writes: { authHeaders: ['pk', 'sk', 'lastUsed'] }, secrets: ['jwt', 'tokenHmac'] },
+  // The MFA routes: never the hash, only the profile's MFA attributes (with the session check's),
+  // no auth header; only disable goes through login's throttle.
+  MfaTotpSetup: { writes: { users: MFA_ROUTE_WRITES }, secrets: ['jwt', 'tokenEncryption'] },
+  MfaTotpConfirm: { writes: { users: MFA_ROUTE_WRITES }, secrets: ['jwt', 'tokenHmac', 'tokenEncryption'] },
+  MfaDisable: { writes: { users: MFA_ROUTE_WRITES, loginThrottle: THROTTLE_ATTRIBUTES }, secrets: ['jwt', 'tokenHmac', 'tokenEncryption'] },
 };
 
 const keysOf = (table: TableId) => {

@@ -11,7 +11,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { UserRepository } from '../../lib/data/userRepository';
 import { TABLES, type TableId } from '../../lib/data/table';
 import { INTERNAL_ERROR_BODY, UNAVAILABLE_BODY } from '../../lib/http/errors';
-import { addAuthHeaderBodySchema, changePasswordBodySchema, deleteAuthHeaderBodySchema, loginBodySchema, plainTextPattern, refreshBodySchema, revokeAuthHeaderBodySchema, rollAuthHeaderBodySchema } from '../../lib/http/schemas';
+import { addAuthHeaderBodySchema, changePasswordBodySchema, confirmTotpBodySchema, deleteAuthHeaderBodySchema, disableMfaBodySchema, loginBodySchema, plainTextPattern, refreshBodySchema, revokeAuthHeaderBodySchema, rollAuthHeaderBodySchema } from '../../lib/http/schemas';
 import { routes } from '../../lib/routes';
 import { buildOpenApiDocument } from '../../lib/tools/openapi/document';
 import { DEFAULT_SETTINGS, settingsFromContext } from '../../infra/settings';
@@ -57,7 +57,7 @@ describe('functions', () => {
     const functions = resourcesOf(template, 'AWS::Lambda::Function');
     expect(functions.LoginFunction?.Properties).toMatchObject({ MemorySize: 1769, Timeout: 10 });
     expect(functions.UserPasswordFunction?.Properties).toMatchObject({ MemorySize: 1769, Timeout: 10 });
-    for (const id of ['AuthHeaderAdd', 'AuthHeaderList', 'AuthHeaderDelete', 'UserMe', 'UserRefresh', 'UserLogout']) {
+    for (const id of ['AuthHeaderAdd', 'AuthHeaderList', 'AuthHeaderDelete', 'UserMe', 'UserRefresh', 'UserLogout', 'MfaTotpSetup', 'MfaTotpConfirm', 'MfaDisable']) {
       expect(functions[functionId(id)]?.Properties).toMatchObject({ MemorySize: 1024, Timeout: 10 });
     }
     // API Gateway waits for the authorizer on every uncached request: a short timeout.
@@ -107,10 +107,10 @@ describe('least privilege', () => {
   test('login: reads named user attributes, rehashes only passwordHash, keeps throttle counters, starts sessions; nothing else', () => {
     const grants = grantsTo('Login');
     expect(onTable(grants, 'users')).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
-    // The success write's rehash (UserRepository rehashChange): the key and passwordHash, nothing returned.
+    // The success write's one profile Update: the rehash (rehashChange) and the MFA code's proof; nothing returned.
     // A transaction item: no `Null: false` (the guide leaves open whether AWS fills dynamodb:Attributes in there).
     expect(grants.find((grant) => grant.resource === tableId('users') && grant.action === 'dynamodb:UpdateItem')?.condition).toEqual({
-      'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['username', 'passwordHash'] },
+      'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['username', 'passwordHash', 'totpSecret', 'totpLastStep', 'recoveryCodes'] },
       StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' },
     });
     expect(onTable(grants, 'loginThrottle')).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
@@ -202,7 +202,7 @@ describe('least privilege', () => {
     expect(onTable(grants, 'authHeaders')).toEqual([]);
     expect(onTable(grants, 'loginThrottle')).toEqual([]);
     const attributes = (grants.find((grant) => grant.resource === tableId('users'))?.condition as Record<string, Record<string, string[]>>)['ForAllValues:StringEquals']?.['dynamodb:Attributes'];
-    expect([...(attributes ?? [])].sort()).toEqual(['displayUsername', 'email', 'firstname', 'id', 'lastname', 'passwordExpiration', 'username']);
+    expect([...(attributes ?? [])].sort()).toEqual(['displayUsername', 'email', 'firstname', 'id', 'lastname', 'mfaEnabled', 'passwordExpiration', 'username']);
     expect(attributes).not.toContain('passwordHash');
   });
 
@@ -218,6 +218,28 @@ describe('least privilege', () => {
     const condition = grantsTo(routeId).find((grant) => grant.resource === tableId('users') && grant.action === 'dynamodb:GetItem')?.condition as Record<string, Record<string, string[]>>;
     expect(projected.length).toBeGreaterThan(0);
     expect([...(condition['ForAllValues:StringEquals']?.['dynamodb:Attributes'] ?? [])].sort()).toEqual([...new Set([TABLES.users.partitionKey, ...projected])].sort());
+  });
+
+  test.each(['MfaTotpSetup', 'MfaTotpConfirm', 'MfaDisable'])('%s: reads the MFA state and the session check (projected), updates only MFA attributes, checks the session; nothing of auth headers', (routeId) => {
+    const grants = grantsTo(routeId);
+    expect(onTable(grants, 'users')).toEqual(['dynamodb:BatchGetItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    expect(onTable(grants, 'sessions')).toEqual(['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem']);
+    expect(onTable(grants, 'loginThrottle')).toEqual(routeId === 'MfaDisable' ? ['dynamodb:GetItem', 'dynamodb:UpdateItem'] : []);
+    expect(onTable(grants, 'authHeaders')).toEqual([]);
+    const on = (action: string) => grants.find((grant) => grant.resource === tableId('users') && grant.action === action)?.condition as Record<string, Record<string, unknown>>;
+    expect(on('dynamodb:GetItem')).toEqual({
+      Null: { 'dynamodb:Attributes': 'false' },
+      'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['username', 'id', 'totpSecret', 'totpPending'] },
+      StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+    });
+    // A transaction item beside the session check (itemWrite: no Null, see infra/stack.ts).
+    expect(on('dynamodb:UpdateItem')).toEqual({
+      'ForAllValues:StringEquals': {
+        'dynamodb:Attributes': ['username', 'id', 'passwordVersion', 'sessionEpoch', 'totpSecret', 'totpPending', 'totpLastStep', 'recoveryCodes', 'mfaEnabled'],
+      },
+      StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' },
+    });
+    expect(on('dynamodb:BatchGetItem')['ForAllValues:StringEquals']).toEqual({ 'dynamodb:Attributes': ['username', 'id', 'passwordVersion', 'sessionEpoch'] });
   });
 
   test.each([
@@ -266,15 +288,18 @@ describe('least privilege', () => {
 
 describe('secrets', () => {
   const uses = {
-    Login: ['Jwt', 'TokenHmac'],
+    Login: ['Jwt', 'TokenHmac', 'TokenEncryption'],
     AuthHeaderAdd: ['Jwt', 'TokenHmac', 'TokenEncryption'],
     AuthHeaderList: ['Jwt', 'TokenEncryption'],
     AuthHeaderDelete: ['Jwt', 'TokenHmac'],
     UserMe: [],
     Authorizer: ['Jwt', 'TokenHmac'],
-    UserPassword: ['Jwt', 'TokenHmac'],
+    UserPassword: ['Jwt', 'TokenHmac', 'TokenEncryption'],
     UserRefresh: ['Jwt', 'TokenHmac'],
     UserLogout: ['Jwt'],
+    MfaTotpSetup: ['Jwt', 'TokenEncryption'],
+    MfaTotpConfirm: ['Jwt', 'TokenHmac', 'TokenEncryption'],
+    MfaDisable: ['Jwt', 'TokenHmac', 'TokenEncryption'],
   } as const;
   const envVar = { Jwt: 'JWT_SECRET_ID', TokenHmac: 'TOKEN_HMAC_SECRET_ID', TokenEncryption: 'TOKEN_ENCRYPTION_SECRET_ID' } as const;
 
@@ -373,6 +398,8 @@ describe('API', () => {
     ['UserRefresh', refreshBodySchema],
     ['AuthHeaderRoll', rollAuthHeaderBodySchema],
     ['AuthHeaderRevoke', revokeAuthHeaderBodySchema],
+    ['MfaTotpConfirm', confirmTotpBodySchema],
+    ['MfaDisable', disableMfaBodySchema],
   ] as const)('%s: API Gateway validates the body against the schema from lib/http/schemas.ts', (routeId, schema) => {
     const method = methods().find((m) => m.Properties.OperationName === routeId);
     const modelId = referencedId(method?.Properties.RequestModels['application/json']) as string;

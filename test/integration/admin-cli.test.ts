@@ -140,7 +140,7 @@ describe('npm run admin -- user ...', () => {
     [['user', 'create', '--username', 'x', '--password-stdin'], /missing --email, --firstname, --lastname/],
     [['user', 'delete'], /missing --username/],
     [['user', 'rename'], /unknown command "user rename"/],
-    [['user'], /missing subcommand: user <create\|list\|show\|set-password\|unlock\|keys\|revoke-key\|delete>/],
+    [['user'], /missing subcommand: user <create\|list\|show\|set-password\|unlock\|keys\|revoke-key\|mfa-reset\|delete>/],
     [[], /no command given/],
     [['user', 'list', '--colour'], /Unknown option/],
     [['user', 'delete', '--username', 'x', '--json'], /--json is not an option of "user delete"/],
@@ -154,7 +154,7 @@ describe('npm run admin -- user ...', () => {
     expect(result.err).toContain('Usage: npm run admin');
   });
 
-  test.each(['create', 'list', 'show', 'set-password', 'unlock', 'delete'])('describes "user %s" with --help, exit 0', async (command) => {
+  test.each(['create', 'list', 'show', 'set-password', 'unlock', 'mfa-reset', 'delete'])('describes "user %s" with --help, exit 0', async (command) => {
     const result = await admin(['user', command, '--help']);
 
     expect(result.code).toBe(0);

@@ -143,7 +143,7 @@ describe('the responses checker (test/helpers/openapi.ts)', () => {
     ['a missing required field', { status: 200, headers: {}, body: { ...loginOk, Token: undefined } }, /must have required property 'Token'/],
     ['an extra field', { status: 200, headers: {}, body: { ...loginOk, passwordHash: 'x' } }, /must NOT have additional properties/],
     ['a date that is not a date-time', { status: 200, headers: {}, body: { ...loginOk, Created: 'yesterday' } }, /must match format "date-time"/],
-    ['an error that is not { message }', { status: 401, headers: {}, body: { error: 'no' } }, /does not match #\/components\/schemas\/Error/],
+    ['an error that is not { message }', { status: 400, headers: {}, body: { error: 'no' } }, /does not match #\/components\/schemas\/Error/],
     ['a 429 without Retry-After', { status: 429, headers: {}, body: { message: 'slow down' } }, /required header Retry-After is missing/],
     ['a non-JSON body', { status: 500, headers: {}, body: 'Internal Server Error' }, /must be object/],
   ])('rejects %s', (_case, response, problem) => {

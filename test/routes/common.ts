@@ -53,6 +53,12 @@ const ROUTE_CASES = {
   UserLogout: { genuineStatus: 200, ownedObject: null, endsSession: true },
   // As delete: token-shaped, naming no header (404); another user's token is refused the same way.
   AuthHeaderRoll: { body: { text: `ahk_${'A'.repeat(43)}` }, genuineStatus: 404, ownedObject: authHeaderByToken },
+  // A new pending secret each time: 200.
+  MfaTotpSetup: { genuineStatus: 200, ownedObject: null },
+  // No setup to confirm (a well-formed code): 400.
+  MfaTotpConfirm: { body: { code: '123456' }, genuineStatus: 400, ownedObject: null },
+  // MFA is not on: 409.
+  MfaDisable: { body: { code: '123456' }, genuineStatus: 409, ownedObject: null },
 } as const satisfies Record<JwtRouteId, JwtRouteCase>;
 
 function caseFor(route: LoadedRoute): JwtRouteCase {

@@ -27,6 +27,7 @@ describe('GET /user/me', () => {
       Lastname: user.lastname,
       PasswordExpiration: user.passwordExpiration,
       AuthMethod: 'jwt',
+      MfaEnabled: false,
     });
     expect(response.headers['Content-Type']).toBe('application/json');
     expect(response.headers['Cache-Control']).toBe('no-store');

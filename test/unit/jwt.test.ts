@@ -39,7 +39,7 @@ describe('issueSessionToken', () => {
     const { token, expiresAt } = await issueSessionToken(user, session, NOW);
 
     expect(decodeProtectedHeader(token)).toEqual({ alg: 'HS256', typ: 'JWT', kid: (await serverKey()).kid });
-    expect(decodeJwt(token)).toEqual({ sub: user.id, username: 'ada', pwv: 3, sid: SID, sep: 2, iss: config.jwtIssuer, aud: config.jwtAudience, iat: T, exp: T + config.tokenTtlSeconds });
+    expect(decodeJwt(token)).toEqual({ sub: user.id, username: 'ada', pwv: 3, sid: SID, sep: 2, amr: ['pwd'], iss: config.jwtIssuer, aud: config.jwtAudience, iat: T, exp: T + config.tokenTtlSeconds });
     expect(expiresAt.getTime()).toBe((T + config.tokenTtlSeconds) * 1000);
   });
 
@@ -58,7 +58,7 @@ describe('issueSessionToken', () => {
   test('round-trips through verifySessionToken', async () => {
     const { token } = await issueSessionToken(user, session, NOW);
 
-    await expect(verifySessionToken(token, NOW)).resolves.toEqual({ sub: user.id, username: 'ada', pwv: 3, sid: SID, sep: 2, iat: T, exp: T + config.tokenTtlSeconds });
+    await expect(verifySessionToken(token, NOW)).resolves.toEqual({ sub: user.id, username: 'ada', pwv: 3, sid: SID, sep: 2, amr: ['pwd'], iat: T, exp: T + config.tokenTtlSeconds });
   });
 });
 

@@ -17,6 +17,7 @@ import { config } from '../../config';
 import { createDocumentClient } from '../../data/client';
 import { AuthHeaderRepository, type StoredAuthHeader } from '../../data/authHeaderRepository';
 import { LoginThrottleRepository } from '../../data/loginThrottleRepository';
+import { MfaRepository } from '../../data/mfaRepository';
 import { SessionRepository } from '../../data/sessionRepository';
 import { getThrottleKeyHmacKey, SECRET_ID_ENV } from '../../auth/keys';
 import { LOGIN_THROTTLE_POLICIES } from '../../data/repositories';
@@ -70,6 +71,12 @@ const COMMANDS = {
     synopsis: 'user revoke-key --username U --key-id <id>',
     about: "Deletes one of a user's auth headers by its id (from `user keys`): its token, and a rolled-away token still in its grace, are refused from then on.",
     required: ['username', 'key-id'],
+    allowed: [],
+  },
+  'mfa-reset': {
+    synopsis: 'user mfa-reset --username U',
+    about: "Turns MFA off for a user who lost their authenticator (secret and recovery codes removed) and ends the user's sessions; they log in with the password alone and may enrol again.",
+    required: ['username'],
     allowed: [],
   },
   delete: {
@@ -250,14 +257,17 @@ export interface Target {
   users: UserRepository;
   authHeaders: AuthHeaderRepository;
   loginThrottle: LoginThrottleRepository;
+  mfa: MfaRepository;
   description: string;
   close(): void;
 }
 
-function repositories(client: ReturnType<typeof createDocumentClient>, tables: Record<TableId, string>): Pick<Target, 'users' | 'authHeaders' | 'loginThrottle'> {
+function repositories(client: ReturnType<typeof createDocumentClient>, tables: Record<TableId, string>): Pick<Target, 'users' | 'authHeaders' | 'loginThrottle' | 'mfa'> {
+  const sessions = new SessionRepository(client, tables.sessions, tables.users);
   return {
     users: new UserRepository(client, tables.users),
-    authHeaders: new AuthHeaderRepository(client, tables.authHeaders, new SessionRepository(client, tables.sessions, tables.users)),
+    authHeaders: new AuthHeaderRepository(client, tables.authHeaders, sessions),
+    mfa: new MfaRepository(client, tables.users, sessions),
     loginThrottle: new LoginThrottleRepository(client, tables.loginThrottle, LOGIN_THROTTLE_POLICIES, getThrottleKeyHmacKey),
   };
 }
@@ -305,8 +315,8 @@ function describeUser(user: PublicUser): string {
   ].join('\n');
 }
 
-function publicView(user: PublicUser & { passwordHash?: string }): PublicUser {
-  const { passwordHash: _hash, ...rest } = user;
+function publicView(user: PublicUser & { passwordHash?: string; totpSecret?: string }): PublicUser {
+  const { passwordHash: _hash, totpSecret: _secret, ...rest } = user;
   return rest;
 }
 
@@ -439,6 +449,11 @@ export async function runAdmin(
           return 1;
         }
         out(`deleted auth header ${keyId} (${header.name}) of ${username}; its token is refused from now on (within AUTHORIZER_CACHE_SECONDS)`);
+        break;
+      }
+      case 'mfa-reset': {
+        await target.mfa.reset(username);
+        out(`MFA of ${username} is off (secret and recovery codes removed); existing sessions of this user are no longer valid`);
         break;
       }
       case 'delete': {

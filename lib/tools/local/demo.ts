@@ -4,12 +4,16 @@
  * it, delete it, list again — printing each request as curl and each answer.
  *
  * Options: `--url <base>` (default http://127.0.0.1:$PORT, PORT default 3000), `--username`,
- * `--password-stdin` (default: the demo user npm start creates).
+ * `--password-stdin` (default: the demo user npm start creates); `--mfa` shows TOTP enrolment and
+ * login with a code instead, for a throwaway user (runMfaDemo).
  */
+import { decodeJwt } from 'jose';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { totpCode, totpStep } from '../../auth/totp';
 import { routes } from '../../routes';
 import { commandLine } from '../commandLine';
-import { localSettings } from './settings';
+import { localDynamoDbEndpoint, localSettings } from './settings';
 import { DEMO_USER } from './start';
 
 export class DemoError extends Error {
@@ -34,9 +38,12 @@ function shorten(text: string): string {
     .replace(/(rt_[\w-]{6})[\w.-]+/g, '$1…');
 }
 
-export async function runDemo(options: { baseUrl: string; username: string; password: string; hidePassword?: boolean }, print: (line: string) => void = console.log): Promise<void> {
+type DemoOptions = { baseUrl: string; username: string; password: string; hidePassword?: boolean };
+
+/** One numbered step: prints it as curl, sends it, prints the answer, and checks its status. */
+function stepper(options: DemoOptions, print: (line: string) => void) {
   let step = 0;
-  const call = async <T>({ title, method, path, auth, body, expect }: Step): Promise<T> => {
+  return async <T>({ title, method, path, auth, body, expect }: Step): Promise<T> => {
     step += 1;
     const curl = [`curl -s${method === 'GET' ? '' : ` -X ${method}`} ${options.baseUrl}${path}`];
     if (auth) curl.push(`-H "Authorization: Bearer ${auth.shownAs}"`);
@@ -60,6 +67,10 @@ export async function runDemo(options: { baseUrl: string; username: string; pass
     if (response.status !== expect) throw new DemoError(`${method} ${path} answered ${response.status}, expected ${expect}`);
     return JSON.parse(text) as T;
   };
+}
+
+export async function runDemo(options: DemoOptions, print: (line: string) => void = console.log): Promise<void> {
+  const call = stepper(options, print);
 
   const login = await call<{ Token: string }>({
     title: `Log in as ${options.username}: the answer's Token is the session JWT ($TOKEN)`,
@@ -95,11 +106,69 @@ and lists again, printing each request as curl and each answer.
 
   --url <base URL>   the API (default http://127.0.0.1:$PORT, PORT default 3000)
   --username <name>  log in as this user (default the demo user john.doe)
-  --password-stdin   read that user's password from stdin (default the demo user's)`;
+  --password-stdin   read that user's password from stdin (default the demo user's)
+  --mfa              show TOTP enrolment and login with a code instead, for a throwaway user
+                     created in the local database and deleted at the end (docs/mfa.md)`;
+
+/**
+ * `--mfa`: TOTP enrolment and login with a code (docs/mfa.md), for a throwaway user created in the
+ * local database (so the demo user never gets MFA) and deleted at the end. The demo computes the
+ * codes an authenticator app would show.
+ */
+export async function runMfaDemo(options: Omit<DemoOptions, 'username' | 'password'>, print: (line: string) => void = console.log): Promise<void> {
+  const username = `mfa-demo-${randomBytes(4).toString('hex')}`;
+  const password = `Demo-${randomBytes(9).toString('base64url')}`;
+  // The database `npm start` uses, as the admin CLI finds it (read by lib/config.ts at its import).
+  process.env.DYNAMODB_ENDPOINT ||= localDynamoDbEndpoint(localSettings(process.env));
+  const { users } = await import('../../data/repositories');
+  const { createUser } = await import('../../services/userService');
+  try {
+    await createUser(users, { username, password, email: `${username}@example.com`, firstname: 'Mfa', lastname: 'Demo' });
+  } catch (cause) {
+    const why = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    throw new DemoError(`cannot create the throwaway user in the local database (${why}): is \`npm start\` running (DYNAMODB_PORT / DYNAMODB_ENDPOINT as it printed)?`, { cause });
+  }
+  print(`Throwaway user ${username} created in the local database.`);
+  const call = stepper({ ...options, username, password }, print);
+  const credentials = { username, password };
+  try {
+    const first = await call<{ Token: string }>({ title: 'Log in with the password alone ($TOKEN)', method: 'POST', path: '/user/login', body: credentials, expect: 200 });
+    const jwt = { value: first.Token, shownAs: '$TOKEN' };
+    const setup = await call<{ secret: string }>({ title: 'Start TOTP enrolment: a secret for the authenticator app (pending)', method: 'POST', path: '/user/mfa/totp/setup', auth: jwt, expect: 200 });
+    const now = new Date();
+    const confirmed = await call<{ recoveryCodes: string[] }>({
+      title: 'Confirm with the code the app shows now: MFA is on, ten recovery codes (shown once)',
+      method: 'POST',
+      path: '/user/mfa/totp/confirm',
+      auth: jwt,
+      body: { code: totpCode(setup.secret, now) },
+      expect: 200,
+    });
+    await call({ title: 'Log in with the password alone: 401 MfaRequired', method: 'POST', path: '/user/login', body: credentials, expect: 401 });
+    // The confirming code is used up; the app's next code (30 s on) is accepted already.
+    const next = totpCode(setup.secret, new Date((totpStep(now) + 1) * 30_000));
+    const withCode = await call<{ Token: string }>({ title: 'Log in with password and code', method: 'POST', path: '/user/login', body: { ...credentials, code: next }, expect: 200 });
+    print(`   the JWT's amr claim: ${JSON.stringify(decodeJwt(withCode.Token).amr)}`);
+    await call({ title: 'The same code again: refused (a code works once)', method: 'POST', path: '/user/login', body: { ...credentials, code: next }, expect: 401 });
+    const mfaJwt = { value: withCode.Token, shownAs: '$TOKEN' };
+    await call({ title: 'GET /user/me says MfaEnabled', method: 'GET', path: '/user/me', auth: mfaJwt, expect: 200 });
+    const [recovery, another] = confirmed.recoveryCodes as [string, string];
+    await call({ title: 'Log in with a recovery code instead (lost phone)', method: 'POST', path: '/user/login', body: { ...credentials, code: recovery }, expect: 200 });
+    await call({ title: 'Turn MFA off with another recovery code', method: 'POST', path: '/user/mfa/disable', auth: mfaJwt, body: { code: another }, expect: 200 });
+    await call({ title: 'Log in with the password alone again', method: 'POST', path: '/user/login', body: credentials, expect: 200 });
+    print('\nDone: enrolment, login with a code, replay refused, a recovery code, disable (docs/mfa.md).');
+  } finally {
+    await users.delete(username).catch(() => undefined);
+  }
+}
 
 async function main(): Promise<void> {
-  const values = commandLine(USAGE, { url: { type: 'string' }, username: { type: 'string' }, 'password-stdin': { type: 'boolean' } });
+  const values = commandLine(USAGE, { url: { type: 'string' }, username: { type: 'string' }, 'password-stdin': { type: 'boolean' }, mfa: { type: 'boolean' } });
   const baseUrl = (values.url ?? `http://127.0.0.1:${localSettings(process.env).port}`).replace(/\/+$/, '');
+  if (values.mfa) {
+    await runMfaDemo({ baseUrl });
+    return;
+  }
   const password = values['password-stdin'] ? readFileSync(0, 'utf8').replace(/\r?\n$/, '') : DEMO_USER.password;
   // The demo user's password is published in the README; one read from stdin is not printed.
   await runDemo({ baseUrl, username: values.username ?? DEMO_USER.username, password, hidePassword: Boolean(values['password-stdin']) });

@@ -23,6 +23,30 @@ export const responseSchemas = {
     additionalProperties: false,
     properties: { message: { type: 'string', examples: ['Incorrect username or password'] } },
   },
+  CredentialsError: {
+    type: 'object',
+    description: 'Login and password change refused: wrong credentials, or (`MfaRequired: true`, the only 401 that says the password was right) a second factor is needed in `code`.',
+    required: ['message'],
+    additionalProperties: false,
+    properties: { message: { type: 'string', examples: ['Incorrect username or password'] }, MfaRequired: { type: 'boolean', const: true } },
+  },
+  TotpSetup: {
+    type: 'object',
+    description: 'Addition: a TOTP secret to enrol (SHA-1, 6 digits, 30 s), pending until confirmed.',
+    required: ['secret', 'otpauthUrl'],
+    additionalProperties: false,
+    properties: {
+      secret: { type: 'string', pattern: '^[A-Z2-7]+=*$', description: 'The secret, base32, for typing into an authenticator app.' },
+      otpauthUrl: { type: 'string', pattern: '^otpauth://totp/', description: 'The same as an `otpauth://` URL, for a QR code.' },
+    },
+  },
+  RecoveryCodes: {
+    type: 'object',
+    description: 'Addition: MFA is on. Ten recovery codes, each usable once in place of a TOTP code; shown only here.',
+    required: ['recoveryCodes'],
+    additionalProperties: false,
+    properties: { recoveryCodes: { type: 'array', minItems: 10, maxItems: 10, items: { type: 'string', pattern: '^[0-9a-z]{5}(-[0-9a-z]{5}){3}$' } } },
+  },
   Success: {
     type: 'object',
     required: ['message'],
@@ -77,7 +101,7 @@ export const responseSchemas = {
   MeResponse: {
     type: 'object',
     description: 'Addition: who the credential belongs to, and which kind of credential it is.',
-    required: ['Id', 'Username', 'Email', 'Firstname', 'Lastname', 'AuthMethod'],
+    required: ['Id', 'Username', 'Email', 'Firstname', 'Lastname', 'AuthMethod', 'MfaEnabled'],
     additionalProperties: false,
     properties: {
       Id: { type: 'string', format: 'uuid' },
@@ -89,6 +113,7 @@ export const responseSchemas = {
       AuthMethod: { type: 'string', enum: ['jwt', 'authheader'] },
       AuthHeaderId: { type: 'string', format: 'uuid', description: 'Present when the credential is an auth header.' },
       Scopes: { type: 'array', items: { type: 'string' }, description: 'Present when the credential is an auth header with scopes.' },
+      MfaEnabled: { type: 'boolean', description: 'Whether the user has TOTP multi-factor authentication on.' },
     },
   },
 } as const satisfies Record<string, JsonSchema>;
@@ -115,12 +140,17 @@ const error = (description: string, example: string, headers?: readonly Response
 /** The error answers routes share, by component name (a route lists the ones it can send). */
 export const errorResponses = {
   BadRequest: error('The body is not JSON, or does not match the request schema (the message says which field).', '"username" is required'),
-  IncorrectCredentials: error('Incorrect credentials: unknown user and wrong password answer alike.', 'Incorrect username or password'),
+  IncorrectCredentials: {
+    description: 'Incorrect credentials: unknown user, wrong password and (with MFA on) a wrong or used code answer alike. A right password without `code` for a user with MFA answers `MfaRequired: true`.',
+    schema: 'CredentialsError',
+    example: { message: 'Incorrect username or password' },
+  },
   InvalidSession: error('Missing, malformed, invalid or expired credential: the same answer whatever the reason.', 'Missing, invalid or expired token', ['WwwAuthenticate']),
   RefreshRefused: error('The refresh token is unknown, used up, expired or of an ended session: the same answer whatever the reason (a reuse after the grace also ends its session).', 'Invalid, used, expired or ended refresh token'),
   PasswordExpired: error('Password expired: the password was right, but no token is issued.', 'Password expired; set a new one with POST /user/password'),
   NotFound: error('No such auth header for this user (unknown, or another user\'s: indistinguishable). Nothing changed.', 'Auth header not found'),
   Conflict: error('The user already holds the maximum number of auth headers. Nothing is stored.', 'Too many auth headers'),
+  MfaConflict: error('MFA is already on (setup, confirm), or not on (disable). Nothing changed.', 'MFA is already on; turn it off first (POST /user/mfa/disable)'),
   PayloadTooLarge: error('The request body is over the size limit.', 'request body must be at most 16384 bytes'),
   UnsupportedMediaType: error('The body is declared as something other than JSON (`Content-Type: text/plain`, a form...). A body without Content-Type is read as JSON.', 'Content-Type must be application/json'),
   TooManyRequests: error('Throttled: too many failed logins for this username or address, or too many requests.', 'Too many failed login attempts; try again later', ['RetryAfter']),
@@ -177,7 +207,7 @@ export const routeDocs = {
     tag: 'User',
     summary: 'Log in',
     description: 'Exchanges a username and password for the user\'s profile and a session JWT. The JWT authenticates the auth-header routes (and, through the authorizer, the product\'s other APIs).',
-    request: { description: 'The credentials.', example: { username: 'john.doe', password: 'SecurePass123!' } },
+    request: { description: 'The credentials; once the user has MFA on, also `code`: a current TOTP code or an unused recovery code.', example: { username: 'john.doe', password: 'SecurePass123!' } },
     responses: {
       200: { description: 'Successful authentication', schema: 'LoginResponse', example: loginExample },
       ...WITH_BODY,
@@ -239,7 +269,7 @@ export const routeDocs = {
       200: {
         description: 'The credential\'s user, and which kind of credential it is.',
         schema: 'MeResponse',
-        example: { Id: loginExample.Id, Username: 'john.doe', Email: 'john.doe@example.com', Firstname: 'John', Lastname: 'Doe', PasswordExpiration: loginExample.PasswordExpiration, AuthMethod: 'authheader', AuthHeaderId: authHeaderExample.id },
+        example: { Id: loginExample.Id, Username: 'john.doe', Email: 'john.doe@example.com', Firstname: 'John', Lastname: 'Doe', PasswordExpiration: loginExample.PasswordExpiration, AuthMethod: 'authheader', AuthHeaderId: authHeaderExample.id, MfaEnabled: false },
       },
       401: 'InvalidSession',
       ...ANY_ROUTE,
@@ -251,7 +281,7 @@ export const routeDocs = {
     description:
       'Sets a new password given the current one, whether or not it has expired (the way out of an expired password). Ends every earlier session of the user; auth headers stay. Wrong credentials answer as login does.',
     request: {
-      description: 'The credentials and the new password.',
+      description: 'The credentials and the new password (and `code` once the user has MFA on, as for login).',
       example: { username: 'john.doe', password: 'SecurePass123!', newPassword: 'Correct-Horse-Battery-9' },
     },
     responses: {
@@ -316,6 +346,61 @@ export const routeDocs = {
     responses: {
       200: { description: 'Done (whatever the token was).', schema: 'Success', example: { message: 'Success' } },
       ...WITH_BODY,
+      ...ANY_ROUTE,
+    },
+  },
+  MfaTotpSetup: {
+    tag: 'User',
+    summary: 'Start TOTP enrolment',
+    description:
+      'A new TOTP secret (SHA-1, 6 digits, 30 s) for an authenticator app. Nothing changes until it is confirmed; a new setup replaces an unconfirmed one. From then on login and password change need `code`.',
+    responses: {
+      200: { description: 'The secret, pending until confirmed.', schema: 'TotpSetup', example: { secret: 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP', otpauthUrl: 'otpauth://totp/auth-service:john.doe?issuer=auth-service&secret=JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP&algorithm=SHA1&digits=6&period=30' } },
+      401: 'InvalidSession',
+      409: 'MfaConflict',
+      ...ANY_ROUTE,
+    },
+  },
+  MfaTotpConfirm: {
+    tag: 'User',
+    summary: 'Confirm TOTP enrolment',
+    description: 'A current code from the pending secret turns MFA on, and answers ten recovery codes (each usable once, shown only here). A wrong code answers 400.',
+    request: { description: 'A current TOTP code from the authenticator app.', example: { code: '123456' } },
+    responses: {
+      200: {
+        description: 'MFA is on.',
+        schema: 'RecoveryCodes',
+        example: {
+          recoveryCodes: [
+            '8k2m4-q7r9t-x3v5w-b6c8d',
+            'h4n7p-2w9x3-k5m8r-t6v2a',
+            'c3d8f-9g2h4-j6k7m-n8p9q',
+            'r2s3t-4v5w6-x7y8z-0a1b2',
+            'e5f6g-h7j8k-m9n0p-q1r2s',
+            't3v4w-x5y6z-0a1b2-c3d4e',
+            'f5g6h-j7k8m-n9p0q-r1s2t',
+            'v3w4x-y5z6a-7b8c9-d0e1f',
+            'g2h3j-k4m5n-p6q7r-s8t9v',
+            'w0x1y-z2a3b-4c5d6-e7f8g',
+          ],
+        },
+      },
+      ...WITH_BODY,
+      401: 'InvalidSession',
+      409: 'MfaConflict',
+      ...ANY_ROUTE,
+    },
+  },
+  MfaDisable: {
+    tag: 'User',
+    summary: 'Turn MFA off',
+    description: 'A current TOTP code or an unused recovery code turns MFA off. A wrong code answers 400 and counts as a failed login (the login throttle applies).',
+    request: { description: 'A current TOTP code or an unused recovery code.', example: { code: '123456' } },
+    responses: {
+      200: { description: 'MFA is off.', schema: 'Success', example: { message: 'Success' } },
+      ...WITH_BODY,
+      401: 'InvalidSession',
+      409: 'MfaConflict',
       ...ANY_ROUTE,
     },
   },
