@@ -9,6 +9,7 @@ import { BatchGetCommand, GetCommand, PutCommand, QueryCommand, TransactWriteCom
 import bcrypt from 'bcryptjs';
 import { config } from '../lib/config';
 import { documentClient } from '../lib/data/client';
+import { projection } from '../lib/data/dynamo';
 import { authHeaderKeys as keys, usernameKey } from '../lib/data/table';
 import type { BenchUser } from './fixtures';
 
@@ -57,24 +58,25 @@ export function sessionCheck(user: BenchUser, sid: string, profileProjection = '
 }
 
 /**
- * Login's floor: the throttle's charge and the user's GetItem side by side (as the service issues
- * them), one bcrypt compare at the configured cost, then the new session's PutItem. The throttle
- * writes nothing after bcrypt on a success; the session is what a login creates.
+ * The throttle's charge and the user's consistent, projected GetItem side by side (as the service
+ * issues them), then one bcrypt compare at the configured cost: the part every login floor shares.
  */
-export async function loginFloor(user: BenchUser): Promise<void> {
+async function chargeReadAndCompare(user: BenchUser, attributes: readonly string[], floor: string): Promise<Record<string, unknown> | undefined> {
   const [, { Item }] = await Promise.all([
     documentClient.send(throttleCharge()),
-    documentClient.send(
-      new GetCommand({
-        TableName: config.tables.users,
-        Key: { username: usernameKey(user.record.username) },
-        ConsistentRead: true,
-        ProjectionExpression: PROFILE_ATTRIBUTES.map((_, i) => `#a${i}`).join(', '),
-        ExpressionAttributeNames: Object.fromEntries(PROFILE_ATTRIBUTES.map((name, i) => [`#a${i}`, name])),
-      }),
-    ),
+    documentClient.send(new GetCommand({ TableName: config.tables.users, Key: { username: usernameKey(user.record.username) }, ConsistentRead: true, ...projection(attributes) })),
   ]);
-  if (!(await bcrypt.compare(user.password, String(Item?.passwordHash)))) throw new Error('login floor: password did not match');
+  if (!(await bcrypt.compare(user.password, String(Item?.passwordHash)))) throw new Error(`${floor} floor: password did not match`);
+  return Item;
+}
+
+/**
+ * Login's floor: the charge, read and compare above, then the new session's PutItem. (The route's
+ * success write also settles the throttle's counters in the same transaction; the floor leaves
+ * those parts out, so the ratio includes them.)
+ */
+export async function loginFloor(user: BenchUser): Promise<void> {
+  await chargeReadAndCompare(user, PROFILE_ATTRIBUTES, 'login');
   await putFloorSession(user);
 }
 
@@ -88,19 +90,7 @@ let floorStep = 1_000_000_000;
  * The floor's step is a counter of its own, so it never uses up a code the route needs.
  */
 export async function loginWithCodeFloor(user: BenchUser): Promise<void> {
-  const [, { Item }] = await Promise.all([
-    documentClient.send(throttleCharge()),
-    documentClient.send(
-      new GetCommand({
-        TableName: config.tables.users,
-        Key: { username: usernameKey(user.record.username) },
-        ConsistentRead: true,
-        ProjectionExpression: MFA_PROFILE_ATTRIBUTES.map((_, i) => `#a${i}`).join(', '),
-        ExpressionAttributeNames: Object.fromEntries(MFA_PROFILE_ATTRIBUTES.map((name, i) => [`#a${i}`, name])),
-      }),
-    ),
-  ]);
-  if (!(await bcrypt.compare(user.password, String(Item?.passwordHash)))) throw new Error('login-with-code floor: password did not match');
+  const Item = await chargeReadAndCompare(user, MFA_PROFILE_ATTRIBUTES, 'login-with-code');
   floorStep += 1;
   await documentClient.send(
     new TransactWriteCommand({
