@@ -20,18 +20,14 @@ import type { BenchUser, Fixtures } from '../fixtures';
 import { ApiClient } from '../http';
 import { ratioRow, type Row, type SectionResult } from '../report';
 import { sessionCheck } from '../floors';
+import { projection } from '../../lib/data/dynamo';
 import { usernameKey } from '../../lib/data/table';
 import { round, roundSummary, summarize } from '../stats';
 import { closedLoopLoad, interleaved } from '../timing';
 import type { BenchOptions } from './options';
 
-const projected = (names: readonly string[]) => ({
-  ProjectionExpression: names.map((_, i) => `#a${i}`).join(', '),
-  ExpressionAttributeNames: Object.fromEntries(names.map((name, i) => [`#a${i}`, name])),
-});
-
 const getProfile = (username: string, names: readonly string[]) =>
-  documentClient.send(new GetCommand({ TableName: config.tables.users, Key: { username: usernameKey(username) }, ConsistentRead: true, ...projected(names) }));
+  documentClient.send(new GetCommand({ TableName: config.tables.users, Key: { username: usernameKey(username) }, ConsistentRead: true, ...projection(names) }));
 
 /** What a key on /user/me must read: the lookup item, then the owner's identity, then the profile (route). */
 async function keyFloor(user: BenchUser, tokenHash: string): Promise<void> {

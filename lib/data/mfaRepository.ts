@@ -14,16 +14,14 @@
  * (sessionRepository.activeConditions): a setup, confirm or disable by an ended session changes
  * nothing. Their first item is the profile Update, carrying the profile half of that check.
  */
-import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { InvalidSessionError, UserNotFoundError } from '../errors';
-import type { TransactItem } from './dynamo';
+import { projection, type TransactItem } from './dynamo';
 import { type ProfileUpdatePart, profileUpdateItem, usedValues } from './profileUpdate';
 import type { SessionRef, SessionRepository } from './sessionRepository';
 import { usernameKey } from './table';
-import type { TransactionPart } from './transaction';
+import { transact, type TransactionPart } from './transaction';
 
 const MFA_ATTRIBUTES = {
   secret: 'totpSecret',
@@ -51,8 +49,6 @@ export interface MfaState {
 /** How a guarded MFA write ended: done, or its profile condition did not hold (state changed, code used). */
 type GuardedOutcome = 'written' | 'condition_failed';
 
-const MAX_CONFLICT_RETRIES = 4;
-
 export class MfaRepository {
   constructor(
     private readonly client: DynamoDBDocumentClient,
@@ -67,8 +63,7 @@ export class MfaRepository {
         TableName: this.usersTableName,
         Key: { username: usernameKey(username) },
         ConsistentRead: true,
-        ProjectionExpression: MFA_READ_ATTRIBUTES.map((_, i) => `#a${i}`).join(', '),
-        ExpressionAttributeNames: Object.fromEntries(MFA_READ_ATTRIBUTES.map((name, i) => [`#a${i}`, name])),
+        ...projection(MFA_READ_ATTRIBUTES),
       }),
     );
     if (!Item) return undefined;
@@ -152,34 +147,14 @@ export class MfaRepository {
     const guard = (profileCheck.item as { ConditionCheck: { ConditionExpression: string; ExpressionAttributeValues: Record<string, unknown> } }).ConditionCheck;
     const { Update } = this.proofItem(ref.username, part) as { Update: { UpdateExpression: string } };
     const ConditionExpression = `(${guard.ConditionExpression}) AND (${part.condition})`;
-    const update = {
-      Update: { ...Update, ConditionExpression, ExpressionAttributeValues: { ...guard.ExpressionAttributeValues, ...usedValues(part.values, Update.UpdateExpression, ConditionExpression) } },
-    } as TransactItem;
-    const failed = await this.transact([update, sessionCheck.item, ...alsoWrite.map((extra) => extra.item)]);
+    const update: TransactionPart = {
+      name: 'mfa.profile',
+      item: { Update: { ...Update, ConditionExpression, ExpressionAttributeValues: { ...guard.ExpressionAttributeValues, ...usedValues(part.values, Update.UpdateExpression, ConditionExpression) } } } as TransactItem,
+    };
+    // Conflicts (the same code sent twice) are retried; the conditions decide which one used the code.
+    const [failed] = await transact(this.client, [update, sessionCheck, ...alsoWrite]);
     if (failed === undefined) return 'written';
-    if (failed === 1) throw new InvalidSessionError('the session has ended', { refusal: 'session_ended' });
+    if (failed === sessionCheck.name) throw new InvalidSessionError('the session has ended', { refusal: 'session_ended' });
     return 'condition_failed';
-  }
-
-  /** Runs a transaction; the index of the item whose condition failed, or undefined when written. */
-  private async transact(items: TransactItem[]): Promise<number | undefined> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.client.send(new TransactWriteCommand({ TransactItems: items }));
-        return undefined;
-      } catch (error) {
-        if (!(error instanceof TransactionCanceledException)) throw error;
-        const codes = (error.CancellationReasons ?? []).map((reason) => reason.Code);
-        const failed = codes.indexOf('ConditionalCheckFailed');
-        if (failed >= 0) return failed;
-        // A parallel transaction on the same profile (the same code sent twice): try again, and
-        // the condition decides which one used the code.
-        if (codes.includes('TransactionConflict') && attempt < MAX_CONFLICT_RETRIES) {
-          await sleep(Math.random() * 20 * 2 ** attempt);
-          continue;
-        }
-        throw error;
-      }
-    }
   }
 }
