@@ -36,6 +36,10 @@ export interface StackSettings {
   readonly failedLoginAlarmThreshold: number;
   /** Failed key verifications (authorizer denials) in 5 minutes above this alarm. */
   readonly failedVerificationAlarmThreshold: number;
+  /** Keys revoked by whoever held their token (each one a leak) in 5 minutes above this alarm, at once. */
+  readonly revokedKeyAlarmThreshold: number;
+  /** Revocations refused by the per-address throttle in 5 minutes above this alarm, at once. */
+  readonly throttledRevocationAlarmThreshold: number;
   /** How long CloudWatch keeps function and access logs. */
   readonly logRetention: RetentionDays;
   readonly login: FunctionSizing;
@@ -88,6 +92,10 @@ export const DEFAULT_SETTINGS: StackSettings = {
   // Far above what the per-account throttle lets one client produce in 5 minutes.
   failedLoginAlarmThreshold: 200,
   failedVerificationAlarmThreshold: 500,
+  // Every revoked key is a leaked token: its owner should roll or delete it. Revocations are rare.
+  revokedKeyAlarmThreshold: 0,
+  // An address only gets here after REVOKE_MAX_FAILURES_PER_IP revocations that revoked nothing.
+  throttledRevocationAlarmThreshold: 0,
   logRetention: RetentionDays.ONE_MONTH,
   // bcrypt is CPU-bound: a full vCPU keeps a cost-10 verify around 60-80 ms.
   login: { memoryMb: 1769, timeoutSeconds: 10 },
@@ -197,6 +205,8 @@ export function settingsFromContext(node: Pick<Node, 'tryGetContext'>): StackSet
     latencyAlarmMs: int(lookup, 'latencyAlarmMs', d.latencyAlarmMs, 50, 29_000),
     failedLoginAlarmThreshold: int(lookup, 'failedLoginAlarmThreshold', d.failedLoginAlarmThreshold, 1, 10_000_000),
     failedVerificationAlarmThreshold: int(lookup, 'failedVerificationAlarmThreshold', d.failedVerificationAlarmThreshold, 1, 10_000_000),
+    revokedKeyAlarmThreshold: int(lookup, 'revokedKeyAlarmThreshold', d.revokedKeyAlarmThreshold, 0, 10_000_000),
+    throttledRevocationAlarmThreshold: int(lookup, 'throttledRevocationAlarmThreshold', d.throttledRevocationAlarmThreshold, 0, 10_000_000),
     logRetention: retention(lookup, 'logRetentionDays', d.logRetention),
     login: {
       memoryMb: int(lookup, 'loginMemoryMb', d.login.memoryMb, 128, 10_240),

@@ -27,6 +27,7 @@ import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 import { SECRET_ID_ENV } from '../lib/auth/keys';
 import { TABLES, type TableDefinition, type TableId } from '../lib/data/table';
+import { COUNTER_KEY_PREFIXES, type CounterKind } from '../lib/auth/loginThrottle';
 import { THROTTLE_ATTRIBUTES } from '../lib/data/loginThrottleRepository';
 import { METRICS } from '../lib/metricNames';
 import { MFA_PROOF_ATTRIBUTES, MFA_READ_ATTRIBUTES, MFA_WRITE_ATTRIBUTES } from '../lib/data/mfaRepository';
@@ -91,8 +92,18 @@ const LOGIN_USER_READ = projectedRead('users', PROFILE_ATTRIBUTES);
 const PROFILE_CHECK = itemWrite('users', SESSION_CHECK_ATTRIBUTES.profile);
 /** The session check's conditions on the session item, as a transaction item. */
 const SESSION_CHECK = itemWrite('sessions', SESSION_CHECK_ATTRIBUTES.session);
+/** Counters of the throttle table whose key starts with one of these kinds' prefixes (lib/auth/loginThrottle.ts). */
+const counters = (...kinds: CounterKind[]): GrantConditions => ({
+  Null: { 'dynamodb:LeadingKeys': 'false' },
+  'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': kinds.map((kind) => `${COUNTER_KEY_PREFIXES[kind]}*`) },
+});
+/** The login counters (login, the password change, MFA's disable): never revoke's. */
+const LOGIN_COUNTERS = counters('pair', 'user', 'ip');
 /** Login's and the password change's counter updates (also in transactions). */
-const THROTTLE_UPDATE = itemWrite('loginThrottle', THROTTLE_ATTRIBUTES);
+const THROTTLE_UPDATE = itemWrite('loginThrottle', THROTTLE_ATTRIBUTES, LOGIN_COUNTERS);
+/** Revoke's per-address counter: its own items only, so revocations can neither reset nor spend a login counter. */
+const REVOKE_COUNTER = counters('revoke');
+const REVOKE_COUNTER_UPDATE = itemWrite('loginThrottle', THROTTLE_ATTRIBUTES, REVOKE_COUNTER);
 
 /** The password change's update of the profile (UserRepository.setPassword). */
 const PASSWORD_ATTRIBUTES = ['passwordHash', 'passwordExpiration', 'passwordVersion'];
@@ -128,6 +139,9 @@ const partitionPrefix = (prefix: 'TOKEN#' | 'USER#'): GrantConditions => ({
 const COUNTER_UPDATE = itemWrite('authHeaders', ['headerCount'], partitionPrefix('USER#'));
 /** The authorizer's `lastUsed`, a single UpdateItem: only that attribute of an owner's item. */
 const LAST_USED_UPDATE = directItemWrite('authHeaders', ['lastUsed'], partitionPrefix('USER#'));
+
+/** Revoke's flag on the owner's copy of a revoked key, inside the transaction that frees its charge. */
+const OWNER_REVOKED_UPDATE = itemWrite('authHeaders', ['revokedAt'], partitionPrefix('USER#'));
 
 /** Roll's retirement of the old lookup item, inside its transaction: only the grace's attributes (and `userId`, its condition). */
 const RETIRE_UPDATE = itemWrite('authHeaders', ['retiresAt', 'successorHash', 'userId'], partitionPrefix('TOKEN#'));
@@ -230,7 +244,7 @@ export class AuthServiceStack extends Stack {
     this.endpoint('Login', settings.login)
       .allow(users, ['GetItem'], LOGIN_USER_READ)
       .allow(users, ['UpdateItem'], LOGIN_PROFILE_UPDATE)
-      .allow(loginThrottle, ['GetItem'])
+      .allow(loginThrottle, ['GetItem'], LOGIN_COUNTERS)
       .allow(loginThrottle, ['UpdateItem'], THROTTLE_UPDATE)
       .allow(sessions, ['PutItem'])
       .useSecrets(jwt, tokenHmac, tokenEncryption);
@@ -278,10 +292,15 @@ export class AuthServiceStack extends Stack {
       .allow(sessions, ['BatchGetItem'], projectedRead('sessions', SESSION_CHECK_ATTRIBUTES.session))
       .useSecrets(jwt, tokenHmac, tokenEncryption);
 
-    // POST /authheader/revoke — public: marks a token's lookup item revoked (and its pair's within
-    // a roll's grace): UpdateItem on TOKEN# items only, returning the old item (whose key it was).
+    // POST /authheader/revoke — public: charges its address's revoke counter, marks a token's
+    // lookup item revoked (and its pair's within a roll's grace; UpdateItem on TOKEN# items,
+    // returning the old item: whose key it was), then either counts the failure or frees the
+    // charge and flags the owner's copy (`revokedAt` only) in one transaction.
     this.endpoint('AuthHeaderRevoke', settings.authHeaders)
+      .allow(loginThrottle, ['GetItem'], REVOKE_COUNTER)
+      .allow(loginThrottle, ['UpdateItem'], REVOKE_COUNTER_UPDATE)
       .allow(authHeaders, ['UpdateItem'], partitionPrefix('TOKEN#'))
+      .allow(authHeaders, ['UpdateItem'], OWNER_REVOKED_UPDATE)
       .useSecrets(tokenHmac);
 
     // GET /user/me — behind the authorizer: reads the caller's public profile, nothing else.
@@ -292,7 +311,7 @@ export class AuthServiceStack extends Stack {
     this.endpoint('UserPassword', settings.login)
       .allow(users, ['GetItem'], LOGIN_USER_READ)
       .allow(users, ['UpdateItem'], PASSWORD_PROFILE_UPDATE)
-      .allow(loginThrottle, ['GetItem'])
+      .allow(loginThrottle, ['GetItem'], LOGIN_COUNTERS)
       .allow(loginThrottle, ['UpdateItem'], THROTTLE_UPDATE)
       .allow(sessions, ['PutItem'])
       .useSecrets(jwt, tokenHmac, tokenEncryption);
@@ -341,7 +360,7 @@ export class AuthServiceStack extends Stack {
       .allow(sessions, ['BatchGetItem'], SESSION_CHECK_READ.sessions)
       .allow(users, ['UpdateItem'], MFA_UPDATE)
       .allow(sessions, ['ConditionCheckItem'], SESSION_CHECK)
-      .allow(loginThrottle, ['GetItem'])
+      .allow(loginThrottle, ['GetItem'], LOGIN_COUNTERS)
       .allow(loginThrottle, ['UpdateItem'], THROTTLE_UPDATE)
       .useSecrets(jwt, tokenHmac, tokenEncryption);
 
@@ -371,6 +390,22 @@ export class AuthServiceStack extends Stack {
       serviceMetrics: [
         { metricName: METRICS.names.loginFailed, dimensions: { service: METRICS.serviceDefault }, title: 'Failed logins', threshold: settings.failedLoginAlarmThreshold },
         { metricName: METRICS.names.keyVerificationDenied, dimensions: { service: METRICS.serviceDefault }, title: 'Failed key verifications', threshold: settings.failedVerificationAlarmThreshold },
+        {
+          metricName: METRICS.names.authHeaderRevoked,
+          dimensions: { service: METRICS.serviceDefault },
+          title: 'Revoked keys',
+          threshold: settings.revokedKeyAlarmThreshold,
+          meaning: 'whoever held these keys\' tokens revoked them (POST /authheader/revoke): each token leaked. The audit lines (authheader.revoked) name each key and its owner, who should roll or delete it; many at once suggest a leaked batch',
+          firstPeriod: true,
+        },
+        {
+          metricName: METRICS.names.authHeaderRevokeThrottled,
+          dimensions: { service: METRICS.serviceDefault },
+          title: 'Throttled revocations',
+          threshold: settings.throttledRevocationAlarmThreshold,
+          meaning: 'an address spent REVOKE_MAX_FAILURES_PER_IP revocations that revoked nothing (authheader.revoke_throttled lines name it): someone is spraying the public revoke endpoint with guessed or stale tokens',
+          firstPeriod: true,
+        },
       ],
       alarmEmail: settings.alarmEmail,
       latencyP99Ms: settings.latencyAlarmMs,

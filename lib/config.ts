@@ -33,8 +33,13 @@ export interface Config {
   loginMaxFailuresPerUser: number;
   loginMaxFailuresPerUserAllIps: number;
   loginMaxFailuresPerIp: number;
-  /** Longest back-off a throttled username or IP can be given, in seconds. */
+  /** Longest back-off a throttled username or IP can be given (logins and revocations), in seconds. */
   loginMaxLockoutSeconds: number;
+  /**
+   * POST /authheader/revoke: revocations per source address that revoked no live key (unknown,
+   * already revoked, or not a token at all) before the back-off.
+   */
+  revokeMaxFailuresPerIp: number;
   /** Allowed CORS origins ("*" allows any; empty list sends no CORS headers). */
   corsOrigins: string[];
   /** Lowest level logged: Lambda's application log level when set, else LOG_LEVEL (SILENT logs nothing). */
@@ -138,6 +143,7 @@ export function loadConfig(env: Env = process.env): Config {
     loginMaxFailuresPerUserAllIps: intFromEnv(env, 'LOGIN_MAX_FAILURES_PER_USER_ALL_IPS', 50, 1, 10000),
     loginMaxFailuresPerIp: intFromEnv(env, 'LOGIN_MAX_FAILURES_PER_IP', 100, 1, 100000),
     loginMaxLockoutSeconds: intFromEnv(env, 'LOGIN_MAX_LOCKOUT_SECONDS', 900, 1, 3600),
+    revokeMaxFailuresPerIp: intFromEnv(env, 'REVOKE_MAX_FAILURES_PER_IP', 100, 1, 100000),
     corsOrigins: (env.CORS_ORIGINS ?? '')
       .split(',')
       .map((origin) => origin.trim())

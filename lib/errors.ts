@@ -94,19 +94,23 @@ export class ThrottledError extends DomainError {
   }
 }
 
-/** The three login-throttle counters (lib/auth/loginThrottle.ts). */
-export type ThrottleCounter = 'pair' | 'user' | 'ip';
+/** The login throttle's three counters and revoke's per-address counter (lib/auth/loginThrottle.ts). */
+export type ThrottleCounter = 'pair' | 'user' | 'ip' | 'revoke';
 
 export const TOO_MANY_ATTEMPTS = 'Too many failed login attempts; try again later';
+export const TOO_MANY_REVOCATIONS = 'Too many revocations from this address; try again later';
 
-/** Too many failures (or attempts in flight): no password check until `retryAfterSeconds` have passed. */
+/**
+ * Too many failures (or attempts in flight) at a throttle counter: no password check (login's
+ * counters) or no revocation (revoke's per-address counter) until `retryAfterSeconds` have passed.
+ */
 export class LoginThrottledError extends ThrottledError {
   constructor(
     retryAfterSeconds: number,
     /** Which counter refused (for the logs only; the client's answer is the same for all). */
     readonly counter: ThrottleCounter,
   ) {
-    super(TOO_MANY_ATTEMPTS, retryAfterSeconds);
+    super(counter === 'revoke' ? TOO_MANY_REVOCATIONS : TOO_MANY_ATTEMPTS, retryAfterSeconds);
   }
 }
 

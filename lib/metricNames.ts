@@ -28,6 +28,8 @@ export const METRICS = {
     authHeaderRolled: 'AuthHeaderRolled',
     /** Keys revoked by whoever held their token (POST /authheader/revoke): each one is a leak. */
     authHeaderRevoked: 'AuthHeaderRevoked',
+    /** Revocations refused because their address spent its failures (REVOKE_MAX_FAILURES_PER_IP). */
+    authHeaderRevokeThrottled: 'AuthHeaderRevokeThrottled',
     /** MFA: turned on / off (by the user), a wrong or replayed second factor, a recovery code used. */
     mfaEnabled: 'MfaEnabled',
     mfaDisabled: 'MfaDisabled',

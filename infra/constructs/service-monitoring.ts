@@ -46,6 +46,14 @@ export interface ServiceMetricAlarm {
   readonly title: string;
   /** Alarm when the 5-minute sum exceeds this. */
   readonly threshold: number;
+  /** What the alarm means and what to do (the alarm's description); a generic one when absent. */
+  readonly meaning?: string;
+  /**
+   * Alarm on the first 5-minute period above the threshold instead of two of three: for events where
+   * one period already says something (a revoked key is a leak).
+   * @default false
+   */
+  readonly firstPeriod?: boolean;
 }
 
 export interface ServiceMonitoringProps {
@@ -113,6 +121,8 @@ const SAVED_QUERIES: Record<string, string> = {
   ].join('\n| '),
   'auth-headers-created': ['fields @timestamp, userId, username, authHeaderId, sourceIp', 'filter event = "authheader.created"', 'sort @timestamp desc', 'limit 200'].join('\n| '),
   'refresh-token-reuse': ['fields @timestamp, userId, username, sourceIp, reason', 'filter event = "session.reuse_detected"', 'sort @timestamp desc', 'limit 200'].join('\n| '),
+  // The "Revoked keys" and "Throttled revocations" alarms: which keys leaked, and who sprays revoke.
+  'revocations': ['fields @timestamp, event, userId, authHeaderId, sourceIp, retryAfterSeconds', 'filter event in ["authheader.revoked", "authheader.revoke_throttled"]', 'sort @timestamp desc', 'limit 200'].join('\n| '),
 };
 
 export class ServiceMonitoring extends Construct {
@@ -161,11 +171,11 @@ export class ServiceMonitoring extends Construct {
     const namespace = props.metricsNamespace;
     if (props.serviceMetrics && props.serviceMetrics.length > 0) {
       this.facade.monitorCustom({
-        humanReadableName: 'Logins and key verifications',
+        humanReadableName: 'Logins, key verifications and revocations',
         alarmFriendlyName: 'Security',
         metricGroups: [
           {
-            title: 'Failures per 5 minutes',
+            title: 'Per 5 minutes',
             metrics: props.serviceMetrics.map((metric) => ({
               metric: new Metric({ namespace, metricName: metric.metricName, dimensionsMap: metric.dimensions, statistic: 'Sum', period: Duration.minutes(5) }),
               alarmFriendlyName: metric.title.replace(/[^A-Za-z0-9]+/g, ''),
@@ -173,7 +183,8 @@ export class ServiceMonitoring extends Construct {
                 Warning: {
                   threshold: metric.threshold,
                   comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
-                  additionalDescription: `${metric.title} above ${metric.threshold} in 5 minutes: a credential-stuffing or key-guessing wave, or a client with a broken credential. See the saved Logs Insights queries.`,
+                  additionalDescription: `${metric.title} above ${metric.threshold} in 5 minutes: ${metric.meaning ?? 'a credential-stuffing or key-guessing wave, or a client with a broken credential'}. See the saved Logs Insights queries.`,
+                  ...(metric.firstPeriod ? { evaluationPeriods: 1, datapointsToAlarm: 1 } : {}),
                 },
               },
             })),

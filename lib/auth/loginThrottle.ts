@@ -8,6 +8,10 @@
  * (backs off first, so one address that keeps failing is throttled for that username without
  * locking the owner out elsewhere); `user`, the username across all addresses (distributed
  * guessing, a higher limit); `ip`, the address across all usernames (spraying).
+ *
+ * POST /authheader/revoke has a fourth, `revoke`: the address alone, charged by every revocation
+ * and counted as a failure unless it revoked a live key (lib/services/authHeaderService.ts), with
+ * the same back-off. It is a counter of its own, so revocations never throttle an address's logins.
  */
 import { createHmac } from 'node:crypto';
 import { isIPv6 } from 'node:net';
@@ -15,7 +19,8 @@ import type { ThrottleCounter } from '../errors';
 import { usernameKey } from '../data/table';
 
 export type CounterKind = ThrottleCounter;
-export const COUNTER_KINDS: readonly CounterKind[] = ['pair', 'user', 'ip'];
+/** The counters a login attempt (or a password change) is charged to. */
+export type LoginCounterKind = Exclude<CounterKind, 'revoke'>;
 
 export interface ThrottlePolicy {
   /** Failures allowed before the first back-off. */
@@ -56,7 +61,11 @@ export function addressBucket(sourceIp: string): string {
   return `${groups.slice(0, 4).map((group) => group.replace(/^0+(?=.)/, '')).join(':')}::/64`;
 }
 
-export type CounterKeys = Readonly<Record<CounterKind, string>>;
+/** The item keys of the counters one attempt is charged to. */
+export type CounterKeys<K extends CounterKind = CounterKind> = Readonly<Record<K, string>>;
+
+/** Every counter's key prefix: what a role's grant on the table may be limited to (infra/stack.ts). */
+export const COUNTER_KEY_PREFIXES: Readonly<Record<CounterKind, string>> = { pair: 'pair#', user: 'user#', ip: 'ip#', revoke: 'revoke#' };
 
 /**
  * The counters' item keys: HMAC-SHA256 under a server key (lib/auth/keys.ts), never the clear text
@@ -67,15 +76,16 @@ export type CounterKeys = Readonly<Record<CounterKind, string>>;
  */
 export function throttleKeys(hmacKey: Uint8Array) {
   const mac = (value: string) => createHmac('sha256', hmacKey).update(value, 'utf8').digest('base64url');
-  const pairPrefix = (username: string) => `pair#${mac(`user\0${usernameKey(username)}`)}#`;
+  const pairPrefix = (username: string) => `${COUNTER_KEY_PREFIXES.pair}${mac(`user\0${usernameKey(username)}`)}#`;
   const keys = {
     pairPrefix,
-    user: (username: string) => `user#${mac(`user\0${usernameKey(username)}`)}`,
-    ip: (sourceIp: string) => `ip#${mac(`ip\0${addressBucket(sourceIp)}`)}`,
+    user: (username: string) => `${COUNTER_KEY_PREFIXES.user}${mac(`user\0${usernameKey(username)}`)}`,
+    ip: (sourceIp: string) => `${COUNTER_KEY_PREFIXES.ip}${mac(`ip\0${addressBucket(sourceIp)}`)}`,
+    revoke: (sourceIp: string) => `${COUNTER_KEY_PREFIXES.revoke}${mac(`revoke\0${addressBucket(sourceIp)}`)}`,
     pair: (username: string, sourceIp: string) => `${pairPrefix(username)}${mac(`pair\0${usernameKey(username)}\0${addressBucket(sourceIp)}`)}`,
   };
   /** The three counters one attempt of `username` from `sourceIp` is charged to. */
-  const of = (username: string, sourceIp: string): CounterKeys => ({ pair: keys.pair(username, sourceIp), user: keys.user(username), ip: keys.ip(sourceIp) });
+  const of = (username: string, sourceIp: string): CounterKeys<LoginCounterKind> => ({ pair: keys.pair(username, sourceIp), user: keys.user(username), ip: keys.ip(sourceIp) });
   return { ...keys, of };
 }
 

@@ -14,7 +14,7 @@ import { AuthHeaderLimitError, AuthHeaderNotFoundError, StaleSessionError } from
 import type { SessionRef, SessionRepository } from './sessionRepository';
 import { queryAll, writeIf } from './dynamo';
 import { authHeaderKeys as keys } from './table';
-import { Transaction, transact } from './transaction';
+import { Transaction, transact, type TransactionPart } from './transaction';
 
 /** Who is acting: the verified session (its user and session id). */
 export type Owner = SessionRef;
@@ -36,6 +36,8 @@ export interface StoredAuthHeader {
   allowedCidrs?: string[];
   /** After a roll: the lookup hash of the token it replaced, which works until its `retiresAt`. */
   previousTokenHash?: string;
+  /** RFC 3339 UTC: when whoever held its token revoked it (POST /authheader/revoke); a roll clears it. */
+  revokedAt?: string;
 }
 
 export interface TokenOwner {
@@ -55,6 +57,8 @@ export interface TokenOwner {
 export interface RevokedToken {
   userId: string;
   headerId: string;
+  /** The hash of the key's current token (the owner's copy is keyed by it). */
+  currentTokenHash: string;
 }
 
 /** The token hash an owner's copy is keyed by (`HEADER#<hash>`). */
@@ -143,6 +147,7 @@ export class AuthHeaderRepository {
       scopes: item.scopes as string[] | undefined,
       allowedCidrs: item.allowedCidrs as string[] | undefined,
       previousTokenHash: item.previousTokenHash as string | undefined,
+      revokedAt: item.revokedAt as string | undefined,
     }));
   }
 
@@ -235,7 +240,8 @@ export class AuthHeaderRepository {
    * roll's grace is deleted. The counter does not move. Someone else's or a moved header → 404.
    */
   async roll(owner: Owner, current: StoredAuthHeader, next: { tokenHash: string; tokenCiphertext: string }, retiresAt: string | undefined): Promise<void> {
-    const { tokenHash: oldHash, previousTokenHash, lastUsed: _lastUsed, ...kept } = current;
+    // The new token is a fresh secret: a revocation of the old one does not carry over.
+    const { tokenHash: oldHash, previousTokenHash, lastUsed: _lastUsed, revokedAt: _revokedAt, ...kept } = current;
     const { id, expiresAt, scopes, allowedCidrs } = current;
     const notFound = () => new AuthHeaderNotFoundError();
     const collision = () => new Error('token hash collision');
@@ -290,27 +296,54 @@ export class AuthHeaderRepository {
   }
 
   /**
-   * Marks the lookup item of this token revoked (one conditional UpdateItem, the same for any
-   * token: an unknown one fails its condition) and answers whose key it was. Within a roll's grace
-   * the other token of the key is revoked too (a second UpdateItem), so a leaked token's key is
-   * refused whichever of its two tokens is presented.
+   * Revokes the live key this token belongs to: one conditional UpdateItem of its lookup item, the
+   * same for any token. The condition holds only for a token the authorizer would still accept (the
+   * item exists, is not revoked, not rolled away past its grace, not expired), so a token that is
+   * already dead revokes nothing — in particular, the holder of a token rolled away earlier cannot
+   * kill the key's current one. Within a roll's grace the key's other token is revoked too (a
+   * second UpdateItem), so the key is refused whichever of its two tokens is presented. Answers
+   * whose key it was, for `ownerRevokedPart`.
    */
   async revokeByTokenHash(tokenHash: string, at: string): Promise<RevokedToken | undefined> {
-    const old = await this.markRevoked(tokenHash, at);
+    const old = await this.markRevoked(tokenHash, at, { onlyLive: true });
     if (!old) return undefined;
-    const paired = old.previousTokenHash ?? old.successorHash;
-    if (typeof paired === 'string') await this.markRevoked(paired, at);
-    return { userId: String(old.userId), headerId: String(old.headerId) };
+    const successor = typeof old.successorHash === 'string' ? old.successorHash : undefined;
+    const paired = typeof old.previousTokenHash === 'string' ? old.previousTokenHash : successor;
+    if (paired) await this.markRevoked(paired, at, { onlyLive: false });
+    // The owner's copy is keyed by the key's current token: the successor's when the presented one was rolled away.
+    return { userId: String(old.userId), headerId: String(old.headerId), currentTokenHash: successor ?? tokenHash };
   }
 
-  private async markRevoked(tokenHash: string, at: string): Promise<Record<string, unknown> | undefined> {
+  /**
+   * Flags the owner's copy of a revoked key (`revokedAt`, shown in the owner's list until the key is
+   * rolled or deleted), as a transaction part; conditioned on the copy still being there, so a key
+   * deleted meanwhile is not recreated as a stub.
+   */
+  ownerRevokedPart(revoked: RevokedToken, at: string): TransactionPart {
+    return {
+      name: 'ownerRevoked',
+      item: {
+        Update: {
+          TableName: this.tableName,
+          Key: keys.header(revoked.userId, revoked.currentTokenHash),
+          UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':at': at },
+        },
+      },
+      onConditionFailed: () => new AuthHeaderNotFoundError(),
+    };
+  }
+
+  private async markRevoked(tokenHash: string, at: string, { onlyLive }: { onlyLive: boolean }): Promise<Record<string, unknown> | undefined> {
+    const live = ' AND attribute_not_exists(revokedAt) AND (attribute_not_exists(retiresAt) OR retiresAt > :at) AND (attribute_not_exists(expiresAt) OR expiresAt > :at)';
     try {
       const { Attributes } = await this.client.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.token(tokenHash),
           UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)',
-          ConditionExpression: 'attribute_exists(pk)',
+          ConditionExpression: `attribute_exists(pk)${onlyLive ? live : ''}`,
           ExpressionAttributeValues: { ':at': at },
           ReturnValues: 'ALL_OLD',
         }),

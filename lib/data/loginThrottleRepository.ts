@@ -20,23 +20,39 @@
  * them. A counter is forgotten `windowSeconds` after it started (or after its last back-off ended);
  * the TTL (`expiresAt`) deletes it later, so reads ignore expired items themselves.
  *
+ * POST /authheader/revoke charges its one per-address counter the same way (`beginRevoke`): a
+ * revocation of a live key frees its charge (`releaseParts`), anything else counts as a failure.
+ *
  * Login uses GetItem and UpdateItem (TransactWriteItems of Updates is authorised as UpdateItem); the
  * admin CLI's unlock also scans and deletes.
  */
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
-import { COUNTER_KINDS, decide, liveCharges, throttleKeys, type CounterKeys, type CounterKind, type CounterState, type Decision, type ThrottlePolicies } from '../auth/loginThrottle';
+import { decide, liveCharges, throttleKeys, type CounterKeys, type CounterKind, type CounterState, type Decision, type LoginCounterKind, type ThrottlePolicies } from '../auth/loginThrottle';
 import { LoginThrottledError } from '../errors';
 import { transact, type TransactionPart } from './transaction';
 
 export type { CounterKind, ThrottlePolicies } from '../auth/loginThrottle';
 
-/** The counters one login attempt was charged to, and its element in each `inflight` set. */
-export interface LoginAttempt {
-  readonly keys: CounterKeys;
+/** The counters one attempt was charged to, and its element in each `inflight` set. */
+export interface ThrottleAttempt<K extends CounterKind = CounterKind> {
+  readonly keys: CounterKeys<K>;
   readonly element: string;
 }
+/** A login attempt (or a password change's credential check): the three login counters. */
+export type LoginAttempt = ThrottleAttempt<LoginCounterKind>;
+/** A revocation: the address's revoke counter. */
+export type RevokeAttempt = ThrottleAttempt<'revoke'>;
+
+/** Any attempt, whichever counters it was charged to. */
+interface AnyAttempt {
+  readonly keys: Readonly<Partial<Record<CounterKind, string>>>;
+  readonly element: string;
+}
+
+/** The counters an attempt was charged to, in a fixed order. */
+const kindsOf = (attempt: AnyAttempt): CounterKind[] => Object.keys(attempt.keys) as CounterKind[];
 
 // Past this many lost compare-and-set races the counters are under a concurrent burst: refuse.
 const MAX_RACES = 4;
@@ -64,49 +80,63 @@ export class LoginThrottleRepository {
   ) {}
 
   /** The three counters of (username, address), and the pair prefix of the username (operators, tests). */
-  async keys(username: string, sourceIp: string): Promise<CounterKeys> {
+  async keys(username: string, sourceIp: string): Promise<CounterKeys<LoginCounterKind>> {
     return throttleKeys(await this.hmacKey()).of(username, sourceIp);
   }
 
   /**
-   * Charges one attempt to the three counters, before any password check, or throws
+   * Charges one login attempt to the three counters, before any password check, or throws
    * LoginThrottledError having charged none. The answer depends only on the counters, never on
    * whether the username exists.
    */
   async beginAttempt(username: string, sourceIp: string, now: Date = new Date()): Promise<LoginAttempt> {
+    return this.charge(await this.keys(username, sourceIp), now);
+  }
+
+  /**
+   * Charges one revocation to its address's counter, before the token is looked at, or throws
+   * LoginThrottledError (counter `revoke`) having charged nothing: the answer depends only on the
+   * address, never on the token.
+   */
+  async beginRevoke(sourceIp: string, now: Date = new Date()): Promise<RevokeAttempt> {
+    return this.charge({ revoke: throttleKeys(await this.hmacKey()).revoke(sourceIp) }, now);
+  }
+
+  private async charge<K extends CounterKind>(keys: CounterKeys<K>, now: Date): Promise<ThrottleAttempt<K>> {
     const nowMs = now.getTime();
-    const attempt: LoginAttempt = { keys: await this.keys(username, sourceIp), element: `${nowMs}:${randomBytes(6).toString('base64url')}` };
+    const attempt: ThrottleAttempt<K> = { keys, element: `${nowMs}:${randomBytes(6).toString('base64url')}` };
+    const kinds = kindsOf(attempt);
     // The common case: every counter has room, one transaction.
-    let steps = COUNTER_KINDS.map((kind): Step => ({ update: this.chargeWithRoom(kind, attempt, nowMs) }));
+    let steps = kinds.map((kind): Step => ({ update: this.chargeWithRoom(kind, attempt, nowMs) }));
     for (let race = 0; race <= MAX_RACES; race++) {
-      const refusal = refusalOf(steps);
+      const refusal = refusalOf(kinds, steps);
       if (refusal) throw refusal;
       const failed = await transact(
         this.client,
-        COUNTER_KINDS.map((kind, i) => ({ name: kind, item: { Update: withNames((steps[i] as { update: UpdateInput }).update) } })),
+        kinds.map((kind, i) => ({ name: kind, item: { Update: withNames((steps[i] as { update: UpdateInput }).update) } })),
         // A conflict with a concurrent attempt: read the counters and decide again (bounded by MAX_RACES).
         { conflicts: 'report' },
       );
       if (failed.length === 0) return attempt;
       // Look at the counters that said no (as they stood); the others keep their plain charge.
       steps = await Promise.all(
-        COUNTER_KINDS.map(async (kind): Promise<Step> => {
+        kinds.map(async (kind): Promise<Step> => {
           if (!failed.includes(kind)) return { update: this.chargeWithRoom(kind, attempt, nowMs) };
-          const decision = decide(this.policies[kind], this.policies.inflightSeconds, await this.get(attempt.keys[kind]), attempt.element, nowMs);
+          const decision = decide(this.policies[kind], this.policies.inflightSeconds, await this.get(keyOf(attempt, kind)), attempt.element, nowMs);
           return this.stepFor(kind, attempt, decision, nowMs);
         }),
       );
     }
-    throw new LoginThrottledError(1, 'pair');
+    throw new LoginThrottledError(1, kinds[0] as CounterKind);
   }
 
-  /** The password was wrong: each counter's in-flight charge becomes a counted failure. */
-  async recordFailure(attempt: LoginAttempt): Promise<void> {
+  /** The password was wrong (or the revocation revoked nothing): each counter's in-flight charge becomes a counted failure. */
+  async recordFailure(attempt: AnyAttempt): Promise<void> {
     await Promise.all(
-      COUNTER_KINDS.map((kind) =>
+      kindsOf(attempt).map((kind) =>
         this.conditionalUpdate({
           TableName: this.tableName,
-          Key: { key: attempt.keys[kind] },
+          Key: { key: keyOf(attempt, kind) },
           UpdateExpression: 'ADD #room :minusOne, #v :one DELETE #inflight :element',
           // Never on a vanished item: ADD would create one without a TTL.
           ConditionExpression: 'attribute_exists(#key)',
@@ -129,8 +159,20 @@ export class LoginThrottleRepository {
    * complete the login, e.g. MFA's "code required": it neither counts as a failure nor clears any).
    */
   successParts(attempt: LoginAttempt, now: Date = new Date(), { resetPair = true }: { resetPair?: boolean } = {}): TransactionPart[] {
+    return this.settleParts(attempt, now, resetPair);
+  }
+
+  /**
+   * A revocation that revoked a live key: the parts that free its charge (counting nothing), for
+   * the transaction that also marks the owner's copy of the key.
+   */
+  releaseParts(attempt: RevokeAttempt, now: Date = new Date()): TransactionPart[] {
+    return this.settleParts(attempt, now, false);
+  }
+
+  private settleParts(attempt: AnyAttempt, now: Date, resetPair: boolean): TransactionPart[] {
     const nowS = Math.floor(now.getTime() / 1000);
-    return COUNTER_KINDS.map((kind) => {
+    return kindsOf(attempt).map((kind) => {
       const policy = this.policies[kind];
       const update =
         kind === 'pair' && resetPair
@@ -141,7 +183,7 @@ export class LoginThrottleRepository {
         item: {
           Update: withNames({
             TableName: this.tableName,
-            Key: { key: attempt.keys[kind] },
+            Key: { key: keyOf(attempt, kind) },
             UpdateExpression: update,
             ExpressionAttributeValues: { ':limit': policy.maxFailures, ':expiresAt': nowS + policy.windowSeconds, ':one': 1, ':element': new Set([attempt.element]) },
           }),
@@ -193,11 +235,11 @@ export class LoginThrottleRepository {
   }
 
   /** Adds the attempt's element where the counter has room (or creates the counter). */
-  private chargeWithRoom(kind: CounterKind, attempt: LoginAttempt, nowMs: number): UpdateInput {
+  private chargeWithRoom(kind: CounterKind, attempt: AnyAttempt, nowMs: number): UpdateInput {
     const policy = this.policies[kind];
     return {
       TableName: this.tableName,
-      Key: { key: attempt.keys[kind] },
+      Key: { key: keyOf(attempt, kind) },
       UpdateExpression: 'SET #room = if_not_exists(#room, :limit), #expiresAt = if_not_exists(#expiresAt, :expiresAt) ADD #inflight :element, #v :one',
       ConditionExpression:
         'attribute_not_exists(#key) OR (#expiresAt > :nowS AND (attribute_not_exists(#lockedUntil) OR #lockedUntil <= :nowMs) AND ((attribute_not_exists(#inflight) AND #room > :zero) OR size(#inflight) < #room))',
@@ -214,8 +256,8 @@ export class LoginThrottleRepository {
   }
 
   /** A counter's decision as its write (or refusal). */
-  private async stepFor(kind: CounterKind, attempt: LoginAttempt, decision: Decision, nowMs: number): Promise<Step> {
-    const key = attempt.keys[kind];
+  private async stepFor(kind: CounterKind, attempt: AnyAttempt, decision: Decision, nowMs: number): Promise<Step> {
+    const key = keyOf(attempt, kind);
     switch (decision.kind) {
       case 'charge':
         return { update: this.chargeWithRoom(kind, attempt, nowMs) };
@@ -274,14 +316,19 @@ export class LoginThrottleRepository {
 }
 
 /** The first refusal among the counters' steps (the longest wait if several refuse). */
-function refusalOf(steps: Step[]): LoginThrottledError | undefined {
+function refusalOf(kinds: readonly CounterKind[], steps: Step[]): LoginThrottledError | undefined {
   let refusal: LoginThrottledError | undefined;
   steps.forEach((step, i) => {
     if ('refuse' in step && (!refusal || step.refuse > refusal.retryAfterSeconds)) {
-      refusal = new LoginThrottledError(Math.max(1, step.refuse), COUNTER_KINDS[i] as CounterKind);
+      refusal = new LoginThrottledError(Math.max(1, step.refuse), kinds[i] as CounterKind);
     }
   });
   return refusal;
+}
+
+/** The item key of one of the attempt's counters. */
+function keyOf(attempt: AnyAttempt, kind: CounterKind): string {
+  return attempt.keys[kind] as string;
 }
 
 type UpdateInput = Omit<ConstructorParameters<typeof UpdateCommand>[0], 'ExpressionAttributeNames'> & { UpdateExpression: string; ConditionExpression?: string };

@@ -17,11 +17,12 @@ export const mfa = new MfaRepository(documentClient, config.tables.users, sessio
 // A counter is forgotten an hour after it started or after its last lock-out ended.
 const THROTTLE_WINDOW_SECONDS = 3600;
 const throttlePolicy = (maxFailures: number) => ({ maxFailures, maxLockoutSeconds: config.loginMaxLockoutSeconds, windowSeconds: THROTTLE_WINDOW_SECONDS });
-/** The login throttle's limits from the configuration (the admin CLI's unlock builds the same repository). */
+/** The throttle's limits from the configuration (the admin CLI's unlock builds the same repository). */
 export const LOGIN_THROTTLE_POLICIES: ThrottlePolicies = {
   pair: throttlePolicy(config.loginMaxFailuresPerUser),
   user: throttlePolicy(config.loginMaxFailuresPerUserAllIps),
   ip: throttlePolicy(config.loginMaxFailuresPerIp),
+  revoke: throttlePolicy(config.revokeMaxFailuresPerIp),
   // Only for a charge nobody settles (an invocation that died mid-check): well beyond a password check
   // at any allowed bcrypt cost. Failures and successes settle their charge at once (docs/security.md).
   inflightSeconds: 2,

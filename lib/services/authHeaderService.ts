@@ -5,10 +5,11 @@
 import { randomUUID } from 'node:crypto';
 import { audit, type AuditContext } from '../audit';
 import { config } from '../config';
-import { AuthHeaderNotFoundError, InvalidInputError, StaleSessionError } from '../errors';
+import { AuthHeaderNotFoundError, InvalidInputError, LoginThrottledError, StaleSessionError } from '../errors';
 import type { Owner, StoredAuthHeader } from '../data/authHeaderRepository';
 import { normalizeCidr } from '../auth/allowedAddresses';
-import { authHeaders, sessions } from '../data/repositories';
+import { authHeaders, loginThrottle, newTransaction, sessions } from '../data/repositories';
+import type { RevokeAttempt } from '../data/loginThrottleRepository';
 import type { SessionClaims } from '../auth/jwt';
 import { log } from '../log';
 import { sessionRefOf } from './sessionService';
@@ -29,6 +30,8 @@ export interface AuthHeaderView {
   lastUsed?: string;
   scopes?: string[];
   allowedCidrs?: string[];
+  /** In the owner's list: when whoever held the token revoked it (refused since; roll or delete it). */
+  revokedAt?: string;
 }
 
 /** What POST /authheader/add takes (the body, validated by its schema). */
@@ -75,9 +78,15 @@ function allowedCidrsOf(input: readonly string[] | undefined): string[] | undefi
 }
 
 /** Only the fields a key has: a plain key stays exactly the reference's `{ id, name, token, created }`. */
-function optionalFields(header: Pick<StoredAuthHeader, 'expiresAt' | 'lastUsed' | 'scopes' | 'allowedCidrs'>) {
-  const { expiresAt, lastUsed, scopes, allowedCidrs } = header;
-  return { ...(expiresAt ? { expiresAt } : {}), ...(lastUsed ? { lastUsed } : {}), ...(scopes?.length ? { scopes } : {}), ...(allowedCidrs?.length ? { allowedCidrs } : {}) };
+function optionalFields(header: Pick<StoredAuthHeader, 'expiresAt' | 'lastUsed' | 'scopes' | 'allowedCidrs' | 'revokedAt'>) {
+  const { expiresAt, lastUsed, scopes, allowedCidrs, revokedAt } = header;
+  return {
+    ...(expiresAt ? { expiresAt } : {}),
+    ...(lastUsed ? { lastUsed } : {}),
+    ...(scopes?.length ? { scopes } : {}),
+    ...(allowedCidrs?.length ? { allowedCidrs } : {}),
+    ...(revokedAt ? { revokedAt } : {}),
+  };
 }
 
 const ownerOf = (session: SessionClaims): Owner => sessionRefOf(session);
@@ -168,19 +177,47 @@ export async function rollAuthHeader(session: SessionClaims, token: string, grac
   const retiresAt = graceSeconds > 0 ? utcTimestamp(new Date(epochSeconds(now) * 1000 + graceSeconds * 1000)) : undefined;
   await authHeaders.roll(ownerOf(session), current, { tokenHash: hashToken(next, hmacKey), tokenCiphertext: encryptToken(next, encryptionKey, binding(session.sub, current.id)) }, retiresAt);
   audit('authheader.rolled', context, { userId: session.sub, username: session.username, authHeaderId: current.id });
-  const { id, name, created } = current;
-  return { id, name, token: next, created, ...optionalFields(current) };
+  // The new token is a fresh secret: not revoked, whatever the old one was.
+  const { id, name, created, revokedAt: _revokedAt, ...rest } = current;
+  return { id, name, token: next, created, ...optionalFields(rest) };
 }
 
 /**
- * Revokes whatever key this token belongs to, for whoever holds it (a leaked token found in a
- * repository, RFC 7009-style): the caller learns nothing (the same 200 whatever the token). A text
- * that cannot be a token does no work; any well-formed one costs the same HMAC and one conditional
- * UpdateItem whether it exists or not (a second only for a key within a roll's grace). The audit
- * line names the key's id and owner, never the token.
+ * Revokes the live key this token belongs to, for whoever holds it (a leaked token found in a
+ * repository, RFC 7009-style): the caller learns nothing (the same 200 whatever the text). Every
+ * call is first charged to its address's revoke counter (429 once the address has spent its
+ * failures; lib/data/loginThrottleRepository.ts), and is settled by one more write: a revocation of
+ * a live key frees the charge and flags the owner's copy of the key in one transaction, anything
+ * else (unknown, already revoked or expired, not a token at all) counts as a failure. A text that
+ * cannot be a token reads nothing; any well-formed one costs the same HMAC and one conditional
+ * UpdateItem of its lookup item whether it exists or not (a second only for a key within a roll's
+ * grace). The audit line names the key's id and owner, never the token.
  */
 export async function revokeAuthHeader(token: string, context: AuditContext, now: Date = new Date()): Promise<void> {
-  if (!looksLikeToken(token)) return;
-  const revoked = await authHeaders.revokeByTokenHash(hashToken(token, await getTokenHmacKey()), utcTimestamp(now));
-  if (revoked) audit('authheader.revoked', context, { userId: revoked.userId, authHeaderId: revoked.headerId });
+  const attempt = await beginRevoke(context, now);
+  const at = utcTimestamp(now);
+  const revoked = looksLikeToken(token) ? await authHeaders.revokeByTokenHash(hashToken(token, await getTokenHmacKey()), at) : undefined;
+  if (!revoked) {
+    await loginThrottle.recordFailure(attempt);
+    return;
+  }
+  const release = loginThrottle.releaseParts(attempt, now);
+  try {
+    await newTransaction().add(...release, authHeaders.ownerRevokedPart(revoked, at)).commit();
+  } catch (error) {
+    // The owner deleted the key meanwhile: nothing to flag, the charge is still freed.
+    if (!(error instanceof AuthHeaderNotFoundError)) throw error;
+    await newTransaction().add(...release).commit();
+  }
+  audit('authheader.revoked', context, { userId: revoked.userId, authHeaderId: revoked.headerId });
+}
+
+/** Charges a revocation to its address, or refuses it (429, nothing charged) before the token is looked at. */
+async function beginRevoke(context: AuditContext, now: Date): Promise<RevokeAttempt> {
+  try {
+    return await loginThrottle.beginRevoke(context.sourceIp, now);
+  } catch (error) {
+    if (error instanceof LoginThrottledError) audit('authheader.revoke_throttled', context, { reason: 'throttled_address', retryAfterSeconds: error.retryAfterSeconds });
+    throw error;
+  }
 }

@@ -192,7 +192,7 @@ export interface paths {
         put?: never;
         /**
          * Revoke a leaked auth header token
-         * @description Needs no credential: whoever holds a token may revoke it (as GitHub's credential revocation API, RFC 7009). Answers the same 200 whether or not the token existed; a revoked key is refused from then on (within AUTHORIZER_CACHE_SECONDS). Throttled per address.
+         * @description Needs no credential: whoever holds a token may revoke it (as GitHub's credential revocation API, RFC 7009). Answers the same 200 whether or not the token existed; a revoked key is refused from then on (within AUTHORIZER_CACHE_SECONDS) and flagged `revokedAt` in its owner's list. Throttled per address: revocations that revoke no live key count, and past REVOKE_MAX_FAILURES_PER_IP the address gets 429 with Retry-After.
          */
         post: operations["AuthHeaderRevoke"];
         delete?: never;
@@ -369,7 +369,7 @@ export interface components {
             /** @description Addition: an opaque, single-use token for POST /user/refresh. Present once refresh tokens are in use. */
             RefreshToken?: string;
         };
-        /** @description An auth header (API key). Lowercase field names, as in the reference; `expiresAt`, `lastUsed`, `scopes` and `allowedCidrs` appear only when set. */
+        /** @description An auth header (API key). Lowercase field names, as in the reference; `expiresAt`, `lastUsed`, `scopes`, `allowedCidrs` and `revokedAt` appear only when set. */
         AuthHeader: {
             /**
              * Format: uuid
@@ -402,6 +402,11 @@ export interface components {
             scopes?: string[];
             /** @description Addition: the only source addresses the key is accepted from (normalized CIDRs). */
             allowedCidrs?: string[];
+            /**
+             * Format: date-time
+             * @description Addition (list only): when whoever held the token revoked it with POST /authheader/revoke. The key is refused since; roll it for a new token or delete it.
+             */
+            revokedAt?: string;
         };
         /** @description The caller's auth headers, tokens included. */
         AuthHeaderList: components["schemas"]["AuthHeader"][];

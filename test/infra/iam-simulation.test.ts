@@ -68,7 +68,7 @@ async function me(authorization: string) {
 const invokeAdd = (jwt: string, body: Record<string, unknown>) => invoke(addHandler, { method: 'POST', path: '/authheader/add', token: jwt, body });
 const roll = (jwt: string, text: string, graceSeconds?: number) =>
   invoke(rollHandler, { method: 'POST', path: '/authheader/roll', token: jwt, body: { text, ...(graceSeconds === undefined ? {} : { graceSeconds }) } });
-const revoke = (text: string) => invoke(revokeHandler, { method: 'POST', path: '/authheader/revoke', body: { text } });
+const revoke = (text: string, sourceIp?: string) => invoke(revokeHandler, { method: 'POST', path: '/authheader/revoke', body: { text }, sourceIp });
 /** The same token with its last checksum character changed: refused before any lookup. */
 const badChecksum = (token: string) => token.slice(0, -1) + (token.endsWith('A') ? 'B' : 'A');
 async function rolled(jwt: string, text: string, graceSeconds?: number): Promise<AuthHeader> {
@@ -168,11 +168,16 @@ async function driveEveryFunction(): Promise<void> {
   expect((await as('Authorizer', () => authorize(restAuthorizerEvent(badChecksum(successor.token))))).error?.message).toBe('Unauthorized');
   await me(bearer(jwt));
 
-  // Revoke: a key within a roll's grace (both its lookup items), an unknown well-formed token (the
-  // same conditional UpdateItem), a bad checksum (no call).
+  // Revoke: a key within a roll's grace (both its lookup items; then its charge freed and the
+  // owner's copy flagged, one transaction), an unknown well-formed token (the same conditional
+  // UpdateItem; its failure counted), a bad checksum (no token read; a failure), then an address
+  // that has spent its failures (unrecorded) is refused after reading its counter.
   await as('AuthHeaderRevoke', () => expectStatus(200, revoke(third.token)));
   await as('AuthHeaderRevoke', () => expectStatus(200, revoke(generateToken())));
   await as('AuthHeaderRevoke', () => expectStatus(200, revoke(badChecksum(noGrace.token))));
+  const sprayer = freshIp();
+  for (let i = 0; i < config.revokeMaxFailuresPerIp; i++) await expectStatus(200, revoke('junk', sprayer));
+  await as('AuthHeaderRevoke', () => expectStatus(429, revoke('junk', sprayer)));
 
   // Refresh: a rotation, then the used token again after the grace (reuse ends the session).
   const session = await as('Login', () => ok(callLogin(user.username, user.password)));
@@ -238,11 +243,16 @@ interface Allowance {
   /** Tables it writes, with the attributes an UpdateItem may name ('items': new items it puts or deletes whole). */
   writes: Partial<Record<TableId, readonly string[] | 'items'>>;
   secrets: readonly KeyName[];
-  /** Further requests it must be refused: [what, action, table, attributes named, leading key]. */
-  denied?: readonly (readonly [string, string, TableId, string[] | undefined, string])[];
+  /** Further requests it must be refused: [what, action, table, attributes named, leading key, other condition keys]. */
+  denied?: readonly (readonly [string, string, TableId, readonly string[] | undefined, string, Record<string, string>?])[];
 }
 
 const LEADING_KEYS: Record<TableId, string> = { users: 'john.doe', authHeaders: 'USER#1234', loginThrottle: 'user#abc', sessions: 'sid-1' };
+/** The login counters' functions never touch revoke's per-address counters. */
+const NO_REVOKE_COUNTER = [
+  ["UpdateItem of revoke's counter", 'UpdateItem', 'loginThrottle', ['key', 'room'], 'revoke#x'],
+  ["GetItem of revoke's counter", 'GetItem', 'loginThrottle', undefined, 'revoke#x'],
+] as const;
 
 const THROTTLE_ATTRIBUTES = ['key', 'room', 'inflight', 'lockedUntil', 'expiresAt', 'v'];
 /** A code's proof on the profile (login, password change): the TOTP step, or a recovery code taken out. */
@@ -257,6 +267,7 @@ const ALLOWANCES: Record<string, Allowance> = {
     writesPasswordHash: true,
     writes: { users: ['username', 'passwordHash', ...MFA_PROOF], loginThrottle: THROTTLE_ATTRIBUTES, sessions: 'items' },
     secrets: ['jwt', 'tokenHmac', 'tokenEncryption'],
+    denied: NO_REVOKE_COUNTER,
   },
   AuthHeaderAdd: { writes: { authHeaders: ['pk', 'sk', 'headerCount'] }, secrets: ['jwt', 'tokenHmac', 'tokenEncryption'] },
   AuthHeaderList: { writes: {}, secrets: ['jwt', 'tokenEncryption'] },
@@ -277,11 +288,16 @@ const ALLOWANCES: Record<string, Allowance> = {
   // Revoke's UpdateItem returns the old item (ALL_OLD), so IAM allows it no attribute condition:
   // what holds is the TOKEN# partition and the action; nothing else of any table.
   AuthHeaderRevoke: {
-    writes: { authHeaders: ['pk', 'sk', 'revokedAt'] },
+    writes: { authHeaders: ['pk', 'sk', 'revokedAt'], loginThrottle: THROTTLE_ATTRIBUTES },
     secrets: ['tokenHmac'],
     denied: [
-      ["UpdateItem of an owner's item", 'UpdateItem', 'authHeaders', ['lastUsed'], 'USER#1234'],
-      ["UpdateItem of an owner's item, naming no attribute", 'UpdateItem', 'authHeaders', undefined, 'USER#1234'],
+      ["UpdateItem of an owner's item beyond revokedAt", 'UpdateItem', 'authHeaders', ['pk', 'sk', 'lastUsed'], 'USER#1234'],
+      ["UpdateItem of an owner's item, returning it", 'UpdateItem', 'authHeaders', ['pk', 'sk', 'revokedAt'], 'USER#1234', { 'dynamodb:ReturnValues': 'ALL_OLD' }],
+      ...(['pair#x', 'user#x', 'ip#x'] as const).flatMap((key) => [
+        [`UpdateItem of login's counter ${key}`, 'UpdateItem', 'loginThrottle', ['key', 'room'], key] as const,
+        [`GetItem of login's counter ${key}`, 'GetItem', 'loginThrottle', undefined, key] as const,
+      ]),
+      ['DeleteItem of its own counter', 'DeleteItem', 'loginThrottle', undefined, 'revoke#x'],
       ['PutItem of a lookup item', 'PutItem', 'authHeaders', undefined, 'TOKEN#abc'],
       ['DeleteItem of a lookup item', 'DeleteItem', 'authHeaders', undefined, 'TOKEN#abc'],
       ['GetItem of a lookup item', 'GetItem', 'authHeaders', undefined, 'TOKEN#abc'],
@@ -296,6 +312,7 @@ const ALLOWANCES: Record<string, Allowance> = {
     writesPasswordHash: true,
     writes: { users: ['username', 'passwordHash', 'passwordExpiration', 'passwordVersion', ...MFA_PROOF], loginThrottle: THROTTLE_ATTRIBUTES, sessions: 'items' },
     secrets: ['jwt', 'tokenHmac', 'tokenEncryption'],
+    denied: NO_REVOKE_COUNTER,
   },
   UserRefresh: { readsRefreshHashes: true, writes: { sessions: ['sid', 'live', 'used', 'lastUsedAt', 'graceSpent', 'rev'] }, secrets: ['jwt', 'tokenHmac'] },
   UserLogout: { writes: { users: ['username', 'id', 'passwordVersion', 'sessionEpoch'], sessions: 'items' }, secrets: ['jwt'] },
@@ -304,7 +321,7 @@ const ALLOWANCES: Record<string, Allowance> = {
   // no auth header; only disable goes through login's throttle.
   MfaTotpSetup: { writes: { users: MFA_ROUTE_WRITES }, secrets: ['jwt', 'tokenEncryption'] },
   MfaTotpConfirm: { writes: { users: MFA_ROUTE_WRITES }, secrets: ['jwt', 'tokenHmac', 'tokenEncryption'] },
-  MfaDisable: { writes: { users: MFA_ROUTE_WRITES, loginThrottle: THROTTLE_ATTRIBUTES }, secrets: ['jwt', 'tokenHmac', 'tokenEncryption'] },
+  MfaDisable: { writes: { users: MFA_ROUTE_WRITES, loginThrottle: THROTTLE_ATTRIBUTES }, secrets: ['jwt', 'tokenHmac', 'tokenEncryption'], denied: NO_REVOKE_COUNTER },
 };
 
 const keysOf = (table: TableId) => {
@@ -318,7 +335,7 @@ interface Probe {
   request: IamRequest;
 }
 
-function probe(what: string, action: string, table: TableId, attributes: string[] | undefined, extra: Record<string, string> = {}, leading = LEADING[table]): Probe {
+function probe(what: string, action: string, table: TableId, attributes: readonly string[] | undefined, extra: Record<string, string> = {}, leading = LEADING[table]): Probe {
   const context: Record<string, string | string[]> = { 'dynamodb:LeadingKeys': [leading], ...extra };
   if (attributes) context['dynamodb:Attributes'] = [...new Set([...keysOf(table), ...attributes])];
   return { what, request: { action: `dynamodb:${action}`, resource: policies.tableArn(table), context, origin: what } };
@@ -352,7 +369,7 @@ function forbidden(allowance: Allowance): Probe[] {
   if (!allowance.readsRefreshHashes) {
     for (const action of ['GetItem', 'BatchGetItem']) probes.push(probe(`${action} reading refresh-token hashes`, action, 'sessions', ['live', 'used'], { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' }));
   }
-  for (const [what, action, table, attributes, leading] of allowance.denied ?? []) probes.push(probe(what, action, table, attributes, {}, leading));
+  for (const [what, action, table, attributes, leading, extra] of allowance.denied ?? []) probes.push(probe(what, action, table, attributes, extra, leading));
   for (const name of KEY_NAMES) {
     const resource = policies.secretArnOf(name);
     if (!allowance.secrets.includes(name)) probes.push({ what: `GetSecretValue of ${name}`, request: { action: 'secretsmanager:GetSecretValue', resource, context: {}, origin: name } });

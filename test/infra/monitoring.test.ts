@@ -3,10 +3,12 @@
  * when asked for), a dashboard, and saved Logs Insights queries over the audit events.
  */
 import { beforeAll, describe, expect, test } from '@jest/globals';
+import { readFileSync } from 'node:fs';
 import type { Template } from 'aws-cdk-lib/assertions';
 import { TABLES } from '../../lib/data/table';
 import { routes } from '../../lib/routes';
 import { DEFAULT_SETTINGS } from '../../infra/settings';
+import { METRICS } from '../../lib/metricNames';
 import { synthesize, synthesizedTemplate } from '../helpers/synth';
 import { referencedId, referencedIds, resourcesOf } from './template';
 
@@ -80,6 +82,26 @@ describe('alarms', () => {
     }
   });
 
+  test('a revoked key alarms on the first period (each is a leak), and so does a throttled revocation', () => {
+    for (const [metricName, threshold] of [
+      [METRICS.names.authHeaderRevoked, DEFAULT_SETTINGS.revokedKeyAlarmThreshold],
+      [METRICS.names.authHeaderRevokeThrottled, DEFAULT_SETTINGS.throttledRevocationAlarmThreshold],
+    ] as const) {
+      const mine = alarms().filter((alarm) => alarm.Properties.MetricName === metricName || watched(alarm).some((metric: { MetricName?: string }) => metric.MetricName === metricName));
+      expect(mine).toHaveLength(1);
+      expect(mine[0]?.Properties).toMatchObject({ Threshold: threshold, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1, DatapointsToAlarm: 1 });
+    }
+    expect(DEFAULT_SETTINGS.revokedKeyAlarmThreshold).toBe(0);
+  });
+
+  test("docs/deploy.md's cost table counts the alarms and their metrics of the default template", () => {
+    const { template: defaults } = synthesize({ bundle: false });
+    const all = Object.values(resourcesOf(defaults, 'AWS::CloudWatch::Alarm'));
+    const metrics = all.reduce((sum, alarm) => sum + (alarm.Properties.Metrics ? alarm.Properties.Metrics.filter((metric: { MetricStat?: unknown }) => metric.MetricStat).length : 1), 0);
+    const row = /\| CloudWatch alarms \| (\d+) alarms watching (\d+) metrics [^|]*\|[^|]*\| \$(\d+\.\d\d) \|/.exec(readFileSync(new URL('../../docs/deploy.md', import.meta.url), 'utf8'));
+    expect(row?.slice(1, 4)).toEqual([String(all.length), String(metrics), (metrics * 0.1).toFixed(2)]);
+  });
+
   test('WAF: blocked requests above the threshold alarm; no WAF, no alarm', () => {
     const [alarm] = alarmNamed(/-Waf-Blocked-/);
     expect(watched(alarm!)).toEqual([expect.objectContaining({ Namespace: 'AWS/WAFV2', MetricName: 'BlockedRequests' })]);
@@ -101,7 +123,8 @@ describe('dashboard and queries', () => {
   test('saved Logs Insights queries answer the common questions over every function log group', () => {
     const queries = Object.values(resourcesOf(template, 'AWS::Logs::QueryDefinition'));
     const byName = Object.fromEntries(queries.map((q) => [String(q.Properties.Name).split('/').pop(), q.Properties]));
-    expect(Object.keys(byName).sort()).toEqual(['auth-headers-created', 'failed-logins-by-address', 'failed-logins-by-user', 'refresh-token-reuse']);
+    expect(Object.keys(byName).sort()).toEqual(['auth-headers-created', 'failed-logins-by-address', 'failed-logins-by-user', 'refresh-token-reuse', 'revocations']);
+    expect(byName['revocations']?.QueryString).toMatch(/authheader\.revoked[\s\S]*authheader\.revoke_throttled/);
     expect(byName['failed-logins-by-user']?.QueryString).toMatch(/event = "login.failed"[\s\S]*by username/);
     expect(byName['failed-logins-by-address']?.QueryString).toMatch(/by sourceIp/);
     expect(byName['refresh-token-reuse']?.QueryString).toContain('session.reuse_detected');

@@ -146,7 +146,6 @@ describe('least privilege', () => {
     // GetItem: the owner's item first (USER# only), for its id and a rolled predecessor.
     ['AuthHeaderDelete', ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:UpdateItem'], ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem'], ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem']],
     ['AuthHeaderRoll', ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem'], ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem']],
-    ['AuthHeaderRevoke', ['dynamodb:UpdateItem'], [], []],
   ])('%s: exactly %j on auth headers, %j on users, %j on sessions, nothing on throttle counters', (routeId, onHeaders, onUsers, onSessions) => {
     const grants = grantsTo(routeId);
     expect(onTable(grants, 'authHeaders')).toEqual(onHeaders);
@@ -156,6 +155,34 @@ describe('least privilege', () => {
     for (const write of ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem']) {
       expect(onTable(grants, 'users')).not.toContain(write);
     }
+  });
+
+  test("revoke: UpdateItem of token lookup items, of an owner's revokedAt only, and its address's counter (revoke#) only; nothing of users or sessions", () => {
+    const grants = grantsTo('AuthHeaderRevoke');
+    expect(onTable(grants, 'users')).toEqual([]);
+    expect(onTable(grants, 'sessions')).toEqual([]);
+    const updates = grants.filter((grant) => grant.resource === tableId('authHeaders')).map((grant) => [grant.action, grant.condition]);
+    expect(updates).toEqual([
+      ['dynamodb:UpdateItem', { Null: { 'dynamodb:LeadingKeys': 'false' }, 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TOKEN#*'] } }],
+      [
+        'dynamodb:UpdateItem',
+        {
+          Null: { 'dynamodb:LeadingKeys': 'false' },
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['USER#*'] },
+          'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'sk', 'revokedAt'] },
+          StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' },
+        },
+      ],
+    ]);
+    const counters = grants.filter((grant) => grant.resource === tableId('loginThrottle'));
+    expect(counters.map((grant) => grant.action).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    for (const grant of counters) expect(grant.condition).toMatchObject({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['revoke#*'] } });
+  });
+
+  test.each(['Login', 'UserPassword', 'MfaDisable'])("%s: the login counters only (pair#, user#, ip#), never revoke's", (routeId) => {
+    const counters = grantsTo(routeId).filter((grant) => grant.resource === tableId('loginThrottle'));
+    expect(counters.map((grant) => grant.action).sort()).toEqual(['dynamodb:GetItem', 'dynamodb:UpdateItem']);
+    for (const grant of counters) expect(grant.condition).toMatchObject({ Null: { 'dynamodb:LeadingKeys': 'false' }, 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['pair#*', 'user#*', 'ip#*'] } });
   });
 
   test.each(['AuthHeaderAdd', 'AuthHeaderDelete'])('%s: may update only the header counter of a user partition, whether or not a transaction item carries dynamodb:Attributes', (routeId) => {

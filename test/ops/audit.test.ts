@@ -13,6 +13,7 @@ process.env.POWERTOOLS_METRICS_DISABLED = 'false';
 process.env.POWERTOOLS_METRICS_NAMESPACE = 'AuthServiceTest';
 process.env.POWERTOOLS_SERVICE_NAME = 'auth-audit-test';
 process.env.LOGIN_MAX_FAILURES_PER_USER = '2';
+process.env.REVOKE_MAX_FAILURES_PER_IP = '2';
 // What Lambda sets; without it Powertools never reports a cold start.
 process.env.AWS_LAMBDA_INITIALIZATION_TYPE = 'on-demand';
 
@@ -155,6 +156,8 @@ describe('audit trail', () => {
 
     const rolled = JSON.parse((await handlers.roll(apiEvent({ path: '/authheader/roll', body: { text: added.token }, token: jwt }), lambdaContext)).body) as { token: string };
     await handlers.revoke(apiEvent({ path: '/authheader/revoke', body: { text: rolled.token }, sourceIp: '198.51.100.77' }), lambdaContext);
+    // Already revoked: no second line.
+    await handlers.revoke(apiEvent({ path: '/authheader/revoke', body: { text: rolled.token }, sourceIp: '198.51.100.77' }), lambdaContext);
     await handlers.revoke(apiEvent({ path: '/authheader/revoke', body: { text: `ahk_${'Q'.repeat(43)}` } }), lambdaContext);
 
     expect(auditEvents().map(({ event, userId, authHeaderId, sourceIp }) => ({ event, userId, authHeaderId, sourceIp }))).toEqual([
@@ -164,6 +167,17 @@ describe('audit trail', () => {
     const output = JSON.stringify(captured);
     for (const token of [added.token, rolled.token]) expect(output).not.toContain(token);
     expect(emfMetrics().map((metric) => metric.name)).toEqual(expect.arrayContaining(['AuthHeaderRolled', 'AuthHeaderRevoked']));
+  });
+
+  test('revoke: an address past REVOKE_MAX_FAILURES_PER_IP gets one authheader.revoke_throttled line (its address, the wait), counted as AuthHeaderRevokeThrottled', async () => {
+    const revoke = (text: string) => handlers.revoke(apiEvent({ path: '/authheader/revoke', body: { text }, sourceIp: '198.51.100.78' }), lambdaContext);
+
+    const statuses = [];
+    for (const text of ['junk', `ahk_${'R'.repeat(43)}`, 'junk again']) statuses.push((await revoke(text)).statusCode);
+
+    expect(statuses).toEqual([200, 200, 429]);
+    expect(auditEvents()).toEqual([{ level: 'INFO', message: 'audit', event: 'authheader.revoke_throttled', outcome: 'failure', reason: 'throttled_address', retryAfterSeconds: expect.any(Number), requestId: expect.any(String), sourceIp: '198.51.100.78' }]);
+    expect(emfMetrics().filter((metric) => metric.name === 'AuthHeaderRevokeThrottled')).toEqual([expect.objectContaining({ value: 1 })]);
   });
 
   test('auth headers: created with its id, deleted with its owner', async () => {

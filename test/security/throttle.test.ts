@@ -493,7 +493,7 @@ describe('the success path', () => {
 
 function policies(): ThrottlePolicies {
   const policy = (maxFailures: number) => ({ maxFailures, maxLockoutSeconds: config.loginMaxLockoutSeconds, windowSeconds: 3600 });
-  return { pair: policy(config.loginMaxFailuresPerUser), user: policy(config.loginMaxFailuresPerUserAllIps), ip: policy(config.loginMaxFailuresPerIp), inflightSeconds: 2 };
+  return { pair: policy(config.loginMaxFailuresPerUser), user: policy(config.loginMaxFailuresPerUserAllIps), ip: policy(config.loginMaxFailuresPerIp), revoke: policy(config.revokeMaxFailuresPerIp), inflightSeconds: 2 };
 }
 
 describe('ASVS V2.2.1: at most 100 failed attempts per hour per account', () => {

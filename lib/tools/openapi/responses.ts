@@ -79,7 +79,7 @@ export const responseSchemas = {
   },
   AuthHeader: {
     type: 'object',
-    description: 'An auth header (API key). Lowercase field names, as in the reference; `expiresAt`, `lastUsed`, `scopes` and `allowedCidrs` appear only when set.',
+    description: 'An auth header (API key). Lowercase field names, as in the reference; `expiresAt`, `lastUsed`, `scopes`, `allowedCidrs` and `revokedAt` appear only when set.',
     required: ['id', 'name', 'token', 'created'],
     additionalProperties: false,
     properties: {
@@ -91,6 +91,7 @@ export const responseSchemas = {
       lastUsed: { type: 'string', format: 'date-time', description: 'Addition (list only): when the key last authenticated a call, to within a few minutes.' },
       scopes: { type: 'array', items: { type: 'string' }, description: 'Addition: what the key may do, passed by the authorizer as context `scopes` (space-separated).' },
       allowedCidrs: { type: 'array', items: { type: 'string' }, description: 'Addition: the only source addresses the key is accepted from (normalized CIDRs).' },
+      revokedAt: { type: 'string', format: 'date-time', description: 'Addition (list only): when whoever held the token revoked it with POST /authheader/revoke. The key is refused since; roll it for a new token or delete it.' },
     },
   },
   AuthHeaderList: {
@@ -341,7 +342,7 @@ export const routeDocs = {
     tag: 'Auth headers',
     summary: 'Revoke a leaked auth header token',
     description:
-      'Needs no credential: whoever holds a token may revoke it (as GitHub\'s credential revocation API, RFC 7009). Answers the same 200 whether or not the token existed; a revoked key is refused from then on (within AUTHORIZER_CACHE_SECONDS). Throttled per address.',
+      'Needs no credential: whoever holds a token may revoke it (as GitHub\'s credential revocation API, RFC 7009). Answers the same 200 whether or not the token existed; a revoked key is refused from then on (within AUTHORIZER_CACHE_SECONDS) and flagged `revokedAt` in its owner\'s list. Throttled per address: revocations that revoke no live key count, and past REVOKE_MAX_FAILURES_PER_IP the address gets 429 with Retry-After.',
     request: { description: 'The token to revoke.', example: { text: authHeaderExample.token } },
     responses: {
       200: { description: 'Done (whatever the token was).', schema: 'Success', example: { message: 'Success' } },
