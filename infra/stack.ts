@@ -143,8 +143,8 @@ const LAST_USED_UPDATE = directItemWrite('authHeaders', ['lastUsed'], partitionP
 /** Revoke's flag on the owner's copy of a revoked key, inside the transaction that frees its charge. */
 const OWNER_REVOKED_UPDATE = itemWrite('authHeaders', ['revokedAt'], partitionPrefix('USER#'));
 
-/** Roll's retirement of the old lookup item, inside its transaction: only the grace's attributes (and `userId`, its condition). */
-const RETIRE_UPDATE = itemWrite('authHeaders', ['retiresAt', 'successorHash', 'userId'], partitionPrefix('TOKEN#'));
+/** Roll's retirement of the old lookup item, inside its transaction: only the grace's attributes, its TTL (and `userId`, its condition). */
+const RETIRE_UPDATE = itemWrite('authHeaders', ['retiresAt', 'successorHash', 'purgeAt', 'userId'], partitionPrefix('TOKEN#'));
 
 /** lib/http/schemas.ts objects as API Gateway models (draft-04). */
 export function toJsonSchema(schema: ObjectSchema): JsonSchema {

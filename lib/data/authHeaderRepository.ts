@@ -282,9 +282,11 @@ export class AuthHeaderRepository {
                 Update: {
                   TableName: this.tableName,
                   Key: keys.token(oldHash),
-                  UpdateExpression: 'SET retiresAt = :retiresAt, successorHash = :next',
+                  // purgeAt: the table's TTL takes the dead item away some time after it retires
+                  // (the authorizer refuses it from retiresAt, whenever TTL gets to it).
+                  UpdateExpression: 'SET retiresAt = :retiresAt, successorHash = :next, purgeAt = :purgeAt',
                   ConditionExpression: 'userId = :userId AND attribute_not_exists(retiresAt)',
-                  ExpressionAttributeValues: { ':retiresAt': retiresAt, ':next': next.tokenHash, ':userId': owner.userId },
+                  ExpressionAttributeValues: { ':retiresAt': retiresAt, ':next': next.tokenHash, ':purgeAt': Math.floor(Date.parse(retiresAt) / 1000), ':userId': owner.userId },
                 },
               }
             : { Delete: { TableName: this.tableName, Key: keys.token(oldHash), ConditionExpression: 'userId = :userId', ExpressionAttributeValues: { ':userId': owner.userId } } },

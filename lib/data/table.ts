@@ -7,7 +7,7 @@
  * | users          | `username` (lower-case)| —                | profile, bcrypt hash, password version/expiry  |
  * | authHeaders    | `pk` = `USER#<userId>` | `sk` = `HEADER#<hash>` | owner's copy: id, name, created, encrypted token, expiresAt?, lastUsed? |
  * |                | `pk` = `USER#<userId>` | `sk` = `COUNTER` | `headerCount`: how many headers the user holds |
- * |                | `pk` = `TOKEN#<hash>`  | `sk` = `TOKEN`   | lookup: owner (userId, username), header id, expiresAt? |
+ * |                | `pk` = `TOKEN#<hash>`  | `sk` = `TOKEN`   | lookup: owner (userId, username), header id, expiresAt?; a rolled-away token's also retiresAt and TTL `purgeAt` |
  * | loginThrottle  | `key`                  | —                | failure counters, lock-out end, TTL `expiresAt`|
  * | sessions       | `sid`                  | —                | owner, versions, refresh-token hashes, TTL `expiresAt` |
  *
@@ -21,7 +21,10 @@
  * - add and delete write the header item and its lookup item in one transaction, conditioned on the
  *   user's profile, so neither is ever left without the other; the same transaction moves the
  *   user's counter, conditioned on the cap, so parallel adds cannot exceed it;
- * - `lastUsed` lives on the owner's copy, so the list's one Query returns it.
+ * - `lastUsed` lives on the owner's copy, so the list's one Query returns it;
+ * - a roll's old lookup item carries `purgeAt` (epoch seconds of its `retiresAt`), the table's TTL
+ *   attribute, so rolled-away tokens do not pile up; nothing else expires by TTL (an expired key
+ *   stays in its owner's list until deleted, as GitHub shows expired tokens).
  *
  * Sessions have a table of their own, keyed by the session id alone (the JWT's `sid`), because:
  * - a JWT route finds its session with the key it already holds, in the same round trip as the
@@ -49,7 +52,7 @@ export interface TableDefinition {
 
 export const TABLES = {
   users: { envVar: 'USERS_TABLE', localSuffix: 'users', partitionKey: 'username' },
-  authHeaders: { envVar: 'AUTH_HEADERS_TABLE', localSuffix: 'auth-headers', partitionKey: 'pk', sortKey: 'sk' },
+  authHeaders: { envVar: 'AUTH_HEADERS_TABLE', localSuffix: 'auth-headers', partitionKey: 'pk', sortKey: 'sk', timeToLiveAttribute: 'purgeAt' },
   loginThrottle: { envVar: 'LOGIN_THROTTLE_TABLE', localSuffix: 'login-throttle', partitionKey: 'key', timeToLiveAttribute: 'expiresAt' },
   sessions: { envVar: 'SESSIONS_TABLE', localSuffix: 'sessions', partitionKey: 'sid', timeToLiveAttribute: 'expiresAt' },
 } as const satisfies Record<string, TableDefinition>;

@@ -4,6 +4,9 @@
  * the authorizer's own cache. Unknown, rolled-away, malformed or another user's token → 404.
  */
 import { describe, expect, test } from '@jest/globals';
+import { DescribeTimeToLiveCommand } from '@aws-sdk/client-dynamodb';
+import { config } from '../../lib/config';
+import { documentClient } from '../../lib/data/client';
 import { handler as addHandler } from '../../functions/authheader-add';
 import { handler as rollHandler } from '../../functions/authheader-roll';
 import { hasValidChecksum, generateToken } from '../../lib/auth/tokens';
@@ -46,6 +49,21 @@ describe('POST /authheader/roll', () => {
     expect((await listHeaders(user.jwt)).body).toEqual([{ ...rolled, lastUsed: expect.any(String) }]);
     const counter = (await scanTable('authHeaders')).find((item) => item.pk === `USER#${user.id}` && item.sk === 'COUNTER');
     expect(counter?.headerCount).toBe(1);
+  });
+
+  test("the old token's lookup item expires by the table's TTL (purgeAt = its retiresAt), so rolled-away tokens do not pile up", async () => {
+    const { user, key } = await userAndKey();
+    const before = Math.floor(Date.now() / 1000);
+
+    await roll(user.jwt, { text: key.token, graceSeconds: 600 });
+
+    const retired = (await scanTable('authHeaders')).filter((item) => item.userId === user.id && typeof item.retiresAt === 'string');
+    expect(retired).toHaveLength(1);
+    expect(retired[0]?.purgeAt).toBe(Date.parse(String(retired[0]?.retiresAt)) / 1000);
+    expect(retired[0]?.purgeAt).toBeGreaterThanOrEqual(before + 600);
+    expect(retired[0]?.purgeAt).toBeLessThanOrEqual(before + 601);
+    const { TimeToLiveDescription } = await documentClient.send(new DescribeTimeToLiveCommand({ TableName: config.tables.authHeaders }));
+    expect(TimeToLiveDescription).toMatchObject({ AttributeName: 'purgeAt', TimeToLiveStatus: 'ENABLED' });
   });
 
   test('after the grace the old token is refused, also through the authorizer’s own cache', async () => {
