@@ -5,7 +5,6 @@ import type { AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { createUser } from '../../lib/services/userService';
 import { users } from '../../lib/data/repositories';
-import { routes } from '../../lib/routes';
 import { createLocalServer } from '../../lib/tools/local/server';
 import { DEMO_USER } from '../../lib/tools/local/start';
 import { freePort } from '../../lib/tools/local/dynamodb';
@@ -28,15 +27,17 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-test('logs in, adds, lists, (calls /user/me,) deletes and lists again, printing each step as curl and its answer', async () => {
+test('logs in, adds, lists, calls /user/me, rolls, revokes (then refused and flagged), deletes and lists again, printing each step as curl and its answer', async () => {
   const { stdout } = await run(process.execPath, ['--import', 'tsx', 'lib/tools/local/demo.ts', '--url', baseUrl], { timeout: 60_000 });
 
   const steps = [...stdout.matchAll(/^\d+\. (.*)$/gm)].map((match) => match[1]);
-  const hasMe = routes.some((route) => (route.path as string) === '/user/me');
-  expect(steps).toHaveLength(hasMe ? 7 : 6);
+  expect(steps).toHaveLength(10);
   expect(stdout).toContain(`curl -s -X POST ${baseUrl}/user/login`);
   expect(stdout).toContain(`curl -s ${baseUrl}/authheader/list \\\n     -H "Authorization: Bearer $TOKEN"`);
-  expect(stdout.match(/→ 200 /g)).toHaveLength(steps.length);
+  // Every step 200 but the call with the revoked key.
+  expect(stdout.match(/→ 200 /g)).toHaveLength(steps.length - 1);
+  expect(stdout).toMatch(/GET \/user\/me with \$KEY2: refused from now on\n(.*\n)+?   → 401 /);
+  expect(stdout).toMatch(/flagged revokedAt.*\n(.*\n)+?   → 200 \[.*"revokedAt":"/);
   // Every secret is shortened on the screen: the session JWT, the refresh token and the key.
   expect(stdout).toMatch(/"RefreshToken":"rt_[\w-]{6}…"/);
   expect(stdout).not.toMatch(/eyJ[\w-]{9,}\.|rt_[\w-]{7,}|ahk_[\w-]{7,}/);

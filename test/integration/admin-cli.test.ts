@@ -4,6 +4,7 @@ import { describe, expect, test } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
 import { PassThrough, Readable } from 'node:stream';
 import { handler as loginHandler } from '../../functions/login';
+import { handler as revokeHandler } from '../../functions/authheader-revoke';
 import { runAdmin, type AdminInput } from '../../lib/tools/admin/cli';
 import { loginThrottle, users } from '../../lib/data/repositories';
 import { config } from '../../lib/config';
@@ -110,6 +111,11 @@ describe('npm run admin -- user ...', () => {
     const again = await admin(['user', 'revoke-key', '--username', user.username, '--key-id', key.id]);
     expect(again).toMatchObject({ code: 1, err: `error: ${user.username} has no auth header with id ${key.id}` });
     expect((await admin(['user', 'keys', '--username', 'nobody-here'])).err).toBe('error: no user "nobody-here"');
+
+    // A key revoked by whoever held its token says so.
+    await invoke(revokeHandler, { method: 'POST', path: '/authheader/revoke', body: { text: other.token } });
+    expect(JSON.parse((await admin(['user', 'keys', '--username', user.username, '--json'])).out)).toEqual([{ id: other.id, name: 'cli-kept', created: other.created, lastUsed: expect.any(String), revokedAt: expect.any(String) }]);
+    expect((await admin(['user', 'keys', '--username', user.username])).out).toMatch(new RegExp(`^${other.id}\tcli-kept\t.*\tREVOKED \\S+ \\(its token leaked\\)$`));
   });
 
   test('deletes a user', async () => {

@@ -274,8 +274,17 @@ function repositories(client: ReturnType<typeof createDocumentClient>, tables: R
 
 /** A key as the CLI shows it: everything but the token (and its hash and ciphertext). */
 function keyView(header: StoredAuthHeader) {
-  const { id, name, created, expiresAt, lastUsed, scopes, allowedCidrs } = header;
-  return { id, name, created, ...(expiresAt ? { expiresAt } : {}), ...(lastUsed ? { lastUsed } : {}), ...(scopes?.length ? { scopes } : {}), ...(allowedCidrs?.length ? { allowedCidrs } : {}) };
+  const { id, name, created, expiresAt, lastUsed, scopes, allowedCidrs, revokedAt } = header;
+  return {
+    id,
+    name,
+    created,
+    ...(expiresAt ? { expiresAt } : {}),
+    ...(lastUsed ? { lastUsed } : {}),
+    ...(scopes?.length ? { scopes } : {}),
+    ...(allowedCidrs?.length ? { allowedCidrs } : {}),
+    ...(revokedAt ? { revokedAt } : {}),
+  };
 }
 
 export async function localTarget(): Promise<Target> {
@@ -436,7 +445,7 @@ export async function runAdmin(
         const keys = (await target.authHeaders.listForAdmin(user.id)).map(keyView);
         if (options.json) out(JSON.stringify(keys, null, 2));
         else if (keys.length === 0) out(`${username} has no auth headers`);
-        else for (const key of keys) out([key.id, key.name, `created ${key.created}`, `expires ${key.expiresAt ?? 'never'}`, `last used ${key.lastUsed ?? 'never'}`, ...(key.scopes ? [`scopes ${key.scopes.join(' ')}`] : []), ...(key.allowedCidrs ? [`from ${key.allowedCidrs.join(' ')}`] : [])].join('\t'));
+        else for (const key of keys) out([key.id, key.name, `created ${key.created}`, `expires ${key.expiresAt ?? 'never'}`, `last used ${key.lastUsed ?? 'never'}`, ...(key.scopes ? [`scopes ${key.scopes.join(' ')}`] : []), ...(key.allowedCidrs ? [`from ${key.allowedCidrs.join(' ')}`] : []), ...(key.revokedAt ? [`REVOKED ${key.revokedAt} (its token leaked)`] : [])].join('\t'));
         break;
       }
       case 'revoke-key': {

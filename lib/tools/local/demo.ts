@@ -1,7 +1,8 @@
 /**
  * `npm run demo`: the README's curl flow as one command, against a running `npm start` — log in,
- * add an auth header, list, call GET /user/me with the new key (when lib/routes.ts has it), roll
- * it, delete it, list again — printing each request as curl and each answer.
+ * add an auth header, list, call GET /user/me with the new key, roll
+ * it, revoke the new token without a credential (then refused, and flagged in the list), delete
+ * it, list again — printing each request as curl and each answer.
  *
  * Options: `--url <base>` (default http://127.0.0.1:$PORT, PORT default 3000), `--username`,
  * `--password-stdin` (default: the demo user npm start creates); `--mfa` shows TOTP enrolment and
@@ -11,7 +12,6 @@ import { decodeJwt } from 'jose';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { totpCode, totpStep } from '../../auth/totp';
-import { routes } from '../../routes';
 import { commandLine } from '../commandLine';
 import { localDynamoDbEndpoint, localSettings } from './settings';
 import { DEMO_USER } from './start';
@@ -82,9 +82,7 @@ export async function runDemo(options: DemoOptions, print: (line: string) => voi
   const jwt = { value: login.Token, shownAs: '$TOKEN' };
   const added = await call<{ token: string }>({ title: 'Create an auth header (an API key with a scope; its token is $KEY)', method: 'POST', path: '/authheader/add', auth: jwt, body: { name: 'demo-key', scopes: ['demo:read'] }, expect: 200 });
   await call({ title: 'List your auth headers', method: 'GET', path: '/authheader/list', auth: jwt, expect: 200 });
-  if (routes.some((route) => route.method === 'GET' && (route.path as string) === '/user/me')) {
-    await call({ title: 'Call GET /user/me with the API key: who does this credential belong to?', method: 'GET', path: '/user/me', auth: { value: added.token, shownAs: '$KEY' }, expect: 200 });
-  }
+  await call({ title: 'Call GET /user/me with the API key: who does this credential belong to?', method: 'GET', path: '/user/me', auth: { value: added.token, shownAs: '$KEY' }, expect: 200 });
   const rolled = await call<{ token: string }>({
     title: 'Roll it: a new token ($KEY2) for the same key; $KEY keeps working for 60 s',
     method: 'POST',
@@ -93,6 +91,11 @@ export async function runDemo(options: DemoOptions, print: (line: string) => voi
     body: { text: added.token, graceSeconds: 60 },
     expect: 200,
   });
+  await call({ title: 'Revoke $KEY2 as whoever found it leaked would: no credential, the same 200 for any text', method: 'POST', path: '/authheader/revoke', body: { text: rolled.token }, expect: 200 });
+  const key2 = { value: rolled.token, shownAs: '$KEY2' };
+  await call({ title: 'GET /user/me with $KEY2: refused from now on', method: 'GET', path: '/user/me', auth: key2, expect: 401 });
+  const flagged = await call<{ id: string; revokedAt?: string }[]>({ title: 'List: the key is flagged revokedAt (roll it for a fresh token, or delete it)', method: 'GET', path: '/authheader/list', auth: jwt, expect: 200 });
+  if (!flagged.some((item) => item.revokedAt)) throw new DemoError('the revoked auth header is not flagged in the list');
   await call({ title: 'Delete the auth header by its current token (both tokens stop)', method: 'POST', path: '/authheader/delete', auth: jwt, body: { text: rolled.token }, expect: 200 });
   const after = await call<unknown[]>({ title: 'List again: it is gone', method: 'GET', path: '/authheader/list', auth: jwt, expect: 200 });
   if (after.some((item) => [added.token, rolled.token].includes((item as { token?: string }).token ?? ''))) throw new DemoError('the deleted auth header is still listed');
@@ -101,8 +104,9 @@ export async function runDemo(options: DemoOptions, print: (line: string) => voi
 
 const USAGE = `Usage: npm run demo [-- --url <base URL>] [--username <name> --password-stdin]
 
-With npm start running: logs in, adds an auth header, lists, calls GET /user/me with it, deletes it
-and lists again, printing each request as curl and each answer.
+With npm start running: logs in, adds an auth header, lists, calls GET /user/me with it, rolls it,
+revokes the new token as a finder of a leak would, deletes it and lists again, printing each request
+as curl and each answer.
 
   --url <base URL>   the API (default http://127.0.0.1:$PORT, PORT default 3000)
   --username <name>  log in as this user (default the demo user john.doe)
