@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from '@jest/globals';
 import { request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { config } from '../../lib/config';
 import { createLocalServer } from '../../lib/tools/local/server';
 import { givenUser, useTestTables } from '../helpers/db';
 
@@ -35,10 +36,15 @@ afterAll(async () => {
 
 /** POST /user/login over a connection made from `localAddress`. */
 function login(localAddress: string, username: string, password: string): Promise<{ status: number; retryAfter?: string }> {
-  const body = JSON.stringify({ username, password });
+  return post(localAddress, '/user/login', { username, password });
+}
+
+/** A POST over a connection made from `localAddress`. */
+function post(localAddress: string, path: string, payload: unknown): Promise<{ status: number; retryAfter?: string }> {
+  const body = JSON.stringify(payload);
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port, localAddress, method: 'POST', path: '/user/login', agent: false, headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } },
+      { host: '127.0.0.1', port, localAddress, method: 'POST', path, agent: false, headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) } },
       (res) => {
         res.resume();
         res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: res.headers['retry-after'] }));
@@ -78,5 +84,21 @@ describe('one address cannot keep an account locked', () => {
     expect(attackerStatuses.slice(0, 6)).toEqual([401, 401, 401, 401, 401, 429]);
     expect(attackerStatuses.filter((status) => status === 401).length).toBeGreaterThan(5);
     expect(ownerStatuses.filter((status) => status === 200)).toHaveLength(OWNER_LOGINS);
+  }, 60_000);
+});
+
+describe('npm start throttles the public revoke per address too', () => {
+  test('an address spraying POST /authheader/revoke gets 429 with Retry-After; another address does not', async () => {
+    const SPRAYER = '127.0.0.4';
+    const statuses: number[] = [];
+    for (let i = 0; i < config.revokeMaxFailuresPerIp; i++) statuses.push((await post(SPRAYER, '/authheader/revoke', { text: `not-a-token-${i}` })).status);
+
+    const refused = await post(SPRAYER, '/authheader/revoke', { text: 'one more' });
+    const other = await post('127.0.0.5', '/authheader/revoke', { text: 'one more' });
+
+    expect(statuses).toEqual(Array(config.revokeMaxFailuresPerIp).fill(200));
+    expect(refused.status).toBe(429);
+    expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(1);
+    expect(other.status).toBe(200);
   }, 60_000);
 });
