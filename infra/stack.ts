@@ -144,7 +144,7 @@ const LAST_USED_UPDATE = directItemWrite('authHeaders', ['lastUsed'], partitionP
 const OWNER_REVOKED_UPDATE = itemWrite('authHeaders', ['revokedAt'], partitionPrefix('USER#'));
 
 /** Roll's retirement of the old lookup item, inside its transaction: only the grace's attributes, its TTL (and `userId`, its condition). */
-const RETIRE_UPDATE = itemWrite('authHeaders', ['retiresAt', 'successorHash', 'purgeAt', 'userId'], partitionPrefix('TOKEN#'));
+const RETIRE_UPDATE = itemWrite('authHeaders', ['retiresAt', 'successorHash', 'purgeAt', 'previousTokenHash', 'userId'], partitionPrefix('TOKEN#'));
 
 /** lib/http/schemas.ts objects as API Gateway models (draft-04). */
 export function toJsonSchema(schema: ObjectSchema): JsonSchema {
@@ -206,8 +206,9 @@ export class AuthServiceStack extends Stack {
 
     // The two routes that run bcrypt on a public request get login's stricter stage throttle.
     const bcryptThrottle = { throttlingRateLimit: settings.loginThrottleRate, throttlingBurstLimit: settings.loginThrottleBurst };
-    // Revoke is public too, and each call costs an HMAC and a write: the same stricter throttle.
-    this.api = this.createApi(settings, { [methodKey(route('Login'))]: bcryptThrottle, [methodKey(route('UserPassword'))]: bcryptThrottle, [methodKey(route('AuthHeaderRevoke'))]: bcryptThrottle });
+    // Not revoke: it runs no bcrypt and throttles each address itself (its failures, in-function), so
+    // a sprayer must not use up a route-wide limit that a responder revoking leaked keys shares.
+    this.api = this.createApi(settings, { [methodKey(route('Login'))]: bcryptThrottle, [methodKey(route('UserPassword'))]: bcryptThrottle });
     // cdk-nag (APIG2) asks for both switches; no route declares parameters, so in effect bodies are checked.
     this.validator = this.api.addRequestValidator('RequestValidator', { validateRequestBody: true, validateRequestParameters: true });
 
@@ -372,8 +373,8 @@ export class AuthServiceStack extends Stack {
     const firewall = settings.waf
       ? new ApiFirewall(this, 'Firewall', {
         stageArn: this.api.deploymentStage.stageArn,
-        // Both routes that run bcrypt on what the caller sends, and the public revoke (a write per call).
-        passwordPaths: [route('Login').path, route('UserPassword').path, route('AuthHeaderRevoke').path],
+        // Both routes that run bcrypt on what the caller sends (revoke is under the all-paths rule and its own per-address throttle).
+        passwordPaths: [route('Login').path, route('UserPassword').path],
         loginRateLimit: settings.wafLoginRateLimit,
         rateLimit: settings.wafRateLimit,
       })

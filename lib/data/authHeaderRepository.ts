@@ -57,8 +57,10 @@ export interface TokenOwner {
 export interface RevokedToken {
   userId: string;
   headerId: string;
-  /** The hash of the key's current token (the owner's copy is keyed by it). */
-  currentTokenHash: string;
+  /** The key's current token's hash, when that is the token revoked (the owner's copy is keyed by it). */
+  currentTokenHash?: string;
+  /** This call revoked it (false: it was revoked before, and this call only finished the job). */
+  newly: boolean;
 }
 
 /** The token hash an owner's copy is keyed by (`HEADER#<hash>`). */
@@ -284,7 +286,8 @@ export class AuthHeaderRepository {
                   Key: keys.token(oldHash),
                   // purgeAt: the table's TTL takes the dead item away some time after it retires
                   // (the authorizer refuses it from retiresAt, whenever TTL gets to it).
-                  UpdateExpression: 'SET retiresAt = :retiresAt, successorHash = :next, purgeAt = :purgeAt',
+                  // Its own predecessor goes (deleted below), and so does the reference to it.
+                  UpdateExpression: 'SET retiresAt = :retiresAt, successorHash = :next, purgeAt = :purgeAt REMOVE previousTokenHash',
                   ConditionExpression: 'userId = :userId AND attribute_not_exists(retiresAt)',
                   ExpressionAttributeValues: { ':retiresAt': retiresAt, ':next': next.tokenHash, ':purgeAt': Math.floor(Date.parse(retiresAt) / 1000), ':userId': owner.userId },
                 },
@@ -298,22 +301,27 @@ export class AuthHeaderRepository {
   }
 
   /**
-   * Revokes the live key this token belongs to: one conditional UpdateItem of its lookup item, the
-   * same for any token. The condition holds only for a token the authorizer would still accept (the
-   * item exists, is not revoked, not rolled away past its grace, not expired), so a token that is
-   * already dead revokes nothing — in particular, the holder of a token rolled away earlier cannot
-   * kill the key's current one. Within a roll's grace the key's other token is revoked too (a
-   * second UpdateItem), so the key is refused whichever of its two tokens is presented. Answers
-   * whose key it was, for `ownerRevokedPart`.
+   * Revokes this token: one conditional UpdateItem of its lookup item, the same for any token. The
+   * condition holds only for a token the authorizer would accept but for a revocation (the item
+   * exists, is not rolled away past its grace, not expired), so a dead token revokes nothing.
+   *
+   * - The key's current token: the key is revoked — its predecessor still within a roll's grace too
+   *   (a second UpdateItem), and the answer names the owner's copy to flag (`ownerRevokedPart`).
+   * - A token rolled away, still within its grace: that token only. The key's current token is
+   *   another secret, so the holder of an old token cannot kill it, and an owner can end a grace
+   *   early by revoking the old token.
+   *
+   * `newly` says whether this call revoked it: a current token revoked before still gets its
+   * predecessor and its owner's flag written again, so a revocation cut short by a failure is
+   * finished by the caller's retry.
    */
   async revokeByTokenHash(tokenHash: string, at: string): Promise<RevokedToken | undefined> {
     const old = await this.markRevoked(tokenHash, at, { onlyLive: true });
     if (!old) return undefined;
-    const successor = typeof old.successorHash === 'string' ? old.successorHash : undefined;
-    const paired = typeof old.previousTokenHash === 'string' ? old.previousTokenHash : successor;
-    if (paired) await this.markRevoked(paired, at, { onlyLive: false });
-    // The owner's copy is keyed by the key's current token: the successor's when the presented one was rolled away.
-    return { userId: String(old.userId), headerId: String(old.headerId), currentTokenHash: successor ?? tokenHash };
+    const found = { userId: String(old.userId), headerId: String(old.headerId), newly: old.revokedAt === undefined };
+    if (typeof old.successorHash === 'string') return found;
+    if (typeof old.previousTokenHash === 'string') await this.markRevoked(old.previousTokenHash, at, { onlyLive: false });
+    return { ...found, currentTokenHash: tokenHash };
   }
 
   /**
@@ -321,7 +329,7 @@ export class AuthHeaderRepository {
    * rolled or deleted), as a transaction part; conditioned on the copy still being there, so a key
    * deleted meanwhile is not recreated as a stub.
    */
-  ownerRevokedPart(revoked: RevokedToken, at: string): TransactionPart {
+  ownerRevokedPart(revoked: RevokedToken & { currentTokenHash: string }, at: string): TransactionPart {
     return {
       name: 'ownerRevoked',
       item: {
@@ -338,7 +346,7 @@ export class AuthHeaderRepository {
   }
 
   private async markRevoked(tokenHash: string, at: string, { onlyLive }: { onlyLive: boolean }): Promise<Record<string, unknown> | undefined> {
-    const live = ' AND attribute_not_exists(revokedAt) AND (attribute_not_exists(retiresAt) OR retiresAt > :at) AND (attribute_not_exists(expiresAt) OR expiresAt > :at)';
+    const live = ' AND (attribute_not_exists(retiresAt) OR retiresAt > :at) AND (attribute_not_exists(expiresAt) OR expiresAt > :at)';
     try {
       const { Attributes } = await this.client.send(
         new UpdateCommand({

@@ -111,12 +111,18 @@ export class LoginThrottleRepository {
     for (let race = 0; race <= MAX_RACES; race++) {
       const refusal = refusalOf(kinds, steps);
       if (refusal) throw refusal;
-      const failed = await transact(
-        this.client,
-        kinds.map((kind, i) => ({ name: kind, item: { Update: withNames((steps[i] as { update: UpdateInput }).update) } })),
-        // A conflict with a concurrent attempt: read the counters and decide again (bounded by MAX_RACES).
-        { conflicts: 'report' },
-      );
+      const updates = steps.map((step) => withNames((step as { update: UpdateInput }).update));
+      const failed =
+        updates.length === 1
+          ? // One counter (revoke's): a plain conditional UpdateItem, which concurrent calls queue
+            // for instead of cancelling each other as transactions would.
+            (await this.conditionalUpdate(updates[0] as UpdateInput)) ? [] : kinds
+          : await transact(
+              this.client,
+              kinds.map((kind, i) => ({ name: kind, item: { Update: updates[i] as UpdateInput } })),
+              // A conflict with a concurrent attempt: read the counters and decide again (bounded by MAX_RACES).
+              { conflicts: 'report' },
+            );
       if (failed.length === 0) return attempt;
       // Look at the counters that said no (as they stood); the others keep their plain charge.
       steps = await Promise.all(

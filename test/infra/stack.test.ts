@@ -466,6 +466,8 @@ describe('API', () => {
         expect.objectContaining({ HttpMethod: 'POST', ResourcePath: '/~1user~1password', ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 }),
       ]),
     );
+    // Revoke throttles per address itself: no route-wide limit one sprayer could use up for everyone.
+    expect(stage?.Properties.MethodSettings.filter((setting: { ResourcePath: string }) => setting.ResourcePath.includes('revoke'))).toEqual([]);
     const accessLog = stage?.Properties.AccessLogSetting;
     expect(resourcesOf(template, 'AWS::Logs::LogGroup')[referencedId(accessLog.DestinationArn) as string]?.Properties.RetentionInDays).toBe(30);
     expect(JSON.parse(accessLog.Format.replace(/\$context\.[A-Za-z.]+/g, 'x'))).toMatchObject({ requestId: 'x', status: 'x', ip: 'x' });
@@ -547,7 +549,7 @@ describe('API', () => {
 });
 
 describe('WAF', () => {
-  test('a regional web ACL on the stage rate-limits /user/login, /user/password and /authheader/revoke per IP', () => {
+  test('a regional web ACL on the stage rate-limits /user/login and /user/password per IP (not /authheader/revoke: its own throttle must not share their budget)', () => {
     const acls = Object.values(resourcesOf(template, 'AWS::WAFv2::WebACL'));
     expect(acls).toHaveLength(1);
     const acl = acls[0];
@@ -562,7 +564,6 @@ describe('WAF', () => {
           Statements: [
             { ByteMatchStatement: expect.objectContaining({ FieldToMatch: { UriPath: {} }, SearchString: '/user/login' }) },
             { ByteMatchStatement: expect.objectContaining({ FieldToMatch: { UriPath: {} }, SearchString: '/user/password' }) },
-            { ByteMatchStatement: expect.objectContaining({ FieldToMatch: { UriPath: {} }, SearchString: '/authheader/revoke' }) },
           ],
         },
       },

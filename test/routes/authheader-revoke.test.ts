@@ -11,11 +11,11 @@ import { documentClient } from '../../lib/data/client';
 import { getThrottleKeyHmacKey } from '../../lib/auth/keys';
 import { throttleKeys } from '../../lib/auth/loginThrottle';
 import { config } from '../../lib/config';
-import { loginThrottle } from '../../lib/data/repositories';
-import { TOO_MANY_REVOCATIONS } from '../../lib/errors';
-import { callLogin, freshIp, listHeaders, userWithKey } from '../helpers/api';
+import { authHeaders, loginThrottle } from '../../lib/data/repositories';
+import { DatabaseUnavailableError, TOO_MANY_REVOCATIONS } from '../../lib/errors';
+import { addHeader, callLogin, deleteHeader, freshIp, listHeaders, userWithKey } from '../helpers/api';
 import { authorize, bearer, restAuthorizerEvent } from '../helpers/authorizer';
-import { givenUser, useTestTables } from '../helpers/db';
+import { givenUser, scanTable, useTestTables } from '../helpers/db';
 import { invoke } from '../helpers/invoke';
 
 useTestTables();
@@ -70,8 +70,8 @@ describe('POST /authheader/revoke', () => {
     // The charge on the address's counter, then the lookup item's conditional UpdateItem; then the
     // miss counts its failure (an UpdateItem) and the hit frees its charge and flags the owner's copy
     // (one transaction). The last write differs in kind only for a key that is now dead.
-    expect(unknownCalls).toEqual(['TransactWriteCommand', 'UpdateCommand', 'UpdateCommand']);
-    expect(realCalls).toEqual(['TransactWriteCommand', 'UpdateCommand', 'TransactWriteCommand']);
+    expect(unknownCalls).toEqual(['UpdateCommand', 'UpdateCommand', 'UpdateCommand']);
+    expect(realCalls).toEqual(['UpdateCommand', 'UpdateCommand', 'TransactWriteCommand']);
   });
 
   test("the owner's list flags the revoked key (revokedAt); a roll gives it a fresh token that works, the revoked one stays refused", async () => {
@@ -122,15 +122,119 @@ describe('POST /authheader/revoke', () => {
     expect(await revokeCounter(sourceIp)).toMatchObject({ failures: 1, inflight: 0 });
   });
 
-  test('within a roll’s grace, revoking either token refuses both', async () => {
-    for (const which of ['old', 'new'] as const) {
+  test("within a roll's grace, the current token revokes the key: both tokens refused, the key flagged", async () => {
+    const { jwt, key } = await userWithKey();
+    const rolled = await rollKey(jwt, key.token);
+
+    await revoke(rolled.token);
+
+    expect({ old: await refused(key.token), current: await refused(rolled.token) }).toEqual({ old: true, current: true });
+    expect(((await listHeaders(jwt)).body as object[])[0]).toHaveProperty('revokedAt');
+  });
+
+  test("within a roll's grace, the old token revokes only itself: the key's current token keeps working, unflagged (an owner ending a grace early)", async () => {
+    const { jwt, key } = await userWithKey();
+    const sourceIp = freshIp();
+    const rolled = await rollKey(jwt, key.token);
+
+    await revoke(key.token, { sourceIp });
+    // Again, as whoever kept the old token would: still nothing more.
+    await revoke(key.token, { sourceIp });
+
+    expect({ old: await refused(key.token), current: await refused(rolled.token) }).toEqual({ old: true, current: false });
+    expect(((await listHeaders(jwt)).body as object[])[0]).not.toHaveProperty('revokedAt');
+    // The first revoked a live token (free), the second nothing (a failure).
+    expect(await revokeCounter(sourceIp)).toMatchObject({ failures: 1, inflight: 0 });
+  });
+
+  test('after two rolls, the current token revokes the key (the middle token too), and the middle one revokes only itself', async () => {
+    for (const presented of ['current', 'middle'] as const) {
       const { jwt, key } = await userWithKey();
-      const rolled = (await invoke(rollHandler, { method: 'POST', path: '/authheader/roll', token: jwt, body: { text: key.token } })).body as { token: string };
+      const middle = await rollKey(jwt, key.token);
+      const current = await rollKey(jwt, middle.token);
 
-      await revoke(which === 'old' ? key.token : rolled.token);
+      await revoke(presented === 'current' ? current.token : middle.token);
 
-      expect({ which, old: await refused(key.token), new: await refused(rolled.token) }).toEqual({ which, old: true, new: true });
+      const flagged = 'revokedAt' in (((await listHeaders(jwt)).body as object[])[0] as object);
+      expect({ presented, middle: await refused(middle.token), current: await refused(current.token), flagged }).toEqual({
+        presented,
+        middle: true,
+        current: presented === 'current',
+        flagged: presented === 'current',
+      });
+      // The first token went with the second roll.
+      expect(await refused(key.token)).toBe(true);
     }
+  });
+
+  test('a revocation cut short by a failure between its writes (503) is finished by retrying it', async () => {
+    const { jwt, key } = await userWithKey();
+    const rolled = await rollKey(jwt, key.token);
+    const send = documentClient.send.bind(documentClient);
+    let updates = 0;
+    // The third UpdateItem (the predecessor's mark, after the charge and the token's own) fails as
+    // the client reports an unavailable DynamoDB (lib/data/faults.ts).
+    jest.spyOn(documentClient, 'send').mockImplementation(((command: { constructor: { name: string } }, ...rest: unknown[]) => {
+      if (command.constructor.name === 'UpdateCommand' && ++updates === 3) return Promise.reject(new DatabaseUnavailableError('server', 5));
+      return (send as (...args: unknown[]) => unknown)(command, ...rest);
+    }) as typeof documentClient.send);
+
+    const failed = await revoke(rolled.token);
+    jest.restoreAllMocks();
+    const halfway = { old: await refused(key.token), flagged: 'revokedAt' in (((await listHeaders(jwt)).body as object[])[0] as object) };
+    const retried = await revoke(rolled.token);
+
+    expect(failed.statusCode).toBe(503);
+    expect(halfway).toEqual({ old: false, flagged: false });
+    expect(retried.statusCode).toBe(200);
+    expect({ old: await refused(key.token), current: await refused(rolled.token) }).toEqual({ old: true, current: true });
+    expect(((await listHeaders(jwt)).body as object[])[0]).toHaveProperty('revokedAt');
+  });
+
+  test('an expired key revokes nothing: no flag, and it counts as a failure', async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'setInterval', 'queueMicrotask'] });
+    try {
+      const { jwt, key } = await userWithKey();
+      const sourceIp = freshIp();
+      const expiring = (await addHeader(jwt, 'expiring', { body: { name: 'expiring', expiresAt: new Date(Date.now() + 60_000).toISOString() } })).body as { id: string; token: string };
+      jest.setSystemTime(Date.now() + 61_000);
+
+      await revoke(expiring.token, { sourceIp });
+
+      const listed = (await listHeaders(jwt)).body as { id: string; revokedAt?: string }[];
+      expect(listed.find((header) => header.id === expiring.id)).not.toHaveProperty('revokedAt');
+      expect(listed.find((header) => header.id === key.id)).not.toHaveProperty('revokedAt');
+      expect(await revokeCounter(sourceIp)).toMatchObject({ failures: 1 });
+    } finally {
+      jest.useRealTimers();
+    }
+  });
+
+  test('a key deleted between the revocation and its flag is not recreated, and the charge is still freed', async () => {
+    const { jwt, key } = await userWithKey();
+    const sourceIp = freshIp();
+    const revokeByTokenHash = authHeaders.revokeByTokenHash.bind(authHeaders);
+    jest.spyOn(authHeaders, 'revokeByTokenHash').mockImplementation(async (...args) => {
+      const found = await revokeByTokenHash(...args);
+      expect((await deleteHeader(jwt, key.token)).statusCode).toBe(200);
+      return found;
+    });
+
+    const response = await revoke(key.token, { sourceIp });
+
+    expect(response.statusCode).toBe(200);
+    // No stub of the owner's copy (an UpdateItem without its condition would have made one).
+    expect((await scanTable('authHeaders')).filter((item) => item.id === key.id || item.headerId === key.id)).toEqual([]);
+    expect((await listHeaders(jwt)).body).toEqual([]);
+    expect(await revokeCounter(sourceIp)).toMatchObject({ failures: 0, inflight: 0 });
+  });
+
+  test('a revoked key can be deleted by its owner', async () => {
+    const { jwt, key } = await userWithKey();
+    await revoke(key.token);
+
+    expect((await deleteHeader(jwt, key.token)).statusCode).toBe(200);
+    expect((await listHeaders(jwt)).body).toEqual([]);
   });
 
   test('400 for a body without a string text (the only thing it checks)', async () => {
@@ -162,14 +266,35 @@ describe('POST /authheader/revoke is throttled per address, like login', () => {
     expect(elsewhere.statusCode).toBe(200);
   });
 
-  test('revoking live keys never counts: an address that revokes many leaked keys is not throttled', async () => {
+  test('revoking live keys never counts: an address that revokes many leaked keys, one after another or all at once, is not throttled', async () => {
     const sourceIp = freshIp();
-    const keys = await Promise.all(Array.from({ length: 12 }, () => userWithKey()));
+    const keys = await Promise.all(Array.from({ length: 24 }, () => userWithKey()));
 
-    for (const { key } of keys) expect((await revoke(key.token, { sourceIp })).statusCode).toBe(200);
+    for (const { key } of keys.slice(0, 12)) expect((await revoke(key.token, { sourceIp })).statusCode).toBe(200);
+    const parallel = await Promise.all(keys.slice(12).map(({ key }) => revoke(key.token, { sourceIp })));
 
+    expect(parallel.map((response) => response.statusCode)).toEqual(Array(12).fill(200));
     expect(await revokeCounter(sourceIp)).toMatchObject({ failures: 0, inflight: 0 });
     for (const { key } of keys) expect(await refused(key.token)).toBe(true);
+  });
+
+  test("past the limit the address backs off as login's does: 1 s, then one try, then 2 s", async () => {
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'setInterval', 'queueMicrotask'] });
+    try {
+      const sourceIp = freshIp();
+      for (let i = 0; i < limit; i++) await revoke('junk', { sourceIp });
+
+      const first = await revoke('junk', { sourceIp });
+      jest.setSystemTime(Date.now() + 1_100);
+      const afterFirst = await revoke('junk', { sourceIp });
+      const second = await revoke('junk', { sourceIp });
+
+      expect([first.statusCode, first.headers['Retry-After']]).toEqual([429, '1']);
+      expect(afterFirst.statusCode).toBe(200);
+      expect([second.statusCode, second.headers['Retry-After']]).toEqual([429, '2']);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 
   test("its own counter: failed revocations spend nothing of the address's login budget, nor the reverse", async () => {
@@ -183,6 +308,13 @@ describe('POST /authheader/revoke is throttled per address, like login', () => {
     expect(await loginThrottle.read('ip', loginKeys.ip)).toMatchObject({ failures: 2 });
   });
 });
+
+/** Rolls the key (the default grace) and answers its new list item. */
+async function rollKey(jwt: string, token: string): Promise<{ id: string; token: string }> {
+  const response = await invoke(rollHandler, { method: 'POST', path: '/authheader/roll', token: jwt, body: { text: token } });
+  expect(response.statusCode).toBe(200);
+  return response.body as { id: string; token: string };
+}
 
 /** The address's revoke counter as it stands. */
 async function revokeCounter(sourceIp: string) {
