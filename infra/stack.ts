@@ -396,7 +396,7 @@ export class AuthServiceStack extends Stack {
           dimensions: { service: METRICS.serviceDefault },
           title: 'Revoked keys',
           threshold: settings.revokedKeyAlarmThreshold,
-          meaning: 'whoever held these keys\' tokens revoked them (POST /authheader/revoke): each token leaked. The audit lines (authheader.revoked) name each key and its owner, who should roll or delete it; many at once suggest a leaked batch',
+          meaning: 'whoever held these keys\' tokens revoked them (POST /authheader/revoke): a leaked batch of tokens, or a dump being used up. The audit lines (authheader.revoked) name each key and its owner, who should roll or delete it',
           firstPeriod: true,
         },
         {

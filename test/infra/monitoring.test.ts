@@ -91,7 +91,9 @@ describe('alarms', () => {
       expect(mine).toHaveLength(1);
       expect(mine[0]?.Properties).toMatchObject({ Threshold: threshold, ComparisonOperator: 'GreaterThanThreshold', EvaluationPeriods: 1, DatapointsToAlarm: 1 });
     }
-    expect(DEFAULT_SETTINGS.revokedKeyAlarmThreshold).toBe(0);
+    const { template: tuned } = synthesize({ bundle: false, context: { revokedKeyAlarmThreshold: '0' } });
+    const tunedAlarm = Object.values(resourcesOf(tuned, 'AWS::CloudWatch::Alarm')).find((alarm) => alarm.Properties.MetricName === METRICS.names.authHeaderRevoked || watched(alarm).some((metric: { MetricName?: string }) => metric.MetricName === METRICS.names.authHeaderRevoked));
+    expect(tunedAlarm?.Properties.Threshold).toBe(0);
   });
 
   test("docs/deploy.md's cost table counts the alarms and their metrics of the default template", () => {
