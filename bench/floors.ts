@@ -199,6 +199,8 @@ export async function addFloor(user: BenchUser): Promise<string> {
 
 /** Delete's floor: the profile and session conditions, the two conditional Deletes and the counter in one transaction. */
 export async function deleteFloor(user: BenchUser, tokenHash: string): Promise<void> {
+  // The owner's item first, as the route reads it (since roll: a predecessor in its grace goes with it).
+  await documentClient.send(new GetCommand({ TableName: config.tables.authHeaders, Key: keys.header(user.record.id, tokenHash), ConsistentRead: true }));
   await documentClient.send(
     new TransactWriteCommand({
       TransactItems: [

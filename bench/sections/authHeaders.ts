@@ -49,7 +49,7 @@ export async function benchAuthHeaderRoutes(fixtures: Fixtures, listUser: BenchU
     rows: [
       ratioRow('2 routes', 'GET /authheader/list (20 headers)', stats.list, stats.listFloor, 1.5, 'floor = BatchGetItem(profile + session) || Query'),
       ratioRow('2 routes', 'POST /authheader/add', stats.add, stats.addFloor, 1.5, 'floor = TransactWrite(CC + counter + 2 Put)'),
-      ratioRow('2 routes', 'POST /authheader/delete', stats.delete, stats.deleteFloor, 1.5, 'floor = TransactWrite(CC + 2 Delete + counter)'),
+      ratioRow('2 routes', 'POST /authheader/delete', stats.delete, stats.deleteFloor, 1.5, 'floor = GetItem (owner\'s item) + TransactWrite(CC + 2 Delete + counter)'),
       {
         section: '2 routes',
         name: 'HTTP round trip to an empty local server',

@@ -17,6 +17,7 @@ import type { MfaState } from '../data/mfaRepository';
 import type { ProfileUpdatePart } from '../data/profileUpdate';
 import { loginThrottle, mfa, newTransaction, sessions } from '../data/repositories';
 import type { UserChange, UserRecord } from '../data/userRepository';
+import { log } from '../log';
 import { sessionRefOf } from './sessionService';
 
 interface TotpSetupResponse {
@@ -48,7 +49,9 @@ interface Proof {
 async function proofOf(sealedSecret: string, userId: string, code: string, now: Date): Promise<Proof | undefined> {
   switch (codeKind(code)) {
     case 'totp': {
-      const secret = openTotpSecret(sealedSecret, await getTotpEncryptionKey(), userId, 'active');
+      const secret = openSecret(sealedSecret, await getTotpEncryptionKey(), userId, 'active');
+      // Sealed under a key the service no longer has: no TOTP code can match (recovery codes still do).
+      if (secret === undefined) return undefined;
       const step = matchTotp(secret, code, now);
       return step === undefined ? undefined : { method: 'totp', part: mfa.totpStepPart(sealedSecret, step) };
     }
@@ -56,6 +59,25 @@ async function proofOf(sealedSecret: string, userId: string, code: string, now: 
       return { method: 'recovery', part: mfa.recoveryCodePart(hashRecoveryCode(code, await getRecoveryCodeHmacKey(), userId)) };
     case 'malformed':
       return undefined;
+  }
+}
+
+/**
+ * A sealed TOTP secret, or undefined when it cannot be opened: sealed under a token encryption key
+ * the service no longer has (it was replaced, and keeps no previous one) or damaged. Not a 500 for
+ * every login of that user: an error line tells the operator, by user id only, what to do.
+ */
+function openSecret(sealed: string, key: Uint8Array, userId: string, role: 'active' | 'pending'): string | undefined {
+  try {
+    return openTotpSecret(sealed, key, userId, role);
+  } catch (error) {
+    log.error(
+      role === 'active'
+        ? 'MFA: the TOTP secret cannot be decrypted (was the token encryption key replaced?); only recovery codes work for this user until `user mfa-reset`'
+        : 'MFA: the pending TOTP secret cannot be decrypted; the user must run setup again',
+      { userId, errorType: (error as Error).name },
+    );
+    return undefined;
   }
 }
 
@@ -87,7 +109,8 @@ export async function confirmTotp(claims: SessionClaims, code: string, context: 
   if (state.secret) throw new ConflictError(MFA_ALREADY_ON);
   if (!state.pending) throw new InvalidInputError(NO_SETUP);
   const key = await getTotpEncryptionKey();
-  const secret = openTotpSecret(state.pending, key, claims.sub, 'pending');
+  const secret = openSecret(state.pending, key, claims.sub, 'pending');
+  if (secret === undefined) throw new InvalidInputError(NO_SETUP);
   const step = matchTotp(secret, code, now);
   if (step === undefined) throw new InvalidInputError(WRONG_CODE);
   const recoveryCodes = generateRecoveryCodes();
