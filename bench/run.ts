@@ -1,7 +1,7 @@
 /**
  * `npm run bench [-- --out <path>] [--quick] [--variants] [--only <section,...>]`: starts its own in-memory DynamoDB Local
  * on a free port, points the service at it, runs every section and prints the table; the same
- * numbers go to .data/bench.json (or --out). Not part of `npm test`; takes about 4 minutes.
+ * numbers go to .data/bench.json (or --out). Not part of `npm test`; takes about 6–7 minutes on 2 cores.
  * `--quick` is a smoke run with few samples; `--variants` runs only the cold-start exploration of
  * bundling settings (ESM/CJS, minify, splitting, source maps); `--only login,throughput` runs just
  * those sections (names as in the progress lines; the bcrypt trade-off is `bcrypt`).
@@ -15,7 +15,7 @@ const SECTIONS = ['login', 'authHeaderRoutes', 'sessionRoutes', 'middleware', 'c
 
 const USAGE = `Usage: npm run bench [-- --quick] [--only <section,...>] [--variants] [--out <file>]
 
-Measures the service against its floors on its own in-memory DynamoDB Local (about 4 minutes; not
+Measures the service against its floors on its own in-memory DynamoDB Local (about 6–7 minutes; not
 part of npm test) and prints the table; the numbers also go to .data/bench.json.
 
   --quick              a smoke run with few samples (ratios are indicative only)
