@@ -3,7 +3,7 @@
  *
  * Runs the API contract end to end against a running service — a deployed stage or `npm start` —
  * as a throwaway user: login (and a wrong password), add, list, roll, GET /user/me with the key and
- * with the JWT, refresh, delete, revoke, logout, and the main error paths. One line per step; exit code 0 when
+ * with the JWT, refresh, revoke (the key is flagged), delete, logout, and the main error paths. One line per step; exit code 0 when
  * every step passed, 1 when one failed, 2 for a wrong command line.
  *
  * The user: created before the first step and deleted (with every auth header it holds, and its
@@ -213,6 +213,14 @@ async function runContract(baseUrl: string, username: string, password: string, 
   const current = refreshed ? `Bearer ${refreshed.Token}` : jwt;
 
   if (key) {
+    // Revoke's charge on its address's counter, the lookup item's write and the owner's flag: the
+    // grants a deploy must get right (revoke# counters only; the owner's revokedAt only).
+    await step('POST /authheader/revoke of the key\'s token → 200, and the list flags it revokedAt', async () => {
+      expectStatus(await post('/authheader/revoke', { text: key.token }), 200, 'revoke');
+      const list = await get('/authheader/list', current);
+      expectStatus(list, 200, 'list after revoke');
+      expectThat(list.body.some((header: { id: string; revokedAt?: string }) => header.id === key.id && typeof header.revokedAt === 'string'), 'list after revoke: the key is not flagged revokedAt');
+    });
     await step('POST /authheader/delete → 200, and the list no longer has it', async () => {
       expectStatus(await post('/authheader/delete', { text: key.token }, current), 200, 'delete');
       const list = await get('/authheader/list', current);
