@@ -1,4 +1,4 @@
-/** POST /authheader/revoke — no credential: whoever holds a token may revoke it (a leak). Always 200. */
+/** POST /authheader/revoke — no credential: whoever holds a token may revoke it (a leak). 200 whatever the token; 429 for an address past its failures. */
 import middy from '@middy/core';
 import { revokeAuthHeader } from '../lib/services/authHeaderService';
 import { type ApiEvent, type ApiResult, auditContext, httpApi, json, jsonBody, route } from '../lib/http/middleware';

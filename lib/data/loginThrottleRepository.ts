@@ -106,7 +106,7 @@ export class LoginThrottleRepository {
     const nowMs = now.getTime();
     const attempt: ThrottleAttempt<K> = { keys, element: `${nowMs}:${randomBytes(6).toString('base64url')}` };
     const kinds = kindsOf(attempt);
-    // The common case: every counter has room, one transaction.
+    // The common case: every counter has room, one write (a transaction for several counters).
     let steps = kinds.map((kind): Step => ({ update: this.chargeWithRoom(kind, attempt, nowMs) }));
     for (let race = 0; race <= MAX_RACES; race++) {
       const refusal = refusalOf(kinds, steps);

@@ -184,13 +184,14 @@ export async function rollAuthHeader(session: SessionClaims, token: string, grac
 }
 
 /**
- * Revokes a live token, for whoever holds it (a leaked token found in a repository, RFC
- * 7009-style) — its key, when it is the key's current token (AuthHeaderRepository.revokeByTokenHash):
- * the caller learns nothing (the same 200 whatever the text). Every
- * call is first charged to its address's revoke counter (429 once the address has spent its
- * failures; lib/data/loginThrottleRepository.ts), and is settled by one more write: a revocation of
- * a live token frees the charge and flags the owner's copy of the key in one transaction; anything
- * else (unknown, already revoked, expired or rolled away, not a token at all) counts as a failure.
+ * Revokes a live token for whoever holds it (a leaked token found in a repository, RFC 7009-style)
+ * — its whole key when it is the key's current token (AuthHeaderRepository.revokeByTokenHash). The
+ * caller learns nothing: the same 200 whatever the text. Every call is first charged to its
+ * address's revoke counter (429 once the address has spent its failures;
+ * lib/data/loginThrottleRepository.ts) and settled by one more write: a revocation of a live token
+ * frees the charge (and, for a key's current token, flags the owner's copy in the same
+ * transaction); anything else (unknown, already revoked, expired or rolled away past its grace, not
+ * a token at all) counts as a failure.
  * A text that cannot be a token reads nothing; any well-formed one costs the same HMAC and one
  * conditional UpdateItem of its lookup item whether it exists or not (a second only for a key
  * within a roll's grace). The audit line names the key's id and owner, never the token.
