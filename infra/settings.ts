@@ -92,9 +92,9 @@ export const DEFAULT_SETTINGS: StackSettings = {
   // Far above what the per-account throttle lets one client produce in 5 minutes.
   failedLoginAlarmThreshold: 200,
   failedVerificationAlarmThreshold: 500,
-  // One revocation is its owner's business (the key is flagged in their list; an owner may also end
-  // a roll's grace by revoking the old token). Many in 5 minutes are a leaked batch, or a dump of
-  // tokens being used up: the operator's business.
+  // One revocation is its owner's business (the key is flagged in their list; an owner may revoke
+  // their own leaked key this way too). Many in 5 minutes are a leaked batch, or a dump of tokens
+  // being used up: the operator's business.
   revokedKeyAlarmThreshold: 10,
   // An address only gets here after REVOKE_MAX_FAILURES_PER_IP revocations that revoked nothing.
   throttledRevocationAlarmThreshold: 0,

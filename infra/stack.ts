@@ -33,6 +33,7 @@ import { METRICS } from '../lib/metricNames';
 import { MFA_PROOF_ATTRIBUTES, MFA_READ_ATTRIBUTES, MFA_WRITE_ATTRIBUTES } from '../lib/data/mfaRepository';
 import { PROFILE_FOR_SESSION, SESSION_CHECK_ATTRIBUTES } from '../lib/data/sessionRepository';
 import { IDENTITY_ATTRIBUTES, PROFILE_ATTRIBUTES, PUBLIC_PROFILE_ATTRIBUTES } from '../lib/data/userRepository';
+import { REVOCATION_READ } from '../lib/data/authHeaderRepository';
 import { INTERNAL_ERROR_BODY, UNAUTHORIZED_BODY, UNAVAILABLE_BODY } from '../lib/http/errors';
 import { type ObjectSchema, plainTextPattern } from '../lib/http/schemas';
 import { type Route, type RouteId, route, routes } from '../lib/routes';
@@ -129,6 +130,13 @@ const SESSION_CHECK_READ = {
   sessions: projectedRead('sessions', SESSION_CHECK_ATTRIBUTES.session),
 };
 
+/** Every condition of each grant (an operator both name, e.g. `Null`, holds all their keys). */
+const allOf = (...grants: GrantConditions[]): GrantConditions => {
+  const merged: Record<string, Record<string, unknown>> = {};
+  for (const grant of grants) for (const [operator, keys] of Object.entries(grant)) merged[operator] = { ...merged[operator], ...(keys as Record<string, unknown>) };
+  return merged as GrantConditions;
+};
+
 /** Items of the auth-headers table whose partition key starts so (`TOKEN#` lookups, `USER#` owners' items). */
 const partitionPrefix = (prefix: 'TOKEN#' | 'USER#'): GrantConditions => ({
   Null: { 'dynamodb:LeadingKeys': 'false' },
@@ -140,8 +148,12 @@ const COUNTER_UPDATE = itemWrite('authHeaders', ['headerCount'], partitionPrefix
 /** The authorizer's `lastUsed`, a single UpdateItem: only that attribute of an owner's item. */
 const LAST_USED_UPDATE = directItemWrite('authHeaders', ['lastUsed'], partitionPrefix('USER#'));
 
-/** Revoke's flag on the owner's copy of a revoked key, inside the transaction that frees its charge. */
+/** Revoke's flag on the owner's copy of a revoked key, inside its transaction: `revokedAt` only. */
 const OWNER_REVOKED_UPDATE = itemWrite('authHeaders', ['revokedAt'], partitionPrefix('USER#'));
+/** Revoke's read of a token's lookup item: what it needs to know whether and what to revoke. */
+const REVOCATION_LOOKUP_READ = allOf(projectedRead('authHeaders', REVOCATION_READ), partitionPrefix('TOKEN#'));
+/** Revoke's mark on lookup items (the presented token's, in the transaction, conditioned on the grace and expiry; the other token's, alone): `revokedAt`. */
+const TOKEN_REVOKED_UPDATE = itemWrite('authHeaders', ['revokedAt', 'retiresAt', 'expiresAt'], partitionPrefix('TOKEN#'));
 
 /** Roll's retirement of the old lookup item, inside its transaction: only the grace's attributes, its TTL (and `userId`, its condition). */
 const RETIRE_UPDATE = itemWrite('authHeaders', ['retiresAt', 'successorHash', 'purgeAt', 'previousTokenHash', 'userId'], partitionPrefix('TOKEN#'));
@@ -293,14 +305,14 @@ export class AuthServiceStack extends Stack {
       .allow(sessions, ['BatchGetItem'], projectedRead('sessions', SESSION_CHECK_ATTRIBUTES.session))
       .useSecrets(jwt, tokenHmac, tokenEncryption);
 
-    // POST /authheader/revoke — public: charges its address's revoke counter, marks a token's
-    // lookup item revoked (and its pair's within a roll's grace; UpdateItem on TOKEN# items,
-    // returning the old item: whose key it was), then either counts the failure or frees the
-    // charge and flags the owner's copy (`revokedAt` only) in one transaction.
+    // POST /authheader/revoke — public: charges its address's revoke counter, reads the token's
+    // lookup item (projected), then either counts the failure or marks the key's tokens and flags
+    // the owner's copy (`revokedAt` only, nothing returned) with the charge freed in one transaction.
     this.endpoint('AuthHeaderRevoke', settings.authHeaders)
       .allow(loginThrottle, ['GetItem'], REVOKE_COUNTER)
       .allow(loginThrottle, ['UpdateItem'], REVOKE_COUNTER_UPDATE)
-      .allow(authHeaders, ['UpdateItem'], partitionPrefix('TOKEN#'))
+      .allow(authHeaders, ['GetItem'], REVOCATION_LOOKUP_READ)
+      .allow(authHeaders, ['UpdateItem'], TOKEN_REVOKED_UPDATE)
       .allow(authHeaders, ['UpdateItem'], OWNER_REVOKED_UPDATE)
       .useSecrets(tokenHmac);
 

@@ -8,11 +8,10 @@
  * a listing reads the same session check in parallel with its Query. So a deleted user, a session
  * from before a password change, or a logged-out session writes and reads nothing.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, TransactWriteCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { AuthHeaderLimitError, AuthHeaderNotFoundError, StaleSessionError } from '../errors';
 import type { SessionRef, SessionRepository } from './sessionRepository';
-import { queryAll, writeIf } from './dynamo';
+import { projection, queryAll, writeIf } from './dynamo';
 import { authHeaderKeys as keys } from './table';
 import { Transaction, transact, type TransactionPart } from './transaction';
 
@@ -53,15 +52,19 @@ export interface TokenOwner {
   revokedAt?: string;
 }
 
-/** What a revocation found: the key it belonged to, if any. */
-export interface RevokedToken {
+/** A token a revocation may revoke now, and what goes with it (AuthHeaderRepository.findRevocable). */
+export interface Revocable {
+  tokenHash: string;
   userId: string;
   headerId: string;
-  /** The key's current token's hash, when that is the token revoked (the owner's copy is keyed by it). */
-  currentTokenHash?: string;
-  /** This call revoked it (false: it was revoked before, and this call only finished the job). */
-  newly: boolean;
+  /** The key's other token within a roll's grace (its successor, or its predecessor), revoked with it. */
+  otherTokenHash?: string;
+  /** The key's current token (the owner's copy is keyed by it). */
+  currentTokenHash: string;
 }
+
+/** What findRevocable reads of a lookup item. */
+export const REVOCATION_READ = ['userId', 'headerId', 'expiresAt', 'retiresAt', 'revokedAt', 'successorHash', 'previousTokenHash'];
 
 /** The token hash an owner's copy is keyed by (`HEADER#<hash>`). */
 const tokenHashOf = (item: Record<string, unknown>) => String(item.sk).slice(keys.headerPrefix.length);
@@ -301,68 +304,77 @@ export class AuthHeaderRepository {
   }
 
   /**
-   * Revokes this token: one conditional UpdateItem of its lookup item, the same for any token. The
-   * condition holds only for a token the authorizer would accept but for a revocation (the item
-   * exists, is not rolled away past its grace, not expired), so a dead token revokes nothing.
-   *
-   * - The key's current token: the key is revoked — its predecessor still within a roll's grace too
-   *   (a second UpdateItem), and the answer names the owner's copy to flag (`ownerRevokedPart`).
-   * - A token rolled away, still within its grace: that token only. The key's current token is
-   *   another secret, so the holder of an old token cannot kill it, and an owner can end a grace
-   *   early by revoking the old token.
-   *
-   * `newly` says whether this call revoked it: a current token revoked before still gets its
-   * predecessor and its owner's flag written again, so a revocation cut short by a failure is
-   * finished by the caller's retry.
+   * What a revocation of this token would revoke, read first (one strongly consistent GetItem of
+   * its lookup item, projected; the same for any token): undefined unless the authorizer would
+   * accept the token now — it exists, is not revoked, not expired, not rolled away past its grace.
+   * So a dead token revokes nothing, and presenting a revoked token again cannot touch a token its
+   * owner has rolled to since.
    */
-  async revokeByTokenHash(tokenHash: string, at: string): Promise<RevokedToken | undefined> {
-    const old = await this.markRevoked(tokenHash, at, { onlyLive: true });
-    if (!old) return undefined;
-    const found = { userId: String(old.userId), headerId: String(old.headerId), newly: old.revokedAt === undefined };
-    if (typeof old.successorHash === 'string') return found;
-    if (typeof old.previousTokenHash === 'string') await this.markRevoked(old.previousTokenHash, at, { onlyLive: false });
-    return { ...found, currentTokenHash: tokenHash };
+  async findRevocable(tokenHash: string, at: string): Promise<Revocable | undefined> {
+    const { Item } = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.token(tokenHash), ConsistentRead: true, ...projection(REVOCATION_READ) }),
+    );
+    if (!Item || Item.revokedAt !== undefined) return undefined;
+    if ((typeof Item.retiresAt === 'string' && Item.retiresAt <= at) || (typeof Item.expiresAt === 'string' && Item.expiresAt <= at)) return undefined;
+    const successor = typeof Item.successorHash === 'string' ? Item.successorHash : undefined;
+    const predecessor = typeof Item.previousTokenHash === 'string' ? Item.previousTokenHash : undefined;
+    // Within a roll's grace the key has two tokens; the owner's copy is keyed by the current one.
+    return { tokenHash, userId: String(Item.userId), headerId: String(Item.headerId), otherTokenHash: successor ?? predecessor, currentTokenHash: successor ?? tokenHash };
   }
 
   /**
-   * Flags the owner's copy of a revoked key (`revokedAt`, shown in the owner's list until the key is
-   * rolled or deleted), as a transaction part; conditioned on the copy still being there, so a key
-   * deleted meanwhile is not recreated as a stub.
+   * Revokes the key `findRevocable` found: its other token within a roll's grace first (a conditional
+   * UpdateItem: never recreates an item gone meanwhile), then in one transaction the presented token
+   * (conditioned on still being revocable), the owner's flag (`revokedAt`, conditioned on the
+   * owner's copy still being there) and the caller's `parts`. False when a condition failed: a
+   * concurrent revocation, roll or delete moved the key between the read and the write; nothing of
+   * the transaction was written, and the caller may read again. A failure between the two writes
+   * leaves the presented token revocable, so presenting it again finishes the job.
    */
-  ownerRevokedPart(revoked: RevokedToken & { currentTokenHash: string }, at: string): TransactionPart {
-    return {
-      name: 'ownerRevoked',
-      item: {
-        Update: {
-          TableName: this.tableName,
-          Key: keys.header(revoked.userId, revoked.currentTokenHash),
-          UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':at': at },
+  async revoke(revocable: Revocable, at: string, parts: readonly TransactionPart[]): Promise<boolean> {
+    const { tokenHash, otherTokenHash, userId, currentTokenHash } = revocable;
+    if (otherTokenHash) {
+      await writeIf(
+        this.client.send(
+          new UpdateCommand({
+            TableName: this.tableName,
+            Key: keys.token(otherTokenHash),
+            UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':at': at },
+          }),
+        ),
+      );
+    }
+    const failed = await transact(this.client, [
+      {
+        name: 'token',
+        item: {
+          Update: {
+            TableName: this.tableName,
+            Key: keys.token(tokenHash),
+            UpdateExpression: 'SET revokedAt = :at',
+            ConditionExpression:
+              'attribute_exists(pk) AND attribute_not_exists(revokedAt) AND (attribute_not_exists(retiresAt) OR retiresAt > :at) AND (attribute_not_exists(expiresAt) OR expiresAt > :at)',
+            ExpressionAttributeValues: { ':at': at },
+          },
         },
       },
-      onConditionFailed: () => new AuthHeaderNotFoundError(),
-    };
-  }
-
-  private async markRevoked(tokenHash: string, at: string, { onlyLive }: { onlyLive: boolean }): Promise<Record<string, unknown> | undefined> {
-    const live = ' AND (attribute_not_exists(retiresAt) OR retiresAt > :at) AND (attribute_not_exists(expiresAt) OR expiresAt > :at)';
-    try {
-      const { Attributes } = await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: keys.token(tokenHash),
-          UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)',
-          ConditionExpression: `attribute_exists(pk)${onlyLive ? live : ''}`,
-          ExpressionAttributeValues: { ':at': at },
-          ReturnValues: 'ALL_OLD',
-        }),
-      );
-      return Attributes;
-    } catch (error) {
-      if (error instanceof ConditionalCheckFailedException) return undefined;
-      throw error;
-    }
+      {
+        name: 'ownerRevoked',
+        item: {
+          Update: {
+            TableName: this.tableName,
+            Key: keys.header(userId, currentTokenHash),
+            UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)',
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeValues: { ':at': at },
+          },
+        },
+      },
+      ...parts,
+    ]);
+    return failed.length === 0;
   }
 
   /**

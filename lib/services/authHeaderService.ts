@@ -6,10 +6,9 @@ import { randomUUID } from 'node:crypto';
 import { audit, type AuditContext } from '../audit';
 import { config } from '../config';
 import { AuthHeaderNotFoundError, InvalidInputError, LoginThrottledError, StaleSessionError } from '../errors';
-import type { Owner, RevokedToken, StoredAuthHeader } from '../data/authHeaderRepository';
-import type { TransactionPart } from '../data/transaction';
+import type { Owner, StoredAuthHeader } from '../data/authHeaderRepository';
 import { normalizeCidr } from '../auth/allowedAddresses';
-import { authHeaders, loginThrottle, newTransaction, sessions } from '../data/repositories';
+import { authHeaders, loginThrottle, sessions } from '../data/repositories';
 import type { RevokeAttempt } from '../data/loginThrottleRepository';
 import type { SessionClaims } from '../auth/jwt';
 import { log } from '../log';
@@ -184,44 +183,30 @@ export async function rollAuthHeader(session: SessionClaims, token: string, grac
 }
 
 /**
- * Revokes a live token for whoever holds it (a leaked token found in a repository, RFC 7009-style)
- * — its whole key when it is the key's current token (AuthHeaderRepository.revokeByTokenHash). The
- * caller learns nothing: the same 200 whatever the text. Every call is first charged to its
- * address's revoke counter (429 once the address has spent its failures;
- * lib/data/loginThrottleRepository.ts) and settled by one more write: a revocation of a live token
- * frees the charge (and, for a key's current token, flags the owner's copy in the same
- * transaction); anything else (unknown, already revoked, expired or rolled away past its grace, not
- * a token at all) counts as a failure.
- * A text that cannot be a token reads nothing; any well-formed one costs the same HMAC and one
- * conditional UpdateItem of its lookup item whether it exists or not (a second only for a key
- * within a roll's grace). The audit line names the key's id and owner, never the token.
+ * Revokes a live token's key for whoever holds the token (a leaked token found in a repository, RFC
+ * 7009-style); within a roll's grace, either of the key's two tokens revokes both. The caller
+ * learns nothing: the same 200 whatever the text. Every call is first charged to its address's
+ * revoke counter (429 once the address has spent its failures; lib/data/loginThrottleRepository.ts).
+ * Then one read of the token's lookup item, and one more write either way: a revocation of a live
+ * token commits with its charge freed (and the owner's copy flagged) in one transaction; anything
+ * else (unknown, already revoked, expired, rolled away past its grace, not a token at all) counts
+ * as a failure. A text that cannot be a token reads nothing. The audit line names the key's id and
+ * owner, never the token.
  */
 export async function revokeAuthHeader(token: string, context: AuditContext, now: Date = new Date()): Promise<void> {
   const attempt = await beginRevoke(context, now);
   const at = utcTimestamp(now);
-  const revoked = looksLikeToken(token) ? await authHeaders.revokeByTokenHash(hashToken(token, await getTokenHmacKey()), at) : undefined;
-  // A token this call revoked frees its charge; anything else counts as a failure. A key's current
-  // token revoked before has its owner's flag written again all the same, so a revocation cut short
-  // (a 503 between its writes) is finished by a retry.
-  const release = revoked?.newly ? loginThrottle.releaseParts(attempt, now) : [];
-  const { currentTokenHash } = revoked ?? {};
-  if (revoked && currentTokenHash !== undefined) await flagOwner({ ...revoked, currentTokenHash }, release, at);
-  else if (release.length > 0) await newTransaction().add(...release).commit();
-  if (!revoked?.newly) {
-    await loginThrottle.recordFailure(attempt);
-    return;
+  const tokenHash = looksLikeToken(token) ? hashToken(token, await getTokenHmacKey()) : undefined;
+  // A second read only when a concurrent revocation, roll or delete moved the key in between.
+  for (let read = 0; tokenHash !== undefined && read < 2; read++) {
+    const revocable = await authHeaders.findRevocable(tokenHash, at);
+    if (!revocable) break;
+    if (await authHeaders.revoke(revocable, at, loginThrottle.releaseParts(attempt, now))) {
+      audit('authheader.revoked', context, { userId: revocable.userId, authHeaderId: revocable.headerId });
+      return;
+    }
   }
-  audit('authheader.revoked', context, { userId: revoked.userId, authHeaderId: revoked.headerId });
-}
-
-/** Flags the owner's copy of a revoked key, in one transaction with `release`; a key the owner deleted meanwhile only gets `release`. */
-async function flagOwner(revoked: RevokedToken & { currentTokenHash: string }, release: TransactionPart[], at: string): Promise<void> {
-  try {
-    await newTransaction().add(...release, authHeaders.ownerRevokedPart(revoked, at)).commit();
-  } catch (error) {
-    if (!(error instanceof AuthHeaderNotFoundError)) throw error;
-    if (release.length > 0) await newTransaction().add(...release).commit();
-  }
+  await loginThrottle.recordFailure(attempt);
 }
 
 /** Charges a revocation to its address, or refuses it (429, nothing charged) before the token is looked at. */

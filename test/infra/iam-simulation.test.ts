@@ -168,10 +168,11 @@ async function driveEveryFunction(): Promise<void> {
   expect((await as('Authorizer', () => authorize(restAuthorizerEvent(badChecksum(successor.token))))).error?.message).toBe('Unauthorized');
   await me(bearer(jwt));
 
-  // Revoke: a key within a roll's grace (both its lookup items; then its charge freed and the
-  // owner's copy flagged, one transaction), an unknown well-formed token (the same conditional
-  // UpdateItem; its failure counted), a bad checksum (no token read; a failure), then an address
-  // that has spent its failures (unrecorded) is refused after reading its counter.
+  // Revoke: a key within a roll's grace (the lookup read; the other token's mark; then the
+  // presented token's mark, the owner's flag and the freed charge in one transaction), an unknown
+  // well-formed token (the same read; its failure counted), a bad checksum (no token read; a
+  // failure), then an address that has spent its failures (unrecorded) is refused after reading
+  // its counter.
   await as('AuthHeaderRevoke', () => expectStatus(200, revoke(third.token)));
   await as('AuthHeaderRevoke', () => expectStatus(200, revoke(generateToken())));
   await as('AuthHeaderRevoke', () => expectStatus(200, revoke(badChecksum(noGrace.token))));
@@ -285,8 +286,8 @@ const ALLOWANCES: Record<string, Allowance> = {
       ['Query of the auth headers', 'Query', 'authHeaders', undefined, 'USER#1234'],
     ],
   },
-  // Revoke's UpdateItem returns the old item (ALL_OLD), so IAM allows it no attribute condition:
-  // what holds is the TOKEN# partition and the action; nothing else of any table.
+  // Revoke reads a lookup item's revocation attributes (projected), sets only revokedAt (lookup
+  // items and an owner's copy, returning nothing) and keeps only its own revoke# counters.
   AuthHeaderRevoke: {
     writes: { authHeaders: ['pk', 'sk', 'revokedAt'], loginThrottle: THROTTLE_ATTRIBUTES },
     secrets: ['tokenHmac'],
@@ -300,7 +301,10 @@ const ALLOWANCES: Record<string, Allowance> = {
       ['DeleteItem of its own counter', 'DeleteItem', 'loginThrottle', undefined, 'revoke#x'],
       ['PutItem of a lookup item', 'PutItem', 'authHeaders', undefined, 'TOKEN#abc'],
       ['DeleteItem of a lookup item', 'DeleteItem', 'authHeaders', undefined, 'TOKEN#abc'],
-      ['GetItem of a lookup item', 'GetItem', 'authHeaders', undefined, 'TOKEN#abc'],
+      ['GetItem of a whole lookup item', 'GetItem', 'authHeaders', undefined, 'TOKEN#abc'],
+      ["GetItem of an owner's item (its encrypted token)", 'GetItem', 'authHeaders', ['pk', 'sk', 'tokenCiphertext'], 'USER#1234', { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' }],
+      ['UpdateItem of a lookup item beyond revokedAt', 'UpdateItem', 'authHeaders', ['pk', 'sk', 'userId'], 'TOKEN#abc'],
+      ['UpdateItem of a lookup item, returning it', 'UpdateItem', 'authHeaders', ['pk', 'sk', 'revokedAt'], 'TOKEN#abc', { 'dynamodb:ReturnValues': 'ALL_OLD' }],
       ...(['GetItem', 'BatchGetItem', 'Query', 'ConditionCheckItem'] as const).flatMap((action) =>
         (['users', 'sessions', 'loginThrottle'] as const).map((table) => [`${action} of ${table}`, action, table, undefined, LEADING_KEYS[table]] as const),
       ),

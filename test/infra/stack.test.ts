@@ -157,13 +157,24 @@ describe('least privilege', () => {
     }
   });
 
-  test("revoke: UpdateItem of token lookup items, of an owner's revokedAt only, and its address's counter (revoke#) only; nothing of users or sessions", () => {
+  test("revoke: a projected read of token lookup items, updates of revokedAt only (lookup items and an owner's copy, returning nothing), its address's counter (revoke#) only; nothing of users or sessions", () => {
     const grants = grantsTo('AuthHeaderRevoke');
     expect(onTable(grants, 'users')).toEqual([]);
     expect(onTable(grants, 'sessions')).toEqual([]);
-    const updates = grants.filter((grant) => grant.resource === tableId('authHeaders')).map((grant) => [grant.action, grant.condition]);
-    expect(updates).toEqual([
-      ['dynamodb:UpdateItem', { Null: { 'dynamodb:LeadingKeys': 'false' }, 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TOKEN#*'] } }],
+    const onHeaders = grants.filter((grant) => grant.resource === tableId('authHeaders')).map((grant) => [grant.action, grant.condition]);
+    const tokens = { Null: { 'dynamodb:LeadingKeys': 'false' }, 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TOKEN#*'] } };
+    expect(onHeaders).toEqual([
+      [
+        'dynamodb:GetItem',
+        {
+          Null: { 'dynamodb:Attributes': 'false', 'dynamodb:LeadingKeys': 'false' },
+          'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'sk', 'userId', 'headerId', 'expiresAt', 'retiresAt', 'revokedAt', 'successorHash', 'previousTokenHash'] },
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['TOKEN#*'] },
+          StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
+        },
+      ],
+      // The presented token's condition names its grace and expiry; only revokedAt is set.
+      ['dynamodb:UpdateItem', { ...tokens, 'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'sk', 'revokedAt', 'retiresAt', 'expiresAt'] }, StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' } }],
       [
         'dynamodb:UpdateItem',
         {

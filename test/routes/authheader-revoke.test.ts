@@ -56,7 +56,7 @@ describe('POST /authheader/revoke', () => {
     expect(response.rawBody).toBe('{"message":"Success"}');
   });
 
-  test('an unknown well-formed token costs as many DynamoDB calls as a real one: the charge, the same conditional UpdateItem, one settling write', async () => {
+  test('an unknown well-formed token costs as many DynamoDB calls as a real one: the charge, the same read, one settling write', async () => {
     const { key } = await userWithKey();
     const spy = jest.spyOn(documentClient, 'send');
     const calls = () => spy.mock.calls.map(([command]) => command.constructor.name);
@@ -67,11 +67,12 @@ describe('POST /authheader/revoke', () => {
     await revoke(key.token);
     const realCalls = calls();
 
-    // The charge on the address's counter, then the lookup item's conditional UpdateItem; then the
-    // miss counts its failure (an UpdateItem) and the hit frees its charge and flags the owner's copy
-    // (one transaction). The last write differs in kind only for a key that is now dead.
-    expect(unknownCalls).toEqual(['UpdateCommand', 'UpdateCommand', 'UpdateCommand']);
-    expect(realCalls).toEqual(['UpdateCommand', 'UpdateCommand', 'TransactWriteCommand']);
+    // The charge on the address's counter, then the lookup item's strongly consistent read; then
+    // the miss counts its failure (an UpdateItem) and the hit commits the revocation, the owner's
+    // flag and the freed charge (one transaction). The last write differs in kind only for a key
+    // that is dead by then.
+    expect(unknownCalls).toEqual(['UpdateCommand', 'GetCommand', 'UpdateCommand']);
+    expect(realCalls).toEqual(['UpdateCommand', 'GetCommand', 'TransactWriteCommand']);
   });
 
   test("the owner's list flags the revoked key (revokedAt); a roll gives it a fresh token that works, the revoked one stays refused", async () => {
@@ -122,70 +123,65 @@ describe('POST /authheader/revoke', () => {
     expect(await revokeCounter(sourceIp)).toMatchObject({ failures: 1, inflight: 0 });
   });
 
-  test("within a roll's grace, the current token revokes the key: both tokens refused, the key flagged", async () => {
-    const { jwt, key } = await userWithKey();
-    const rolled = await rollKey(jwt, key.token);
+  test("within a roll's grace either token revokes the key: both tokens refused, the key flagged", async () => {
+    for (const presented of ['old', 'current'] as const) {
+      const { jwt, key } = await userWithKey();
+      const rolled = await rollKey(jwt, key.token);
 
-    await revoke(rolled.token);
+      await revoke(presented === 'old' ? key.token : rolled.token);
 
-    expect({ old: await refused(key.token), current: await refused(rolled.token) }).toEqual({ old: true, current: true });
-    expect(((await listHeaders(jwt)).body as object[])[0]).toHaveProperty('revokedAt');
+      const flagged = 'revokedAt' in (((await listHeaders(jwt)).body as object[])[0] as object);
+      expect({ presented, old: await refused(key.token), current: await refused(rolled.token), flagged }).toEqual({ presented, old: true, current: true, flagged: true });
+    }
   });
 
-  test("within a roll's grace, the old token revokes only itself: the key's current token keeps working, unflagged (an owner ending a grace early)", async () => {
-    const { jwt, key } = await userWithKey();
-    const sourceIp = freshIp();
-    const rolled = await rollKey(jwt, key.token);
-
-    await revoke(key.token, { sourceIp });
-    // Again, as whoever kept the old token would: still nothing more.
-    await revoke(key.token, { sourceIp });
-
-    expect({ old: await refused(key.token), current: await refused(rolled.token) }).toEqual({ old: true, current: false });
-    expect(((await listHeaders(jwt)).body as object[])[0]).not.toHaveProperty('revokedAt');
-    // The first revoked a live token (free), the second nothing (a failure).
-    expect(await revokeCounter(sourceIp)).toMatchObject({ failures: 1, inflight: 0 });
-  });
-
-  test('after two rolls, the current token revokes the key (the middle token too), and the middle one revokes only itself', async () => {
-    for (const presented of ['current', 'middle'] as const) {
+  test('after two rolls, the middle token (still in its grace) and the current one each revoke the key', async () => {
+    for (const presented of ['middle', 'current'] as const) {
       const { jwt, key } = await userWithKey();
       const middle = await rollKey(jwt, key.token);
       const current = await rollKey(jwt, middle.token);
 
-      await revoke(presented === 'current' ? current.token : middle.token);
+      await revoke(presented === 'middle' ? middle.token : current.token);
 
       const flagged = 'revokedAt' in (((await listHeaders(jwt)).body as object[])[0] as object);
-      expect({ presented, middle: await refused(middle.token), current: await refused(current.token), flagged }).toEqual({
-        presented,
-        middle: true,
-        current: presented === 'current',
-        flagged: presented === 'current',
-      });
+      expect({ presented, middle: await refused(middle.token), current: await refused(current.token), flagged }).toEqual({ presented, middle: true, current: true, flagged: true });
       // The first token went with the second roll.
       expect(await refused(key.token)).toBe(true);
     }
   });
 
-  test('a revocation cut short by a failure between its writes (503) is finished by retrying it', async () => {
+  test("a token revoked before revokes nothing more: after its owner rolls the key, presenting the revoked token again leaves the new one working", async () => {
+    const { jwt, key } = await userWithKey();
+    const sourceIp = freshIp();
+    await revoke(key.token, { sourceIp });
+    const recovered = await rollKey(jwt, key.token);
+
+    const again = await revoke(key.token, { sourceIp });
+
+    expect(again.statusCode).toBe(200);
+    expect(await refused(recovered.token)).toBe(false);
+    expect(((await listHeaders(jwt)).body as object[])[0]).not.toHaveProperty('revokedAt');
+    expect(await revokeCounter(sourceIp)).toMatchObject({ failures: 1, inflight: 0 });
+  });
+
+  test('a revocation that fails (503) changes nothing the caller can see and is done by retrying it', async () => {
     const { jwt, key } = await userWithKey();
     const rolled = await rollKey(jwt, key.token);
     const send = documentClient.send.bind(documentClient);
-    let updates = 0;
-    // The third UpdateItem (the predecessor's mark, after the charge and the token's own) fails as
-    // the client reports an unavailable DynamoDB (lib/data/faults.ts).
+    // The transaction fails as the client reports an unavailable DynamoDB (lib/data/faults.ts),
+    // after the other token's mark went through.
     jest.spyOn(documentClient, 'send').mockImplementation(((command: { constructor: { name: string } }, ...rest: unknown[]) => {
-      if (command.constructor.name === 'UpdateCommand' && ++updates === 3) return Promise.reject(new DatabaseUnavailableError('server', 5));
+      if (command.constructor.name === 'TransactWriteCommand') return Promise.reject(new DatabaseUnavailableError('server', 5));
       return (send as (...args: unknown[]) => unknown)(command, ...rest);
     }) as typeof documentClient.send);
 
-    const failed = await revoke(rolled.token);
+    const failed = await revoke(key.token);
     jest.restoreAllMocks();
-    const halfway = { old: await refused(key.token), flagged: 'revokedAt' in (((await listHeaders(jwt)).body as object[])[0] as object) };
-    const retried = await revoke(rolled.token);
+    const halfway = { presented: await refused(key.token), flagged: 'revokedAt' in (((await listHeaders(jwt)).body as object[])[0] as object) };
+    const retried = await revoke(key.token);
 
     expect(failed.statusCode).toBe(503);
-    expect(halfway).toEqual({ old: false, flagged: false });
+    expect(halfway).toEqual({ presented: false, flagged: false });
     expect(retried.statusCode).toBe(200);
     expect({ old: await refused(key.token), current: await refused(rolled.token) }).toEqual({ old: true, current: true });
     expect(((await listHeaders(jwt)).body as object[])[0]).toHaveProperty('revokedAt');
@@ -210,23 +206,23 @@ describe('POST /authheader/revoke', () => {
     }
   });
 
-  test('a key deleted between the revocation and its flag is not recreated, and the charge is still freed', async () => {
+  test('a key deleted between the read and the revocation is not recreated: nothing written, a failure counted', async () => {
     const { jwt, key } = await userWithKey();
     const sourceIp = freshIp();
-    const revokeByTokenHash = authHeaders.revokeByTokenHash.bind(authHeaders);
-    jest.spyOn(authHeaders, 'revokeByTokenHash').mockImplementation(async (...args) => {
-      const found = await revokeByTokenHash(...args);
-      expect((await deleteHeader(jwt, key.token)).statusCode).toBe(200);
+    const findRevocable = authHeaders.findRevocable.bind(authHeaders);
+    jest.spyOn(authHeaders, 'findRevocable').mockImplementation(async (...args) => {
+      const found = await findRevocable(...args);
+      if (found) expect((await deleteHeader(jwt, key.token)).statusCode).toBe(200);
       return found;
     });
 
     const response = await revoke(key.token, { sourceIp });
 
     expect(response.statusCode).toBe(200);
-    // No stub of the owner's copy (an UpdateItem without its condition would have made one).
-    expect((await scanTable('authHeaders')).filter((item) => item.id === key.id || item.headerId === key.id)).toEqual([]);
+    // No stub of the owner's copy or of the lookup item (an UpdateItem without its condition would make one).
+    expect((await scanTable('authHeaders')).filter((item) => item.id === key.id || item.headerId === key.id || item.revokedAt !== undefined && item.userId === undefined)).toEqual([]);
     expect((await listHeaders(jwt)).body).toEqual([]);
-    expect(await revokeCounter(sourceIp)).toMatchObject({ failures: 0, inflight: 0 });
+    expect(await revokeCounter(sourceIp)).toMatchObject({ failures: 1, inflight: 0 });
   });
 
   test('a revoked key can be deleted by its owner', async () => {
