@@ -152,8 +152,8 @@ const LAST_USED_UPDATE = directItemWrite('authHeaders', ['lastUsed'], partitionP
 const OWNER_REVOKED_UPDATE = itemWrite('authHeaders', ['revokedAt'], partitionPrefix('USER#'));
 /** Revoke's read of a token's lookup item: what it needs to know whether and what to revoke. */
 const REVOCATION_LOOKUP_READ = allOf(projectedRead('authHeaders', REVOCATION_READ), partitionPrefix('TOKEN#'));
-/** Revoke's mark on lookup items (the presented token's, in the transaction, conditioned on the grace and expiry; the other token's, alone): `revokedAt`. */
-const TOKEN_REVOKED_UPDATE = itemWrite('authHeaders', ['revokedAt', 'retiresAt', 'expiresAt'], partitionPrefix('TOKEN#'));
+/** Revoke's mark on the key's lookup items, inside its transaction: `revokedAt` only. */
+const TOKEN_REVOKED_UPDATE = itemWrite('authHeaders', ['revokedAt'], partitionPrefix('TOKEN#'));
 
 /** Roll's retirement of the old lookup item, inside its transaction: only the grace's attributes, its TTL (and `userId`, its condition). */
 const RETIRE_UPDATE = itemWrite('authHeaders', ['retiresAt', 'successorHash', 'purgeAt', 'previousTokenHash', 'userId'], partitionPrefix('TOKEN#'));
@@ -307,7 +307,7 @@ export class AuthServiceStack extends Stack {
 
     // POST /authheader/revoke — public: charges its address's revoke counter, reads the token's
     // lookup item (projected), then either counts the failure or marks the key's tokens and flags
-    // the owner's copy (`revokedAt` only, nothing returned) with the charge freed in one transaction.
+    // the owner's copy (`revokedAt` only, nothing returned) in one transaction and frees the charge.
     this.endpoint('AuthHeaderRevoke', settings.authHeaders)
       .allow(loginThrottle, ['GetItem'], REVOKE_COUNTER)
       .allow(loginThrottle, ['UpdateItem'], REVOKE_COUNTER_UPDATE)

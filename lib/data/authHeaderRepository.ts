@@ -323,57 +323,25 @@ export class AuthHeaderRepository {
   }
 
   /**
-   * Revokes the key `findRevocable` found: its other token within a roll's grace first (a conditional
-   * UpdateItem: never recreates an item gone meanwhile), then in one transaction the presented token
-   * (conditioned on still being revocable), the owner's flag (`revokedAt`, conditioned on the
-   * owner's copy still being there) and the caller's `parts`. False when a condition failed: a
-   * concurrent revocation, roll or delete moved the key between the read and the write; nothing of
-   * the transaction was written, and the caller may read again. A failure between the two writes
-   * leaves the presented token revocable, so presenting it again finishes the job.
+   * Revokes the key `findRevocable` found, in one transaction: the presented token (conditioned on
+   * not being revoked meanwhile), the key's other token within a roll's grace, and the owner's flag
+   * (`revokedAt`); the last two conditioned on their items still being there, so nothing gone
+   * meanwhile is recreated as a stub. An other token gone meanwhile (a second roll, TTL) is left
+   * out and the rest tried again. False when the presented token or the owner's copy failed its
+   * condition: a concurrent revocation, roll or delete moved the key between the read and the
+   * write, nothing was written, and the caller may read again.
    */
-  async revoke(revocable: Revocable, at: string, parts: readonly TransactionPart[]): Promise<boolean> {
+  async revoke(revocable: Revocable, at: string): Promise<boolean> {
     const { tokenHash, otherTokenHash, userId, currentTokenHash } = revocable;
-    if (otherTokenHash) {
-      await writeIf(
-        this.client.send(
-          new UpdateCommand({
-            TableName: this.tableName,
-            Key: keys.token(otherTokenHash),
-            UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeValues: { ':at': at },
-          }),
-        ),
-      );
-    }
-    const failed = await transact(this.client, [
-      {
-        name: 'token',
-        item: {
-          Update: {
-            TableName: this.tableName,
-            Key: keys.token(tokenHash),
-            UpdateExpression: 'SET revokedAt = :at',
-            ConditionExpression:
-              'attribute_exists(pk) AND attribute_not_exists(revokedAt) AND (attribute_not_exists(retiresAt) OR retiresAt > :at) AND (attribute_not_exists(expiresAt) OR expiresAt > :at)',
-            ExpressionAttributeValues: { ':at': at },
-          },
-        },
-      },
-      {
-        name: 'ownerRevoked',
-        item: {
-          Update: {
-            TableName: this.tableName,
-            Key: keys.header(userId, currentTokenHash),
-            UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)',
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeValues: { ':at': at },
-          },
-        },
-      },
-      ...parts,
-    ]);
+    const mark = (name: string, Key: Record<string, string>, ConditionExpression: string): TransactionPart => ({
+      name,
+      item: { Update: { TableName: this.tableName, Key, UpdateExpression: 'SET revokedAt = if_not_exists(revokedAt, :at)', ConditionExpression, ExpressionAttributeValues: { ':at': at } } },
+    });
+    const token = mark('token', keys.token(tokenHash), 'attribute_exists(pk) AND attribute_not_exists(revokedAt)');
+    const owner = mark('ownerRevoked', keys.header(userId, currentTokenHash), 'attribute_exists(pk)');
+    const other = otherTokenHash ? [mark('otherToken', keys.token(otherTokenHash), 'attribute_exists(pk)')] : [];
+    let failed = await transact(this.client, [token, ...other, owner]);
+    if (failed.length === 1 && failed[0] === 'otherToken') failed = await transact(this.client, [token, owner]);
     return failed.length === 0;
   }
 

@@ -20,8 +20,9 @@
  * them. A counter is forgotten `windowSeconds` after it started (or after its last back-off ended);
  * the TTL (`expiresAt`) deletes it later, so reads ignore expired items themselves.
  *
- * POST /authheader/revoke charges its one per-address counter the same way (`beginRevoke`): a
- * revocation of a live key frees its charge (`releaseParts`), anything else counts as a failure.
+ * POST /authheader/revoke charges its one per-address counter the same way (`beginRevoke`), with
+ * plain conditional UpdateItems only (one counter needs no transaction): a revocation of a live key
+ * frees its charge (`release`), anything else counts as a failure.
  *
  * Login uses GetItem and UpdateItem (TransactWriteItems of Updates is authorised as UpdateItem); the
  * admin CLI's unlock also scans and deletes.
@@ -169,11 +170,18 @@ export class LoginThrottleRepository {
   }
 
   /**
-   * A revocation that revoked a live key: the parts that free its charge (counting nothing), for
-   * the transaction that also marks the owner's copy of the key.
+   * A revocation that revoked a live key: its charge freed, counting nothing. A plain conditional
+   * UpdateItem (never on a vanished counter), like the charge, so parallel revocations from one
+   * address never meet a transaction on their counter.
    */
-  releaseParts(attempt: RevokeAttempt, now: Date = new Date()): TransactionPart[] {
-    return this.settleParts(attempt, now, false);
+  async release(attempt: RevokeAttempt): Promise<void> {
+    await this.conditionalUpdate({
+      TableName: this.tableName,
+      Key: { key: keyOf(attempt, 'revoke') },
+      UpdateExpression: 'ADD #v :one DELETE #inflight :element',
+      ConditionExpression: 'attribute_exists(#key)',
+      ExpressionAttributeValues: { ':one': 1, ':element': new Set([attempt.element]) },
+    });
   }
 
   private settleParts(attempt: AnyAttempt, now: Date, resetPair: boolean): TransactionPart[] {

@@ -187,11 +187,10 @@ export async function rollAuthHeader(session: SessionClaims, token: string, grac
  * 7009-style); within a roll's grace, either of the key's two tokens revokes both. The caller
  * learns nothing: the same 200 whatever the text. Every call is first charged to its address's
  * revoke counter (429 once the address has spent its failures; lib/data/loginThrottleRepository.ts).
- * Then one read of the token's lookup item, and one more write either way: a revocation of a live
- * token commits with its charge freed (and the owner's copy flagged) in one transaction; anything
- * else (unknown, already revoked, expired, rolled away past its grace, not a token at all) counts
- * as a failure. A text that cannot be a token reads nothing. The audit line names the key's id and
- * owner, never the token.
+ * Then one read of the token's lookup item: a live token is revoked with its key (one transaction,
+ * which also flags the owner's copy) and its charge freed; anything else (unknown, already revoked,
+ * expired, rolled away past its grace, not a token at all) counts as a failure. A text that cannot
+ * be a token reads nothing. The audit line names the key's id and owner, never the token.
  */
 export async function revokeAuthHeader(token: string, context: AuditContext, now: Date = new Date()): Promise<void> {
   const attempt = await beginRevoke(context, now);
@@ -201,7 +200,10 @@ export async function revokeAuthHeader(token: string, context: AuditContext, now
   for (let read = 0; tokenHash !== undefined && read < 2; read++) {
     const revocable = await authHeaders.findRevocable(tokenHash, at);
     if (!revocable) break;
-    if (await authHeaders.revoke(revocable, at, loginThrottle.releaseParts(attempt, now))) {
+    if (await authHeaders.revoke(revocable, at)) {
+      // Freed by a plain write, not inside the transaction: a transaction on the address's counter
+      // would make concurrent revocations' plain charges on it fail with TransactionConflict.
+      await loginThrottle.release(attempt);
       audit('authheader.revoked', context, { userId: revocable.userId, authHeaderId: revocable.headerId });
       return;
     }

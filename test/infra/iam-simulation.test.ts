@@ -168,11 +168,10 @@ async function driveEveryFunction(): Promise<void> {
   expect((await as('Authorizer', () => authorize(restAuthorizerEvent(badChecksum(successor.token))))).error?.message).toBe('Unauthorized');
   await me(bearer(jwt));
 
-  // Revoke: a key within a roll's grace (the lookup read; the other token's mark; then the
-  // presented token's mark, the owner's flag and the freed charge in one transaction), an unknown
-  // well-formed token (the same read; its failure counted), a bad checksum (no token read; a
-  // failure), then an address that has spent its failures (unrecorded) is refused after reading
-  // its counter.
+  // Revoke: a key within a roll's grace (the lookup read; both tokens' marks and the owner's flag
+  // in one transaction; the charge freed), an unknown well-formed token (the same read; its failure
+  // counted), a bad checksum (no token read; a failure), then an address that has spent its
+  // failures (unrecorded) is refused after reading its counter.
   await as('AuthHeaderRevoke', () => expectStatus(200, revoke(third.token)));
   await as('AuthHeaderRevoke', () => expectStatus(200, revoke(generateToken())));
   await as('AuthHeaderRevoke', () => expectStatus(200, revoke(badChecksum(noGrace.token))));
@@ -304,6 +303,7 @@ const ALLOWANCES: Record<string, Allowance> = {
       ['GetItem of a whole lookup item', 'GetItem', 'authHeaders', undefined, 'TOKEN#abc'],
       ["GetItem of an owner's item (its encrypted token)", 'GetItem', 'authHeaders', ['pk', 'sk', 'tokenCiphertext'], 'USER#1234', { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' }],
       ['UpdateItem of a lookup item beyond revokedAt', 'UpdateItem', 'authHeaders', ['pk', 'sk', 'userId'], 'TOKEN#abc'],
+      ["UpdateItem of a lookup item's expiry", 'UpdateItem', 'authHeaders', ['pk', 'sk', 'expiresAt'], 'TOKEN#abc'],
       ['UpdateItem of a lookup item, returning it', 'UpdateItem', 'authHeaders', ['pk', 'sk', 'revokedAt'], 'TOKEN#abc', { 'dynamodb:ReturnValues': 'ALL_OLD' }],
       ...(['GetItem', 'BatchGetItem', 'Query', 'ConditionCheckItem'] as const).flatMap((action) =>
         (['users', 'sessions', 'loginThrottle'] as const).map((table) => [`${action} of ${table}`, action, table, undefined, LEADING_KEYS[table]] as const),

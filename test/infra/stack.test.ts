@@ -173,8 +173,7 @@ describe('least privilege', () => {
           StringEqualsIfExists: { 'dynamodb:Select': 'SPECIFIC_ATTRIBUTES' },
         },
       ],
-      // The presented token's condition names its grace and expiry; only revokedAt is set.
-      ['dynamodb:UpdateItem', { ...tokens, 'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'sk', 'revokedAt', 'retiresAt', 'expiresAt'] }, StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' } }],
+      ['dynamodb:UpdateItem', { ...tokens, 'ForAllValues:StringEquals': { 'dynamodb:Attributes': ['pk', 'sk', 'revokedAt'] }, StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' } }],
       [
         'dynamodb:UpdateItem',
         {
