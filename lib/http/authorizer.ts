@@ -43,6 +43,12 @@ export function wholeApiArn(methodArn: string): string {
   return `${apiArn}/${stage}/*/*`;
 }
 
+/** The API and stage an event is for (`arn:…:<apiId>/<stage>`): the gateway keeps one cache per API. */
+function apiOf(event: AuthorizerEvent): string {
+  const arn = isHttpApi(event) ? event.routeArn : event.methodArn;
+  return arn.split('/').slice(0, 2).join('/');
+}
+
 export function contextOf(identity: CallerIdentity): AuthorizerContext {
   const { userId, username, authMethod, authHeaderId, scopes } = identity;
   // Context values are strings, numbers or booleans only: scopes travel space-separated (OAuth's `scope`).
@@ -60,7 +66,7 @@ export async function handleAuthorizerEvent(event: AuthorizerEvent): Promise<Aut
   let identity: CallerIdentity;
   const context = auditContextOf(event);
   try {
-    identity = await authenticate(authorizationIn(event), undefined, undefined, context.sourceIp === 'unknown' ? undefined : context.sourceIp);
+    identity = await authenticate(authorizationIn(event), undefined, undefined, context.sourceIp === 'unknown' ? undefined : context.sourceIp, apiOf(event));
   } catch (error) {
     if (error instanceof InvalidSessionError) {
       log.info('authorizer refused', { reason: error.message });

@@ -155,11 +155,15 @@ function checkAddress(answer: Answer, sourceIp: string | undefined): void {
  * gateway saw it), or InvalidSessionError (the same for every reason). Other errors (DynamoDB,
  * keys) propagate: the caller is not refused for our failure.
  */
-export async function authenticate(authorization: string | undefined, now: Date = new Date(), cache: AnswerCache = answers, sourceIp?: string): Promise<CallerIdentity> {
+export async function authenticate(authorization: string | undefined, now: Date = new Date(), cache: AnswerCache = answers, sourceIp?: string, api?: string): Promise<CallerIdentity> {
   const credential = parseAuthorization(authorization);
   if (!credential) throw new InvalidSessionError('no credential of ours in the Authorization header');
   const nowMs = now.getTime();
-  const remembered = cache.get(credential.token, nowMs);
+  // Keyed as the gateway's own cache is (per API, on the credential and the client's address): an
+  // answer the gateway then caches for AUTHORIZER_CACHE_SECONDS was never served from here for a
+  // key the gateway had not itself cached, so the two caches never stack beyond that bound.
+  const cacheKey = `${api ?? ''}\0${sourceIp ?? ''}\0${credential.token}`;
+  const remembered = cache.get(cacheKey, nowMs);
   if (remembered) {
     checkAddress(remembered, sourceIp);
     const { identity, tokenHash } = remembered;
@@ -171,8 +175,8 @@ export async function authenticate(authorization: string | undefined, now: Date 
     return identity;
   }
   const { validUntilMs, ...answer } = credential.kind === 'authheader' ? await checkAuthHeader(credential.token, nowMs) : await checkJwt(credential.token, now);
-  // Remembered whatever the address: the next call from a wrong one is refused without a read.
-  cache.set(credential.token, answer, nowMs, validUntilMs);
+  // Remembered even when this address is refused: its next call is refused again without a read.
+  cache.set(cacheKey, answer, nowMs, validUntilMs);
   checkAddress(answer, sourceIp);
   return answer.identity;
 }
