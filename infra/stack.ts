@@ -81,11 +81,16 @@ const itemWrite = (table: TableId, attributes: readonly string[], leading?: Gran
   StringEqualsIfExists: { 'dynamodb:ReturnValues': 'NONE' },
 });
 
-/** A write sent on its own (never in a transaction): DynamoDB always names its attributes, so they are required. */
-const directItemWrite = (table: TableId, attributes: readonly string[], leading?: GrantConditions): GrantConditions => {
-  const write = itemWrite(table, attributes, leading);
-  return { ...write, Null: { ...leading?.Null, 'dynamodb:Attributes': 'false' } };
+/** Every condition of each grant (an operator both name, e.g. `Null`, holds all their keys). */
+const allOf = (...grants: GrantConditions[]): GrantConditions => {
+  const merged: Record<string, Record<string, unknown>> = {};
+  for (const grant of grants) for (const [operator, keys] of Object.entries(grant)) merged[operator] = { ...merged[operator], ...(keys as Record<string, unknown>) };
+  return merged as GrantConditions;
 };
+
+/** A write sent on its own (never in a transaction): DynamoDB always names its attributes, so they are required. */
+const directItemWrite = (table: TableId, attributes: readonly string[], leading?: GrantConditions): GrantConditions =>
+  allOf(itemWrite(table, attributes, leading), { Null: { 'dynamodb:Attributes': 'false' } });
 
 /** Login reads the profile with its hash (UserRepository.findByUsername). */
 const LOGIN_USER_READ = projectedRead('users', PROFILE_ATTRIBUTES);
@@ -128,13 +133,6 @@ const MFA_UPDATE = itemWrite('users', MFA_WRITE_ATTRIBUTES);
 const SESSION_CHECK_READ = {
   users: projectedRead('users', SESSION_CHECK_ATTRIBUTES.profile),
   sessions: projectedRead('sessions', SESSION_CHECK_ATTRIBUTES.session),
-};
-
-/** Every condition of each grant (an operator both name, e.g. `Null`, holds all their keys). */
-const allOf = (...grants: GrantConditions[]): GrantConditions => {
-  const merged: Record<string, Record<string, unknown>> = {};
-  for (const grant of grants) for (const [operator, keys] of Object.entries(grant)) merged[operator] = { ...merged[operator], ...(keys as Record<string, unknown>) };
-  return merged as GrantConditions;
 };
 
 /** Items of the auth-headers table whose partition key starts so (`TOKEN#` lookups, `USER#` owners' items). */

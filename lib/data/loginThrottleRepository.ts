@@ -166,25 +166,6 @@ export class LoginThrottleRepository {
    * complete the login, e.g. MFA's "code required": it neither counts as a failure nor clears any).
    */
   successParts(attempt: LoginAttempt, now: Date = new Date(), { resetPair = true }: { resetPair?: boolean } = {}): TransactionPart[] {
-    return this.settleParts(attempt, now, resetPair);
-  }
-
-  /**
-   * A revocation that revoked a live key: its charge freed, counting nothing. A plain conditional
-   * UpdateItem (never on a vanished counter), like the charge, so parallel revocations from one
-   * address never meet a transaction on their counter.
-   */
-  async release(attempt: RevokeAttempt): Promise<void> {
-    await this.conditionalUpdate({
-      TableName: this.tableName,
-      Key: { key: keyOf(attempt, 'revoke') },
-      UpdateExpression: 'ADD #v :one DELETE #inflight :element',
-      ConditionExpression: 'attribute_exists(#key)',
-      ExpressionAttributeValues: { ':one': 1, ':element': new Set([attempt.element]) },
-    });
-  }
-
-  private settleParts(attempt: AnyAttempt, now: Date, resetPair: boolean): TransactionPart[] {
     const nowS = Math.floor(now.getTime() / 1000);
     return kindsOf(attempt).map((kind) => {
       const policy = this.policies[kind];
@@ -205,6 +186,22 @@ export class LoginThrottleRepository {
       };
     });
   }
+
+  /**
+   * A revocation that revoked a live key: its charge freed, counting nothing. A plain conditional
+   * UpdateItem (never on a vanished counter), like the charge, so parallel revocations from one
+   * address never meet a transaction on their counter.
+   */
+  async release(attempt: RevokeAttempt): Promise<void> {
+    await this.conditionalUpdate({
+      TableName: this.tableName,
+      Key: { key: keyOf(attempt, 'revoke') },
+      UpdateExpression: 'ADD #v :one DELETE #inflight :element',
+      ConditionExpression: 'attribute_exists(#key)',
+      ExpressionAttributeValues: { ':one': 1, ':element': new Set([attempt.element]) },
+    });
+  }
+
 
   /**
    * Forgets every counter of the username: across addresses and with each address (admin CLI
