@@ -98,11 +98,14 @@ const LOGIN_USER_READ = projectedRead('users', PROFILE_ATTRIBUTES);
 const PROFILE_CHECK = itemWrite('users', SESSION_CHECK_ATTRIBUTES.profile);
 /** The session check's conditions on the session item, as a transaction item. */
 const SESSION_CHECK = itemWrite('sessions', SESSION_CHECK_ATTRIBUTES.session);
-/** Counters of the throttle table whose key starts with one of these kinds' prefixes (lib/auth/loginThrottle.ts). */
-const counters = (...kinds: CounterKind[]): GrantConditions => ({
+/** Items whose partition key starts with one of these prefixes (`dynamodb:LeadingKeys`, which must be present). */
+const keysStartingWith = (...prefixes: string[]): GrantConditions => ({
   Null: { 'dynamodb:LeadingKeys': 'false' },
-  'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': kinds.map((kind) => `${COUNTER_KEY_PREFIXES[kind]}*`) },
+  'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': prefixes.map((prefix) => `${prefix}*`) },
 });
+
+/** Counters of the throttle table whose key starts with one of these kinds' prefixes (lib/auth/loginThrottle.ts). */
+const counters = (...kinds: CounterKind[]): GrantConditions => keysStartingWith(...kinds.map((kind) => COUNTER_KEY_PREFIXES[kind]));
 /** The login counters (login, the password change, MFA's disable): never revoke's. */
 const LOGIN_COUNTERS = counters('pair', 'user', 'ip');
 /** Login's and the password change's counter updates (also in transactions). */
@@ -136,10 +139,7 @@ const SESSION_CHECK_READ = {
 };
 
 /** Items of the auth-headers table whose partition key starts so (`TOKEN#` lookups, `USER#` owners' items). */
-const partitionPrefix = (prefix: 'TOKEN#' | 'USER#'): GrantConditions => ({
-  Null: { 'dynamodb:LeadingKeys': 'false' },
-  'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${prefix}*`] },
-});
+const partitionPrefix = (prefix: 'TOKEN#' | 'USER#'): GrantConditions => keysStartingWith(prefix);
 
 /** The header counter, moved inside add's and delete's transactions: only `headerCount` of an owner's item. */
 const COUNTER_UPDATE = itemWrite('authHeaders', ['headerCount'], partitionPrefix('USER#'));

@@ -112,7 +112,7 @@ export class LoginThrottleRepository {
     for (let race = 0; race <= MAX_RACES; race++) {
       const refusal = refusalOf(kinds, steps);
       if (refusal) throw refusal;
-      const updates = steps.map((step) => withNames((step as { update: UpdateInput }).update));
+      const updates = steps.map((step) => (step as { update: UpdateInput }).update);
       const failed =
         updates.length === 1
           ? // One counter (revoke's): a plain conditional UpdateItem, which concurrent calls queue
@@ -120,7 +120,7 @@ export class LoginThrottleRepository {
             (await this.conditionalUpdate(updates[0] as UpdateInput)) ? [] : kinds
           : await transact(
               this.client,
-              kinds.map((kind, i) => ({ name: kind, item: { Update: updates[i] as UpdateInput } })),
+              kinds.map((kind, i) => ({ name: kind, item: { Update: withNames(updates[i] as UpdateInput) } })),
               // A conflict with a concurrent attempt: read the counters and decide again (bounded by MAX_RACES).
               { conflicts: 'report' },
             );

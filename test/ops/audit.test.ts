@@ -4,8 +4,8 @@
  * schema (docs/operations.md), and no password, token, JWT or request text appears anywhere.
  */
 import { jest } from '@jest/globals';
-import type { APIGatewayProxyResult } from 'aws-lambda';
 import { apiEvent, lambdaContext } from '../helpers/invoke';
+import { ensureTestTables, loadHandler, type Handler } from '../helpers/late';
 
 // Read at import by lib/log.ts, lib/metrics.ts and lib/config.ts: set before anything loads them.
 process.env.LOG_LEVEL = 'INFO';
@@ -17,7 +17,6 @@ process.env.REVOKE_MAX_FAILURES_PER_IP = '2';
 // What Lambda sets; without it Powertools never reports a cold start.
 process.env.AWS_LAMBDA_INITIALIZATION_TYPE = 'on-demand';
 
-type Handler = (event: unknown, context: unknown) => Promise<APIGatewayProxyResult>;
 type Line = Record<string, unknown>;
 
 const captured: string[] = [];
@@ -61,13 +60,9 @@ let handlers: Record<'login' | 'add' | 'list' | 'delete' | 'roll' | 'revoke', Ha
 let givenUser: typeof import('../helpers/db')['givenUser'];
 
 beforeAll(async () => {
-  const { ensureTables } = await import('../../lib/data/bootstrap');
-  const { documentClient } = await import('../../lib/data/client');
-  const { config } = await import('../../lib/config');
-  await ensureTables(documentClient, config.tables);
+  await ensureTestTables();
   ({ givenUser } = await import('../helpers/db'));
-  const load = async (module: string) => ((await import(`../../functions/${module}`)) as { handler: Handler }).handler;
-  handlers = { login: await load('login'), add: await load('authheader-add'), list: await load('authheader-list'), delete: await load('authheader-delete'), roll: await load('authheader-roll'), revoke: await load('authheader-revoke') };
+  handlers = { login: await loadHandler('login'), add: await loadHandler('authheader-add'), list: await loadHandler('authheader-list'), delete: await loadHandler('authheader-delete'), roll: await loadHandler('authheader-roll'), revoke: await loadHandler('authheader-revoke') };
 });
 
 beforeEach(() => {

@@ -3,27 +3,22 @@
  * disable, in the documented schema — and no secret, code or recovery code anywhere in the output.
  * The handlers run in-process, so every answer is also checked against openapi.json.
  */
-import type { APIGatewayProxyResult } from 'aws-lambda';
 import { captureConsole } from '../helpers/console';
 import { invoke, type InvokeResult } from '../helpers/invoke';
+import { ensureTestTables, loadHandler, type Handler } from '../helpers/late';
 
 // Read at import by lib/log.ts and lib/config.ts: set before anything loads them.
 process.env.LOG_LEVEL = 'INFO';
 
-type Handler = (event: unknown, context: unknown) => Promise<APIGatewayProxyResult>;
 let handlers: Record<'login' | 'setup' | 'confirm' | 'disable' | 'password', Handler>;
 let givenUser: typeof import('../helpers/db')['givenUser'];
 let totp: typeof import('../../lib/auth/totp');
 
 beforeAll(async () => {
-  const { ensureTables } = await import('../../lib/data/bootstrap');
-  const { documentClient } = await import('../../lib/data/client');
-  const { config } = await import('../../lib/config');
-  await ensureTables(documentClient, config.tables);
+  await ensureTestTables();
   ({ givenUser } = await import('../helpers/db'));
   totp = await import('../../lib/auth/totp');
-  const load = async (module: string) => ((await import(`../../functions/${module}`)) as { handler: Handler }).handler;
-  handlers = { login: await load('login'), setup: await load('mfa-totp-setup'), confirm: await load('mfa-totp-confirm'), disable: await load('mfa-disable'), password: await load('user-password') };
+  handlers = { login: await loadHandler('login'), setup: await loadHandler('mfa-totp-setup'), confirm: await loadHandler('mfa-totp-confirm'), disable: await loadHandler('mfa-disable'), password: await loadHandler('user-password') };
 });
 
 test('enrol, refused code, recovery code, disable: one audit line each, nothing secret in any line', async () => {

@@ -6,6 +6,7 @@
  * would seed another gateway cache for a whole TTL more, up to twice the bound after a revocation.
  */
 import { beforeAll, expect, test } from '@jest/globals';
+import { ensureTestTables, loadHandler } from '../helpers/late';
 
 // Read at import by lib/config.ts: the in-function cache on, as deployed (tests turn it off).
 process.env.AUTHORIZER_CACHE_SECONDS = '60';
@@ -16,13 +17,10 @@ let api: typeof import('../helpers/api');
 let revoke: (text: string) => Promise<unknown>;
 
 beforeAll(async () => {
-  const { ensureTables } = await import('../../lib/data/bootstrap');
-  const { documentClient } = await import('../../lib/data/client');
-  const { config } = await import('../../lib/config');
-  await ensureTables(documentClient, config.tables);
+  await ensureTestTables();
   helpers = await import('../helpers/authorizer');
   api = await import('../helpers/api');
-  const { handler } = await import('../../functions/authheader-revoke');
+  const handler = await loadHandler('authheader-revoke');
   const { invoke } = await import('../helpers/invoke');
   revoke = (text) => invoke(handler, { method: 'POST', path: '/authheader/revoke', body: { text } });
 });
